@@ -1,0 +1,365 @@
+//! The provider seam: one async trait every vendor implements, used through `dyn`, plus the
+//! vendor table (profile fields, capabilities). A new vendor is one folder here and one line in
+//! [`build`].
+
+pub mod error;
+pub mod model;
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+
+pub use error::{ErrorKind, ProviderError};
+pub use model::*;
+
+use crate::config::Profile;
+use crate::http::HttpOptions;
+
+/// The vendors wa-analytics knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Vendor {
+    /// Engage (Aivo / agentbot) campaign analytics.
+    Engage,
+    /// Engati bot platform.
+    Engati,
+    /// Insider One WhatsApp campaign analytics.
+    Insider,
+    /// Wolkvox contact-centre reports.
+    Wolkvox,
+    /// Engagive WhatsApp Business Platform.
+    Engagive,
+}
+
+/// A field a profile of a vendor may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProfileField {
+    /// The key in the config file (`bot_token`); the env variable is `WA_<VENDOR>_<KEY>`.
+    pub key: &'static str,
+    /// A credential: literal, `{ env = … }` or `{ command = … }`, held as a secret.
+    pub secret: bool,
+    /// Must be present (fields of an either-or group are checked by the provider instead).
+    pub required: bool,
+    /// What it is, for error messages.
+    pub about: &'static str,
+}
+
+impl Vendor {
+    /// Every vendor, in display order.
+    pub const ALL: [Vendor; 5] = [
+        Vendor::Engage,
+        Vendor::Engati,
+        Vendor::Insider,
+        Vendor::Wolkvox,
+        Vendor::Engagive,
+    ];
+
+    /// The config and CLI spelling (`engage`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Vendor::Engage => "engage",
+            Vendor::Engati => "engati",
+            Vendor::Insider => "insider",
+            Vendor::Wolkvox => "wolkvox",
+            Vendor::Engagive => "engagive",
+        }
+    }
+
+    /// The name people know (`Engage`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Vendor::Engage => "Engage",
+            Vendor::Engati => "Engati",
+            Vendor::Insider => "Insider",
+            Vendor::Wolkvox => "Wolkvox",
+            Vendor::Engagive => "Engagive",
+        }
+    }
+
+    /// Parses the config spelling.
+    pub fn from_id(s: &str) -> Option<Vendor> {
+        Vendor::ALL.into_iter().find(|v| v.id() == s)
+    }
+
+    /// The vendor-specific fields of a profile (product.md, "Configuration"); every profile may
+    /// also hold the [`COMMON_PROFILE_FIELDS`].
+    pub fn profile_fields(self) -> &'static [ProfileField] {
+        const fn f(
+            key: &'static str,
+            secret: bool,
+            required: bool,
+            about: &'static str,
+        ) -> ProfileField {
+            ProfileField {
+                key,
+                secret,
+                required,
+                about,
+            }
+        }
+        const ENGAGE: &[ProfileField] = &[
+            f(
+                "bot_token",
+                true,
+                true,
+                "the bot's fixed token, sent as X-Token",
+            ),
+            f(
+                "token",
+                true,
+                true,
+                "the user's session JWT, sent as Authorization: Bearer",
+            ),
+        ];
+        const ENGATI: &[ProfileField] = &[
+            f(
+                "api_key",
+                true,
+                true,
+                "the API key, sent as Authorization: Basic <key>",
+            ),
+            f(
+                "customer_id",
+                false,
+                true,
+                "the customer id (CID) in every path",
+            ),
+            f("bot_key", false, true, "the bot key in every path"),
+        ];
+        const INSIDER: &[ProfileField] = &[
+            f(
+                "client_id",
+                false,
+                false,
+                "OAuth 2.0 client id (with client_secret)",
+            ),
+            f(
+                "client_secret",
+                true,
+                false,
+                "OAuth 2.0 client secret (with client_id)",
+            ),
+            f("token", true, false, "a ready OAuth 2.0 bearer token"),
+            f(
+                "api_key",
+                true,
+                false,
+                "a v1 API key, sent as x-ins-auth-key",
+            ),
+        ];
+        const WOLKVOX: &[ProfileField] = &[
+            f(
+                "server",
+                false,
+                false,
+                "the operation's server number (wv<server>.wolkvox.com)",
+            ),
+            f("token", true, true, "the API token, sent as wolkvox-token"),
+        ];
+        const ENGAGIVE: &[ProfileField] = &[
+            f(
+                "account_id",
+                false,
+                true,
+                "the WhatsApp account id from the HTTP API tab",
+            ),
+            f(
+                "token",
+                true,
+                true,
+                "the API access token, sent as Authorization: Bearer",
+            ),
+        ];
+        match self {
+            Vendor::Engage => ENGAGE,
+            Vendor::Engati => ENGATI,
+            Vendor::Insider => INSIDER,
+            Vendor::Wolkvox => WOLKVOX,
+            Vendor::Engagive => ENGAGIVE,
+        }
+    }
+
+    /// The documented base URL (`base_url` overrides it; Wolkvox's depends on `server`).
+    pub fn default_base_url(self) -> &'static str {
+        match self {
+            Vendor::Engage => "https://analytics-engage.agentbot.net",
+            Vendor::Engati => "https://api.engati.com",
+            Vendor::Insider => "https://gw.api.insidethekube.com",
+            Vendor::Wolkvox => "https://wv{server}.wolkvox.com/api/v2",
+            Vendor::Engagive => "https://stage.api.engagive.io/api/business/public",
+        }
+    }
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.display_name())
+    }
+}
+
+/// Keys every profile may hold, whatever its vendor.
+pub const COMMON_PROFILE_FIELDS: &[ProfileField] = &[
+    ProfileField {
+        key: "provider",
+        secret: false,
+        required: true,
+        about: "the vendor",
+    },
+    ProfileField {
+        key: "base_url",
+        secret: false,
+        required: false,
+        about: "the vendor's address (proxies, the sandbox, tests)",
+    },
+    ProfileField {
+        key: "timezone",
+        secret: false,
+        required: false,
+        about: "the zone dates without an offset are read in",
+    },
+    ProfileField {
+        key: "concurrency",
+        secret: false,
+        required: false,
+        about: "requests in flight at once, within the vendor's limit",
+    },
+];
+
+/// A command of the unified interface, as listed by `providers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// `campaigns list`
+    CampaignsList,
+    /// `campaigns summary`
+    CampaignsSummary,
+    /// `campaigns details` and `campaigns export`
+    CampaignsDetails,
+    /// `stats`
+    Stats,
+}
+
+impl Operation {
+    /// Every operation, in display order.
+    pub const ALL: [Operation; 4] = [
+        Operation::CampaignsList,
+        Operation::CampaignsSummary,
+        Operation::CampaignsDetails,
+        Operation::Stats,
+    ];
+
+    /// The command a user types.
+    pub fn command(self) -> &'static str {
+        match self {
+            Operation::CampaignsList => "campaigns list",
+            Operation::CampaignsSummary => "campaigns summary",
+            Operation::CampaignsDetails => "campaigns details/export",
+            Operation::Stats => "stats",
+        }
+    }
+}
+
+/// How a vendor serves an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Support {
+    /// The vendor's API answers it directly.
+    Native,
+    /// Computed honestly from what the vendor returns; the text says from what.
+    Derived(&'static str),
+    /// The vendor cannot serve it.
+    NotSupported,
+}
+
+/// What a vendor can do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Support per operation, in [`Operation::ALL`] order.
+    pub operations: Vec<(Operation, Support)>,
+    /// Whether the vendor returns rates itself (else they are derived from counts).
+    pub native_rates: bool,
+}
+
+impl Capabilities {
+    /// How `op` is served.
+    pub fn support(&self, op: Operation) -> Support {
+        self.operations
+            .iter()
+            .find(|(o, _)| *o == op)
+            .map_or(Support::NotSupported, |(_, s)| *s)
+    }
+
+    /// The commands this vendor serves, for "not supported" messages.
+    pub fn supported_commands(&self) -> Vec<&'static str> {
+        self.operations
+            .iter()
+            .filter(|(_, s)| *s != Support::NotSupported)
+            .map(|(o, _)| o.command())
+            .collect()
+    }
+}
+
+/// A stream of records, a page at a time; an `Err` ends it.
+pub type RecordStream<'a, T> = BoxStream<'a, Result<T, ProviderError>>;
+
+/// One vendor's analytics API behind the unified interface.
+///
+/// Paginated operations return streams that fetch pages on demand, never whole exports in
+/// memory. An operation the vendor cannot serve returns [`ErrorKind::NotSupported`], never an
+/// empty result.
+#[async_trait]
+pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
+    /// Which vendor this is.
+    fn vendor(&self) -> Vendor;
+
+    /// What this vendor serves.
+    fn capabilities(&self) -> Capabilities;
+
+    /// Vendor-only fields that follow the common ones in the records of `op`.
+    fn extra_fields(&self, op: Operation) -> Vec<crate::output::FieldDef>;
+
+    /// Campaigns sent (or created) in the range.
+    fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign>;
+
+    /// Aggregated metrics of one campaign.
+    async fn campaign_summary(
+        &self,
+        campaign: &str,
+        query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError>;
+
+    /// Contact-level rows of one campaign, every page (or up to `query.limit`).
+    fn campaign_details<'a>(
+        &'a self,
+        campaign: &'a str,
+        query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord>;
+
+    /// Metrics per period.
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket>;
+
+    /// A cheap authenticated request, for `profiles check`.
+    async fn check_credentials(&self) -> Result<(), ProviderError>;
+}
+
+/// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
+/// the vendor's adapter is not available yet.
+pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
+    match vendor {
+        _ => None,
+    }
+}
+
+/// Builds the provider a profile names.
+pub fn build(
+    profile: &Profile,
+    http: &HttpOptions,
+) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
+    match profile.vendor {
+        other => Err(ProviderError::new(
+            ErrorKind::NotSupported,
+            other.display_name(),
+            format!("the {other} adapter is not available in this version of wa-analytics"),
+        )
+        .with_hint("run 'wa-analytics providers' to see which vendors are available")),
+    }
+}

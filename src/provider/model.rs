@@ -1,0 +1,399 @@
+//! The unified records every vendor's wire types are converted into, once, inside the vendor's
+//! folder. Field order here is the column order of the output contract (product.md, "Records").
+
+use chrono::{DateTime, NaiveDate, Utc};
+
+use crate::output::{FieldDef, FieldKind, Value};
+use crate::time::DateRange;
+
+/// How a campaign is executed (Engage's `type` filter; other vendors map onto it where they can).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CampaignType {
+    /// Sent once.
+    OneTime,
+    /// Sent on a schedule.
+    Recurrent,
+}
+
+impl CampaignType {
+    /// The vendor-neutral spelling (`one-time`, `recurrent`), which is also Engage's.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignType::OneTime => "one-time",
+            CampaignType::Recurrent => "recurrent",
+        }
+    }
+}
+
+/// The bucket size of `stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Frequency {
+    /// One bucket per calendar day.
+    #[default]
+    Daily,
+    /// One bucket per week, starting on Monday.
+    Weekly,
+}
+
+impl Frequency {
+    /// The spelling vendors use (`daily`, `weekly`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Frequency::Daily => "daily",
+            Frequency::Weekly => "weekly",
+        }
+    }
+}
+
+/// The time range of a query, and whether the user chose it (a vendor with a default of its own,
+/// such as Insider's campaign lifetime, applies that default only when `explicit` is false).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryRange {
+    /// Half-open `[start, end)` range in UTC.
+    pub range: DateRange,
+    /// True when the user gave `--from`, `--to` or `--last`.
+    pub explicit: bool,
+}
+
+/// Parameters of `campaigns list`.
+#[derive(Debug, Clone)]
+pub struct CampaignQuery {
+    /// The range the campaigns were sent (or created) in.
+    pub range: QueryRange,
+    /// Only campaigns of this execution type.
+    pub campaign_type: Option<CampaignType>,
+}
+
+/// Parameters of `campaigns summary`.
+#[derive(Debug, Clone)]
+pub struct SummaryQuery {
+    /// The range the metrics are aggregated over.
+    pub range: QueryRange,
+}
+
+/// Parameters of `campaigns details` and `campaigns export`.
+#[derive(Debug, Clone)]
+pub struct DetailsQuery {
+    /// The range the contact rows were sent in.
+    pub range: QueryRange,
+    /// Only rows of this execution type (where the vendor takes it).
+    pub campaign_type: Option<CampaignType>,
+    /// Stop after this many rows in total (every page when `None`).
+    pub limit: Option<u64>,
+    /// Skip this many rows first.
+    pub offset: u64,
+    /// Rows per request, within the vendor's maximum (the vendor's best when `None`).
+    pub page_size: Option<u64>,
+}
+
+/// Parameters of `stats`.
+#[derive(Debug, Clone)]
+pub struct StatsQuery {
+    /// The range the buckets cover.
+    pub range: QueryRange,
+    /// Bucket size.
+    pub frequency: Frequency,
+    /// Only campaigns of this execution type.
+    pub campaign_type: Option<CampaignType>,
+}
+
+/// A campaign in `campaigns list`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Campaign {
+    /// The vendor's campaign id, where it has one.
+    pub id: Option<String>,
+    /// The campaign's name (Engage addresses campaigns by name).
+    pub name: String,
+    /// Execution type, e.g. `one-time` or `recurrent`.
+    pub campaign_type: Option<String>,
+    /// Status in the vendor's words, lower case.
+    pub status: Option<String>,
+    /// When the campaign was created.
+    pub created_at: Option<DateTime<Utc>>,
+    /// When the campaign was sent, if it was.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// Contacts targeted.
+    pub total_contacts: Option<u64>,
+    /// Vendor-only fields, in the order the provider declares them.
+    pub extra: Vec<Value>,
+}
+
+/// Aggregated metrics of one campaign (`campaigns summary`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CampaignSummary {
+    /// The vendor's campaign id, where it has one.
+    pub id: Option<String>,
+    /// The campaign's name.
+    pub name: Option<String>,
+    /// Execution type.
+    pub campaign_type: Option<String>,
+    /// Contacts targeted.
+    pub total: Option<u64>,
+    /// Messages sent.
+    pub sent: Option<u64>,
+    /// Messages delivered.
+    pub delivered: Option<u64>,
+    /// Messages read (Insider calls it `open`).
+    pub read: Option<u64>,
+    /// Contacts that engaged (replied or clicked).
+    pub engaged: Option<u64>,
+    /// Messages that failed.
+    pub errors: Option<u64>,
+    /// read / delivered, as a fraction of 1.
+    pub read_rate: Option<f64>,
+    /// engaged / delivered, as a fraction of 1.
+    pub engagement_rate: Option<f64>,
+    /// errors / total, as a fraction of 1.
+    pub error_rate: Option<f64>,
+    /// Vendor-only fields, in the order the provider declares them.
+    pub extra: Vec<Value>,
+}
+
+/// One contact's row in `campaigns details` / `campaigns export`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactRecord {
+    /// The contact's phone number, exactly as the vendor sent it.
+    pub contact: String,
+    /// The contact's name.
+    pub name: Option<String>,
+    /// Delivery status: `sent`, `delivered`, `read`, `error`, or the vendor's own word.
+    pub status: Option<String>,
+    /// When the message was sent.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// When it was delivered.
+    pub delivered_at: Option<DateTime<Utc>>,
+    /// When it was read.
+    pub read_at: Option<DateTime<Utc>>,
+    /// Whether the contact engaged.
+    pub engaged: Option<bool>,
+    /// The contact's response, if any.
+    pub response: Option<String>,
+    /// The error, if the message failed.
+    pub error: Option<String>,
+    /// Vendor-only fields, in the order the provider declares them.
+    pub extra: Vec<Value>,
+}
+
+/// One period of `stats`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StatsBucket {
+    /// First day of the period.
+    pub period: NaiveDate,
+    /// Messages sent.
+    pub sent: Option<u64>,
+    /// Messages delivered.
+    pub delivered: Option<u64>,
+    /// Messages read.
+    pub read: Option<u64>,
+    /// Contacts that engaged.
+    pub engaged: Option<u64>,
+    /// Messages that failed.
+    pub errors: Option<u64>,
+    /// Vendor-only fields, in the order the provider declares them.
+    pub extra: Vec<Value>,
+}
+
+/// A unified record: its common fields, in contract order, and its conversion into a row.
+pub trait Record: Send + 'static {
+    /// The common fields of this record type, in output order.
+    fn common_fields() -> Vec<FieldDef>;
+    /// The record's values: the common fields in order, then its vendor-only extras.
+    fn into_row(self) -> Vec<Value>;
+}
+
+fn count(v: Option<u64>) -> Value {
+    v.map_or(Value::Null, |n| Value::Int(n as i64))
+}
+
+fn text(v: Option<String>) -> Value {
+    v.map_or(Value::Null, Value::Text)
+}
+
+fn time(v: Option<DateTime<Utc>>) -> Value {
+    v.map_or(Value::Null, Value::Time)
+}
+
+fn rate(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, Value::Float)
+}
+
+fn with_extra(mut row: Vec<Value>, extra: Vec<Value>) -> Vec<Value> {
+    row.extend(extra);
+    row
+}
+
+impl Record for Campaign {
+    fn common_fields() -> Vec<FieldDef> {
+        vec![
+            FieldDef::new("id", FieldKind::Text, "the vendor's campaign id"),
+            FieldDef::new("name", FieldKind::Text, "campaign name"),
+            FieldDef::new(
+                "type",
+                FieldKind::Text,
+                "execution type (one-time, recurrent, …)",
+            ),
+            FieldDef::new(
+                "status",
+                FieldKind::Text,
+                "campaign status in the vendor's words",
+            ),
+            FieldDef::new(
+                "created_at",
+                FieldKind::Time,
+                "when the campaign was created (UTC)",
+            ),
+            FieldDef::new(
+                "sent_at",
+                FieldKind::Time,
+                "when the campaign was sent (UTC), empty if never",
+            ),
+            FieldDef::new("total_contacts", FieldKind::Count, "contacts targeted"),
+        ]
+    }
+
+    fn into_row(self) -> Vec<Value> {
+        with_extra(
+            vec![
+                text(self.id),
+                Value::Text(self.name),
+                text(self.campaign_type),
+                text(self.status),
+                time(self.created_at),
+                time(self.sent_at),
+                count(self.total_contacts),
+            ],
+            self.extra,
+        )
+    }
+}
+
+impl Record for CampaignSummary {
+    fn common_fields() -> Vec<FieldDef> {
+        vec![
+            FieldDef::new("id", FieldKind::Text, "the vendor's campaign id"),
+            FieldDef::new("name", FieldKind::Text, "campaign name"),
+            FieldDef::new("type", FieldKind::Text, "execution type"),
+            FieldDef::new("total", FieldKind::Count, "contacts targeted"),
+            FieldDef::new("sent", FieldKind::Count, "messages sent"),
+            FieldDef::new("delivered", FieldKind::Count, "messages delivered"),
+            FieldDef::new("read", FieldKind::Count, "messages read"),
+            FieldDef::new(
+                "engaged",
+                FieldKind::Count,
+                "contacts that engaged (replied or clicked)",
+            ),
+            FieldDef::new("errors", FieldKind::Count, "messages that failed"),
+            FieldDef::new(
+                "read_rate",
+                FieldKind::Rate,
+                "read / delivered, a fraction of 1",
+            ),
+            FieldDef::new(
+                "engagement_rate",
+                FieldKind::Rate,
+                "engaged / delivered, a fraction of 1",
+            ),
+            FieldDef::new(
+                "error_rate",
+                FieldKind::Rate,
+                "errors / total, a fraction of 1",
+            ),
+        ]
+    }
+
+    fn into_row(self) -> Vec<Value> {
+        with_extra(
+            vec![
+                text(self.id),
+                text(self.name),
+                text(self.campaign_type),
+                count(self.total),
+                count(self.sent),
+                count(self.delivered),
+                count(self.read),
+                count(self.engaged),
+                count(self.errors),
+                rate(self.read_rate),
+                rate(self.engagement_rate),
+                rate(self.error_rate),
+            ],
+            self.extra,
+        )
+    }
+}
+
+impl Record for ContactRecord {
+    fn common_fields() -> Vec<FieldDef> {
+        vec![
+            FieldDef::new(
+                "contact",
+                FieldKind::Text,
+                "the contact's phone number, exactly as the vendor sent it",
+            ),
+            FieldDef::new("name", FieldKind::Text, "the contact's name"),
+            FieldDef::new(
+                "status",
+                FieldKind::Text,
+                "delivery status: sent, delivered, read, error, …",
+            ),
+            FieldDef::new(
+                "sent_at",
+                FieldKind::Time,
+                "when the message was sent (UTC)",
+            ),
+            FieldDef::new(
+                "delivered_at",
+                FieldKind::Time,
+                "when it was delivered (UTC)",
+            ),
+            FieldDef::new("read_at", FieldKind::Time, "when it was read (UTC)"),
+            FieldDef::new("engaged", FieldKind::Bool, "whether the contact engaged"),
+            FieldDef::new("response", FieldKind::Text, "the contact's response"),
+            FieldDef::new("error", FieldKind::Text, "why the message failed"),
+        ]
+    }
+
+    fn into_row(self) -> Vec<Value> {
+        with_extra(
+            vec![
+                Value::Text(self.contact),
+                text(self.name),
+                text(self.status),
+                time(self.sent_at),
+                time(self.delivered_at),
+                time(self.read_at),
+                self.engaged.map_or(Value::Null, Value::Bool),
+                text(self.response),
+                text(self.error),
+            ],
+            self.extra,
+        )
+    }
+}
+
+impl Record for StatsBucket {
+    fn common_fields() -> Vec<FieldDef> {
+        vec![
+            FieldDef::new("period", FieldKind::Date, "first day of the period"),
+            FieldDef::new("sent", FieldKind::Count, "messages sent"),
+            FieldDef::new("delivered", FieldKind::Count, "messages delivered"),
+            FieldDef::new("read", FieldKind::Count, "messages read"),
+            FieldDef::new("engaged", FieldKind::Count, "contacts that engaged"),
+            FieldDef::new("errors", FieldKind::Count, "messages that failed"),
+        ]
+    }
+
+    fn into_row(self) -> Vec<Value> {
+        with_extra(
+            vec![
+                Value::Date(self.period),
+                count(self.sent),
+                count(self.delivered),
+                count(self.read),
+                count(self.engaged),
+                count(self.errors),
+            ],
+            self.extra,
+        )
+    }
+}
