@@ -4,7 +4,7 @@
 //! date-only `--to` (and `today`/`yesterday`) means the end of that day, so consecutive runs
 //! `--from A --to B`, `--from B --to C` never read an instant twice.
 
-use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, FixedOffset, NaiveDateTime, TimeZone, Utc};
 
 /// A half-open range of instants `[start, end)`, on whole seconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -46,24 +46,81 @@ impl Zone {
 
     /// Parses an IANA name or an offset such as `+05:30`, `-0300`, `Z`.
     pub fn parse(s: &str) -> Result<Zone, TimeError> {
-        todo!("time helper: {s}")
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("z") || t.eq_ignore_ascii_case("utc") {
+            return Ok(Zone::UTC);
+        }
+        if let Some(offset) = parse_offset(t) {
+            return Ok(Zone::Fixed(offset));
+        }
+        t.parse::<chrono_tz::Tz>().map(Zone::Named).map_err(|_| {
+            TimeError(format!(
+                "unknown time zone '{s}': use an IANA name such as 'America/Bogota' or 'UTC', or an offset such as '-05:00'"
+            ))
+        })
     }
 
     /// The instant a wall-clock time in this zone names. A time that falls in a DST gap is an
     /// error; an ambiguous one (DST fold) takes the earlier instant.
     pub fn to_utc(&self, local: NaiveDateTime) -> Result<DateTime<Utc>, TimeError> {
-        todo!("time helper: {local}")
+        use chrono::offset::LocalResult;
+        let result = match self {
+            Zone::Named(tz) => tz
+                .from_local_datetime(&local)
+                .map(|t| t.with_timezone(&Utc)),
+            Zone::Fixed(off) => off
+                .from_local_datetime(&local)
+                .map(|t| t.with_timezone(&Utc)),
+        };
+        match result {
+            LocalResult::Single(t) => Ok(t),
+            LocalResult::Ambiguous(earlier, _) => Ok(earlier),
+            LocalResult::None => Err(TimeError(format!(
+                "{} does not exist in {} (it falls in a daylight-saving gap)",
+                local.format("%Y-%m-%d %H:%M:%S"),
+                self.name()
+            ))),
+        }
     }
 
     /// The wall-clock time in this zone of an instant.
     pub fn to_local(&self, t: DateTime<Utc>) -> NaiveDateTime {
-        todo!("time helper: {t}")
+        match self {
+            Zone::Named(tz) => t.with_timezone(tz).naive_local(),
+            Zone::Fixed(off) => t.with_timezone(off).naive_local(),
+        }
     }
 
     /// The zone's name as the user would write it.
     pub fn name(&self) -> String {
-        todo!("time helper")
+        match self {
+            Zone::Named(tz) => tz.name().to_string(),
+            Zone::Fixed(off) => off.to_string(),
+        }
     }
+}
+
+/// `+05:30`, `-0300`, `+05`.
+fn parse_offset(s: &str) -> Option<FixedOffset> {
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if !digits.chars().all(|c| c.is_ascii_digit()) || !(digits.len() == 2 || digits.len() == 4) {
+        return None;
+    }
+    let hours: i32 = digits[..2].parse().ok()?;
+    let minutes: i32 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
+    if hours > 23 || minutes > 59 {
+        return None;
+    }
+    FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
 impl DateRange {
