@@ -2,11 +2,491 @@
 //! per-vendor concurrency limits, redirects that never carry credentials to another origin, and
 //! request logging with secrets redacted. Only this module talks to the network.
 
+pub mod encode;
+pub mod pagination;
+pub mod retry;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, LOCATION};
+use reqwest::{Method, StatusCode};
+use tokio::sync::Semaphore;
+use url::Url;
+
+use crate::provider::{ErrorKind, ProviderError};
+
 /// Options that apply to every request of a run (`--timeout`, `--retries`).
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     /// Per-request timeout.
-    pub timeout: std::time::Duration,
+    pub timeout: Duration,
     /// Attempts for retryable failures, the first included.
     pub retries: u32,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            timeout: Duration::from_secs(30),
+            retries: 5,
+        }
+    }
+}
+
+/// Whether a request may be sent again after it may have reached the vendor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Safety {
+    /// A read (GET, or a read-only POST such as Insider's statistics): retried on 429, 5xx,
+    /// time-outs and resets.
+    Read,
+    /// A write: retried only when the connection could not be made at all.
+    Write,
+}
+
+/// A vendor's extra rule for retryable answers (Wolkvox's 403 "SIMULTANEOUS REQUESTS").
+pub type RetryRule = fn(&ApiResponse) -> bool;
+
+/// One request, relative to the client's base URL.
+#[derive(Debug, Clone)]
+pub struct ApiRequest {
+    /// The method.
+    pub method: Method,
+    /// The path after the base URL, already encoded (use [`encode::segment`]).
+    pub path: String,
+    /// Query pairs, in order; encoded by the client.
+    pub query: Vec<(&'static str, String)>,
+    /// Headers. Credentials must be marked sensitive (`HeaderValue::set_sensitive`), which is
+    /// what keeps them out of logs and off cross-origin redirects.
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The body, with its content type.
+    pub body: Option<(HeaderValue, Bytes)>,
+    /// Read or write.
+    pub safety: Safety,
+    /// Extra retryable answers besides 429/5xx.
+    pub retry_rule: Option<RetryRule>,
+}
+
+impl ApiRequest {
+    /// A read-only GET of `path`.
+    pub fn get(path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::GET,
+            path: path.into(),
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: None,
+            safety: Safety::Read,
+            retry_rule: None,
+        }
+    }
+
+    /// Adds a query pair.
+    pub fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((key, value.into()));
+        self
+    }
+
+    /// Adds a header.
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// `GET /path` — what error messages name: method and path, never the query.
+    pub fn request_line(&self) -> String {
+        format!("{} {}", self.method, self.path)
+    }
+}
+
+/// A vendor's answer, whatever its status; the body is read whole (one page).
+#[derive(Debug, Clone)]
+pub struct ApiResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body.
+    pub body: Bytes,
+    /// `GET /path` of the request that got this answer.
+    pub request_line: String,
+}
+
+impl ApiResponse {
+    /// Whether the status is 2xx.
+    pub fn is_success(&self) -> bool {
+        self.status.is_success()
+    }
+
+    /// Decodes a JSON body, or explains why it is not one (HTML from a proxy, a truncated or
+    /// empty body, a different shape) as a [`ErrorKind::BadResponse`].
+    pub fn json<T: serde::de::DeserializeOwned>(
+        &self,
+        vendor: &'static str,
+    ) -> Result<T, ProviderError> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            let what = describe_unreadable(&self.body, &e);
+            ProviderError::new(ErrorKind::BadResponse, vendor, what)
+                .with_request(self.request_line.clone())
+                .with_status(self.status.as_u16())
+                .with_hint(format!(
+                    "{vendor} answered something wa-analytics cannot read; try again, and run with -vv to see the exchange"
+                ))
+        })
+    }
+}
+
+fn describe_unreadable(body: &[u8], e: &serde_json::Error) -> String {
+    let start = String::from_utf8_lossy(&body[..body.len().min(64)])
+        .trim_start()
+        .to_ascii_lowercase();
+    if body.is_empty() {
+        "the response body was empty".to_string()
+    } else if start.starts_with("<!doctype") || start.starts_with("<html") || start.starts_with('<')
+    {
+        "the response was HTML, not JSON (a proxy, captive portal or login page?)".to_string()
+    } else if e.is_eof() {
+        format!(
+            "the response ended early ({} bytes; truncated JSON)",
+            body.len()
+        )
+    } else {
+        format!("the response was not the expected JSON ({e})")
+    }
+}
+
+/// One vendor's HTTP client.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    vendor: &'static str,
+    base: Url,
+    options: HttpOptions,
+    limiter: Option<Arc<Semaphore>>,
+}
+
+const MAX_REDIRECTS: usize = 5;
+
+impl HttpClient {
+    /// A client for `vendor` at `base_url`. Plain `http://` is refused for any host but
+    /// loopback. `concurrency` caps the requests in flight at once (Wolkvox: 1).
+    pub fn new(
+        vendor: &'static str,
+        base_url: &str,
+        options: &HttpOptions,
+        concurrency: Option<usize>,
+    ) -> Result<HttpClient, ProviderError> {
+        let base = Url::parse(base_url.trim()).map_err(|e| {
+            ProviderError::new(
+                ErrorKind::InvalidRequest,
+                vendor,
+                format!("base_url '{base_url}' is not a valid URL ({e})"),
+            )
+            .with_hint("write it as https://host[/prefix]")
+        })?;
+        check_scheme(vendor, &base)?;
+        install_tls_provider();
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("wa-analytics/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| {
+                ProviderError::new(
+                    ErrorKind::Unavailable,
+                    vendor,
+                    format!("could not start the HTTP client ({})", e.without_url()),
+                )
+            })?;
+        Ok(HttpClient {
+            client,
+            vendor,
+            base,
+            options: options.clone(),
+            limiter: concurrency.map(|n| Arc::new(Semaphore::new(n.max(1)))),
+        })
+    }
+
+    /// The vendor's display name.
+    pub fn vendor(&self) -> &'static str {
+        self.vendor
+    }
+
+    /// The full URL of a request (base + path + encoded query).
+    pub fn url(&self, req: &ApiRequest) -> Url {
+        let mut url = self.base.clone();
+        let base_path = url.path().trim_end_matches('/').to_string();
+        url.set_path(&format!("{base_path}{}", req.path));
+        if req.query.is_empty() {
+            url.set_query(None);
+        } else {
+            url.set_query(Some(&encode::query(&req.query)));
+        }
+        url
+    }
+
+    /// Sends a request, retrying what is safe to retry, following redirects (credentials only
+    /// to the same origin). Any HTTP status is returned as a response for the vendor to decode;
+    /// only failures to get an answer at all are errors ([`ErrorKind::Unavailable`]).
+    pub async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ProviderError> {
+        let attempts = self.options.retries.max(1);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let (wait, why) = match self.send_once(req).await {
+                Ok(resp) => {
+                    let retryable = retry::is_retryable_status(resp.status.as_u16())
+                        || req.retry_rule.is_some_and(|rule| rule(&resp));
+                    if !retryable || req.safety == Safety::Write || attempt >= attempts {
+                        return Ok(resp);
+                    }
+                    let wait = match retry::retry_after(&resp.headers, SystemTime::now()) {
+                        Some(w) if w > retry::MAX_RETRY_AFTER => return Ok(resp),
+                        Some(w) => w,
+                        None => retry::backoff(attempt),
+                    };
+                    (wait, resp.status.to_string())
+                }
+                Err(failure) => {
+                    let may_retry = req.safety == Safety::Read || failure.before_sending;
+                    if !may_retry || attempt >= attempts {
+                        return Err(failure.error);
+                    }
+                    (retry::backoff(attempt), failure.error.message)
+                }
+            };
+            info!(
+                "{} {}: {why}; retrying in {:.1} s (attempt {}/{attempts})",
+                self.vendor,
+                req.request_line(),
+                wait.as_secs_f64(),
+                attempt + 1
+            );
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// One attempt, redirects included.
+    async fn send_once(&self, req: &ApiRequest) -> Result<ApiResponse, Failure> {
+        let _permit = match &self.limiter {
+            Some(sem) => Some(sem.acquire().await.expect("the semaphore is never closed")),
+            None => None,
+        };
+        let mut url = self.url(req);
+        let origin = url.origin();
+        let mut method = req.method.clone();
+        let mut body = req.body.clone();
+        for _ in 0..=MAX_REDIRECTS {
+            let same_origin = url.origin() == origin;
+            let resp = self
+                .exchange(req, &method, &url, body.as_ref(), same_origin)
+                .await?;
+            if !resp.status.is_redirection() {
+                return Ok(resp);
+            }
+            let Some(location) = resp.headers.get(LOCATION).and_then(|v| v.to_str().ok()) else {
+                return Ok(resp);
+            };
+            let next = url.join(location).map_err(|_| {
+                Failure::after(self.error(
+                    req,
+                    ErrorKind::BadResponse,
+                    "redirected to an invalid address",
+                ))
+            })?;
+            check_scheme(self.vendor, &next)
+                .map_err(|e| Failure::after(e.with_request(req.request_line())))?;
+            if next.origin() != origin {
+                trace!(
+                    "redirect to another origin: credentials are not sent to {}",
+                    next.origin().ascii_serialization()
+                );
+            }
+            if resp.status == StatusCode::SEE_OTHER
+                || (method == Method::POST && matches!(resp.status.as_u16(), 301 | 302))
+            {
+                method = Method::GET;
+                body = None;
+            }
+            url = next;
+        }
+        Err(Failure::after(self.error(
+            req,
+            ErrorKind::BadResponse,
+            "too many redirects",
+        )))
+    }
+
+    /// One HTTP exchange: send, read the whole body, log.
+    async fn exchange(
+        &self,
+        req: &ApiRequest,
+        method: &Method,
+        url: &Url,
+        body: Option<&(HeaderValue, Bytes)>,
+        send_credentials: bool,
+    ) -> Result<ApiResponse, Failure> {
+        let mut builder = self
+            .client
+            .request(method.clone(), url.clone())
+            .timeout(self.options.timeout);
+        let mut shown = Vec::new();
+        for (name, value) in &req.headers {
+            if value.is_sensitive() && !send_credentials {
+                continue;
+            }
+            builder = builder.header(name, value.clone());
+            let printable = if value.is_sensitive() {
+                "***"
+            } else {
+                value.to_str().unwrap_or("<binary>")
+            };
+            shown.push(format!("{name}: {printable}"));
+        }
+        if let Some((content_type, bytes)) = body {
+            builder = builder
+                .header(reqwest::header::CONTENT_TYPE, content_type.clone())
+                .body(bytes.clone());
+        }
+        trace!(
+            "> {method} {url}{}",
+            if shown.is_empty() {
+                String::new()
+            } else {
+                format!(" [{}]", shown.join(", "))
+            }
+        );
+        let started = Instant::now();
+        let resp = builder
+            .send()
+            .await
+            .map_err(|e| self.transport_failure(req, &e))?;
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let body = resp
+            .bytes()
+            .await
+            .map_err(|e| self.transport_failure(req, &e))?;
+        trace!(
+            "< {status} {} ({} ms, {} bytes)",
+            url.path(),
+            started.elapsed().as_millis(),
+            body.len()
+        );
+        Ok(ApiResponse {
+            status,
+            headers,
+            body,
+            request_line: req.request_line(),
+        })
+    }
+
+    fn transport_failure(&self, req: &ApiRequest, e: &reqwest::Error) -> Failure {
+        let before_sending = e.is_connect();
+        let what = if e.is_timeout() {
+            format!("no answer within {} s", self.options.timeout.as_secs_f64())
+        } else if e.is_connect() {
+            format!(
+                "could not connect to {}",
+                self.base.host_str().unwrap_or("the server")
+            )
+        } else if e.is_body() || e.is_decode() {
+            "the connection broke while the response was being read (truncated response)"
+                .to_string()
+        } else {
+            "the connection failed or was reset".to_string()
+        };
+        let error = self
+            .error(req, ErrorKind::Unavailable, what)
+            .with_hint("check the network and the profile's base_url, or try again later (--retries, --timeout)");
+        Failure {
+            error,
+            before_sending,
+        }
+    }
+
+    fn error(
+        &self,
+        req: &ApiRequest,
+        kind: ErrorKind,
+        message: impl Into<String>,
+    ) -> ProviderError {
+        ProviderError::new(kind, self.vendor, message).with_request(req.request_line())
+    }
+}
+
+/// A failed attempt, and whether the request certainly never left this machine.
+struct Failure {
+    error: ProviderError,
+    before_sending: bool,
+}
+
+impl Failure {
+    fn after(error: ProviderError) -> Failure {
+        Failure {
+            error,
+            before_sending: false,
+        }
+    }
+}
+
+/// Refuses `http://` except to loopback: credentials must not cross a network in clear text.
+fn check_scheme(vendor: &'static str, url: &Url) -> Result<(), ProviderError> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(ProviderError::new(
+            ErrorKind::InvalidRequest,
+            vendor,
+            format!(
+                "refusing plain http:// to {}: credentials would cross the network unencrypted",
+                url.host_str().unwrap_or("?")
+            ),
+        )
+        .with_hint("use https://, or http:// only to 127.0.0.1, [::1] or localhost")),
+        other => Err(ProviderError::new(
+            ErrorKind::InvalidRequest,
+            vendor,
+            format!("unsupported URL scheme '{other}'"),
+        )
+        .with_hint("use an https:// base_url")),
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn install_tls_provider() {
+    // reqwest is built without a bundled crypto provider (ring builds faster and everywhere);
+    // installing twice is harmless, the second call just reports the first.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A header value holding a credential: marked sensitive so it is never logged nor sent across
+/// origins. A value that is not a valid header (a newline pasted into a token) is an error that
+/// does not show the value.
+pub fn secret_header(
+    vendor: &'static str,
+    key: &str,
+    value: &str,
+) -> Result<HeaderValue, ProviderError> {
+    let mut v = HeaderValue::from_str(value).map_err(|_| {
+        ProviderError::new(
+            ErrorKind::InvalidRequest,
+            vendor,
+            format!(
+                "the profile's {key} contains characters that cannot be sent in an HTTP header"
+            ),
+        )
+        .with_hint("check the value for stray newlines or quotes")
+    })?;
+    v.set_sensitive(true);
+    Ok(v)
 }

@@ -5,6 +5,8 @@
 pub mod error;
 pub mod model;
 
+pub mod engage;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -345,6 +347,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 /// the vendor's adapter is not available yet.
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
+        Vendor::Engage => Some(engage::capabilities()),
         _ => None,
     }
 }
@@ -355,6 +358,7 @@ pub fn build(
     http: &HttpOptions,
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
+        Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

@@ -1,0 +1,343 @@
+//! What every command needs: options, environment, clock, terminal facts, the chosen profile and
+//! its provider, and the one place where records meet the output layer.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+
+use super::{GlobalArgs, RangeArgs};
+use crate::config::{self, ConfigFile, Profile};
+use crate::error::AppError;
+use crate::http::HttpOptions;
+use crate::output::{self, FieldDef, Format, OutputSpec, Shape, Writer};
+use crate::provider::{
+    self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
+};
+use crate::time::{self, RangeInput, Zone};
+
+/// The span of a read command with no RANGE options (product.md: "otherwise the last 30 days").
+pub const DEFAULT_SPAN: chrono::Duration = chrono::Duration::days(30);
+
+/// Looks up an environment variable.
+pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The context of one run.
+pub struct Ctx {
+    /// The global options.
+    pub global: GlobalArgs,
+    /// Environment lookup (tests and `--demo` can substitute it).
+    pub env: EnvLookup,
+    /// The time the run started.
+    pub now: DateTime<Utc>,
+    /// Whether stdout is a terminal.
+    pub stdout_is_terminal: bool,
+    /// Whether stderr is a terminal.
+    pub stderr_is_terminal: bool,
+    /// The terminal's width, when stdout is one.
+    pub terminal_width: Option<u16>,
+    /// Config text to use instead of the file (`--demo`: the sandbox's profiles).
+    pub config_override: Option<String>,
+}
+
+/// A resolved profile and its provider.
+pub struct Account {
+    /// The profile.
+    pub profile: Profile,
+    /// The provider built from it.
+    pub provider: Arc<dyn AnalyticsProvider>,
+}
+
+impl Ctx {
+    /// The context of the real process.
+    pub fn from_process(global: GlobalArgs) -> Ctx {
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let terminal_width = if stdout_is_terminal {
+            terminal_size::terminal_size().map(|(w, _)| w.0)
+        } else {
+            None
+        };
+        Ctx {
+            global,
+            env: Box::new(|k| std::env::var(k).ok()),
+            now: Utc::now(),
+            stdout_is_terminal,
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            terminal_width,
+            config_override: None,
+        }
+    }
+
+    /// Where data goes when there is no `-o`.
+    pub fn stdout(&self) -> Box<dyn Write + Send> {
+        Box::new(std::io::stdout())
+    }
+
+    /// The HTTP options of this run.
+    pub fn http_options(&self) -> HttpOptions {
+        HttpOptions {
+            timeout: Duration::from_secs(self.global.timeout),
+            retries: self.global.retries,
+        }
+    }
+
+    /// The config file path: `--config`/`WA_ANALYTICS_CONFIG`, else the XDG default.
+    pub fn config_path(&self) -> Option<PathBuf> {
+        self.global
+            .config
+            .clone()
+            .or_else(|| config::default_path(&*self.env))
+    }
+
+    /// Loads the config file. `Ok(None)` when no file was named and the default does not exist.
+    pub fn config(&self) -> Result<Option<ConfigFile>, AppError> {
+        if let Some(text) = &self.config_override {
+            return Ok(Some(ConfigFile::parse(
+                text,
+                std::path::Path::new("<sandbox>"),
+            )?));
+        }
+        let explicit = self.global.config.is_some();
+        let Some(path) = self.config_path() else {
+            return Ok(None);
+        };
+        if !explicit && !path.exists() {
+            return Ok(None);
+        }
+        let file = ConfigFile::load(&path)?;
+        for w in file.warnings() {
+            warn!("{w}");
+        }
+        Ok(Some(file))
+    }
+
+    /// The profile this run uses: `--provider` (from variables), else `--profile`, else the
+    /// file's `default_profile`, else its only profile.
+    pub fn profile(&self) -> Result<Profile, AppError> {
+        if let Some(vendor) = self.global.provider
+            && (self.global.profile.is_none() || self.profile_from_env_only())
+        {
+            return Ok(config::profile_from_env(vendor, &*self.env)?);
+        }
+        let Some(file) = self.config()? else {
+            let path = self.config_path().map_or_else(
+                || "(no home directory)".to_string(),
+                |p| p.display().to_string(),
+            );
+            return Err(AppError::usage(
+                format!("no profile to use: there is no config file at {path} and no --provider"),
+                "create the config file (see the README's 'Configuration'), pass --config PATH, or use --provider VENDOR with WA_<VENDOR>_<FIELD> variables",
+            ));
+        };
+        let name = match (&self.global.profile, file.default_profile()) {
+            (Some(name), _) => name.clone(),
+            (None, Some(default)) => default.to_string(),
+            (None, None) => match file.profile_names().as_slice() {
+                [only] => only.clone(),
+                [] => {
+                    return Err(AppError::usage(
+                        format!("{} has no profiles", file.path().display()),
+                        "add a [profiles.NAME] table (see the README's 'Configuration')",
+                    ));
+                }
+                names => {
+                    return Err(AppError::usage(
+                        format!(
+                            "{} has several profiles ({}) and no default_profile",
+                            file.path().display(),
+                            names.join(", ")
+                        ),
+                        "pass --profile NAME, or set default_profile in the file",
+                    ));
+                }
+            },
+        };
+        Ok(file.profile(&name)?)
+    }
+
+    /// True when `--profile` came only from `WA_ANALYTICS_PROFILE` while `--provider` was given
+    /// (a flag beats a variable).
+    fn profile_from_env_only(&self) -> bool {
+        let from_env = (self.env)("WA_ANALYTICS_PROFILE");
+        let provider_from_env = (self.env)("WA_ANALYTICS_PROVIDER").is_some();
+        from_env.is_some() && from_env == self.global.profile && !provider_from_env
+    }
+
+    /// The profile and its provider, credentials read.
+    pub fn account(&self) -> Result<Account, AppError> {
+        let profile = self.profile()?;
+        profile.resolve_secrets()?;
+        let provider = provider::build(&profile, &self.http_options())?;
+        info!("profile '{}' ({})", profile.name, profile.vendor.id());
+        Ok(Account { profile, provider })
+    }
+
+    /// Fails with exit 2 when the vendor cannot serve `op`, naming what it can.
+    pub fn require(&self, account: &Account, op: Operation, command: &str) -> Result<(), AppError> {
+        let caps = account.provider.capabilities();
+        match caps.support(op) {
+            Support::NotSupported => Err(ProviderError::not_supported(
+                account.profile.vendor.display_name(),
+                command,
+                &caps.supported_commands(),
+            )
+            .into()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Resolves RANGE options in `--tz`, else the profile's zone, else UTC.
+    pub fn range(&self, args: &RangeArgs, profile: &Profile) -> Result<QueryRange, AppError> {
+        let zone = match &args.tz {
+            Some(tz) => Zone::parse(tz)?,
+            None => profile.timezone.unwrap_or(Zone::UTC),
+        };
+        let input = RangeInput {
+            from: args.from.clone(),
+            to: args.to.clone(),
+            last: args.last.clone(),
+        };
+        let (range, explicit) = time::resolve_range(&input, &zone, self.now, DEFAULT_SPAN)?;
+        info!(
+            "range: {} to {} (half-open, UTC; zone {}{})",
+            range
+                .start
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            range.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            zone.name(),
+            if explicit {
+                ""
+            } else {
+                "; default: the last 30 days"
+            }
+        );
+        Ok(QueryRange { range, explicit })
+    }
+
+    /// The output options of this run.
+    pub fn output_spec(&self, command_default: Option<Format>) -> OutputSpec {
+        OutputSpec {
+            format: self.global.format,
+            path: self.global.output.clone(),
+            fields: self
+                .global
+                .fields
+                .as_ref()
+                .map(|f| f.split(',').map(|s| s.trim().to_string()).collect()),
+            bom: self.global.bom,
+            csv_raw: self.global.csv_raw,
+            stdout_is_terminal: self.stdout_is_terminal,
+            terminal_width: self.terminal_width,
+            command_default,
+        }
+    }
+
+    /// Handles `--fields help`: prints the fields and returns true.
+    pub fn fields_help(&self, fields: &[FieldDef]) -> Result<bool, AppError> {
+        if self.global.fields.as_deref().map(str::trim) != Some("help") {
+            return Ok(false);
+        }
+        let mut out = self.stdout();
+        let text = output::fields_help(fields);
+        out.write_all(text.as_bytes())
+            .and_then(|_| {
+                if text.ends_with('\n') {
+                    Ok(())
+                } else {
+                    out.write_all(b"\n")
+                }
+            })
+            .and_then(|_| out.flush())
+            .map_err(|source| output::OutputError::Io {
+                target: "standard output".into(),
+                source,
+            })?;
+        Ok(true)
+    }
+
+    /// Writes a stream of records. A failure after rows reached stdout is reported as an
+    /// incomplete result (exit 3); with `-o` the previous file is kept and the failure keeps
+    /// its own exit code.
+    pub async fn write_stream<T: Record>(
+        &self,
+        extra: Vec<FieldDef>,
+        mut records: RecordStream<'_, T>,
+        command_default: Option<Format>,
+    ) -> Result<u64, AppError> {
+        let mut fields = T::common_fields();
+        fields.extend(extra);
+        if self.fields_help(&fields)? {
+            return Ok(0);
+        }
+        let spec = self.output_spec(command_default);
+        let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        while let Some(item) = records.next().await {
+            match item {
+                Ok(record) => writer.write_row(record.into_row())?,
+                Err(e) => return Err(abandon(writer, &spec, e.into())),
+            }
+        }
+        let rows = writer.finish()?;
+        self.report_written(&spec, rows);
+        Ok(rows)
+    }
+
+    /// Writes one record (`campaigns summary`).
+    pub fn write_object<T: Record>(&self, extra: Vec<FieldDef>, record: T) -> Result<(), AppError> {
+        let mut fields = T::common_fields();
+        fields.extend(extra);
+        let spec = self.output_spec(None);
+        let mut writer = Writer::open(&spec, fields, Shape::Object, self.stdout())?;
+        writer.write_row(record.into_row())?;
+        writer.finish()?;
+        Ok(())
+    }
+
+    /// Writes rows that are not provider records (`providers`, `profiles`).
+    pub fn write_rows(
+        &self,
+        fields: Vec<FieldDef>,
+        rows: Vec<Vec<output::Value>>,
+    ) -> Result<(), AppError> {
+        if self.fields_help(&fields)? {
+            return Ok(());
+        }
+        let spec = self.output_spec(None);
+        let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        for row in rows {
+            writer.write_row(row)?;
+        }
+        writer.finish()?;
+        Ok(())
+    }
+
+    fn report_written(&self, spec: &OutputSpec, rows: u64) {
+        if let Some(path) = &spec.path {
+            if self.stderr_is_terminal {
+                note!("wrote {rows} row(s) to {}", path.display());
+            } else {
+                info!("wrote {rows} row(s) to {}", path.display());
+            }
+        } else {
+            info!("{rows} row(s)");
+        }
+    }
+}
+
+/// Drops a writer after a failure: with `-o` nothing was delivered (the temporary file goes,
+/// the previous file stays); on stdout, rows already written make the result incomplete.
+fn abandon(writer: Writer, spec: &OutputSpec, cause: AppError) -> AppError {
+    // The writer is dropped on return: with -o, that removes the temporary file.
+    let rows = writer.rows_written();
+    if spec.path.is_none() && rows > 0 && !cause.is_incomplete() {
+        AppError::PartialOutput {
+            rows,
+            cause: Box::new(cause),
+        }
+    } else {
+        cause
+    }
+}

@@ -1,0 +1,180 @@
+//! The command tree (clap), one file per noun. Commands get their dependencies through [`Ctx`]:
+//! options, environment, clock, terminal facts, and the profile/provider factory.
+
+mod campaigns;
+mod ctx;
+mod profiles;
+mod providers;
+mod stats;
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+pub use ctx::Ctx;
+
+use crate::error::AppError;
+use crate::output::Format;
+use crate::provider::Vendor;
+
+/// One command line for the WhatsApp campaign-analytics APIs of Engage, Engati, Insider, Wolkvox
+/// and Engagive.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wa-analytics",
+    version,
+    propagate_version = true,
+    max_term_width = 100,
+    after_help = "Exit codes: 0 ok, 2 usage/config/unsupported, 3 incomplete, 4 auth refused, 5 rate-limited, 6 vendor or network failure, 7 not found, 130 interrupted."
+)]
+pub struct Cli {
+    /// Options accepted before or after the command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options that every command takes, before or after its name.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Account from the config file [default: the file's default_profile]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "WA_ANALYTICS_PROFILE",
+        value_name = "NAME"
+    )]
+    pub profile: Option<String>,
+
+    /// Use a vendor with no profile; credentials from WA_<VENDOR>_<FIELD> variables
+    #[arg(
+        long,
+        global = true,
+        env = "WA_ANALYTICS_PROVIDER",
+        value_name = "VENDOR",
+        value_enum
+    )]
+    pub provider: Option<Vendor>,
+
+    /// Config file [default: $XDG_CONFIG_HOME/wa-analytics/config.toml]
+    #[arg(long, global = true, env = "WA_ANALYTICS_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Output format [default: table on a terminal, tsv when piped, or from -o's extension]
+    #[arg(
+        short,
+        long,
+        global = true,
+        env = "WA_ANALYTICS_FORMAT",
+        value_name = "FMT",
+        value_enum
+    )]
+    pub format: Option<Format>,
+
+    /// Write to FILE atomically (a temporary file renamed into place when complete)
+    #[arg(short, long, global = true, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Choose and order columns (a,b,c); 'help' lists the command's fields
+    #[arg(long, global = true, value_name = "a,b,c")]
+    pub fields: Option<String>,
+
+    /// More diagnostics on stderr: -v progress and parameters, -vv every HTTP request
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Nothing on stderr but errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Colour on stderr
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Per-request timeout in seconds
+    #[arg(long, global = true, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: u64,
+
+    /// Attempts for retryable failures (429, 5xx, time-outs), the first included
+    #[arg(long, global = true, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub retries: u32,
+
+    /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
+    #[arg(long, global = true)]
+    pub bom: bool,
+
+    /// Do not neutralise cells a spreadsheet would run as formulas
+    #[arg(long, global = true)]
+    pub csv_raw: bool,
+}
+
+/// When to colour stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On terminals, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// RANGE options of the read commands.
+#[derive(Debug, Clone, Default, Args)]
+pub struct RangeArgs {
+    /// Start (inclusive): YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339, now, today, yesterday, -7d
+    #[arg(long, value_name = "WHEN")]
+    pub from: Option<String>,
+
+    /// End (exclusive; a date alone means the end of that day) [default: now]
+    #[arg(long, value_name = "WHEN")]
+    pub to: Option<String>,
+
+    /// The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d]
+    #[arg(long, value_name = "DURATION", conflicts_with_all = ["from", "to"])]
+    pub last: Option<String>,
+
+    /// Zone for times without an offset [default: the profile's timezone, else UTC]
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Campaigns: list, summary, contact-level details, export
+    #[command(subcommand)]
+    Campaigns(campaigns::CampaignsCommand),
+    /// Message metrics per day or week
+    Stats(stats::StatsArgs),
+    /// Configured accounts
+    #[command(subcommand)]
+    Profiles(profiles::ProfilesCommand),
+    /// Which commands each vendor supports: native, derived, or not supported
+    Providers,
+    /// Print a shell completion script
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// Runs the parsed command.
+pub async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), AppError> {
+    match command {
+        Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
+        Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
+        Command::Providers => providers::run(ctx),
+        Command::Completions { shell } => {
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut out = ctx.stdout();
+            clap_complete::generate(shell, &mut cmd, "wa-analytics", &mut out);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,110 @@
+//! The errors a command can end in, and the one table that maps them to exit codes
+//! (product.md, "Exit codes").
+
+use crate::config::ConfigError;
+use crate::output::OutputError;
+use crate::provider::{ErrorKind, ProviderError};
+use crate::time::TimeError;
+
+/// Why a command failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Bad input or a bad combination of options (exit 2).
+    #[error("{message}")]
+    Usage {
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        hint: Option<String>,
+    },
+    /// The config file or the profile (exit 2).
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// A date, duration, zone or range (exit 2).
+    #[error(transparent)]
+    Time(#[from] TimeError),
+    /// The vendor or the network.
+    #[error(transparent)]
+    Provider(#[from] ProviderError),
+    /// Writing the result.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// Rows were written to stdout before a failure: the result is incomplete (exit 3).
+    #[error("the output is incomplete: {rows} row(s) were written before this failure: {cause}")]
+    PartialOutput {
+        /// Rows already written.
+        rows: u64,
+        /// What stopped the run.
+        cause: Box<AppError>,
+    },
+    /// A failure already described on stdout (`profiles check`), with its exit code.
+    #[error("{message}")]
+    Reported {
+        /// A one-line summary.
+        message: String,
+        /// The exit code of the first failure.
+        code: u8,
+    },
+    /// Ctrl-C (exit 130).
+    #[error("interrupted")]
+    Interrupted,
+    /// A bug (exit 1).
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A usage error with a hint.
+    pub fn usage(message: impl Into<String>, hint: impl Into<String>) -> AppError {
+        AppError::Usage {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// The process exit code.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            AppError::Usage { .. } | AppError::Config(_) | AppError::Time(_) => 2,
+            AppError::Provider(e) => e.exit_code(),
+            AppError::Output(OutputError::UnknownField { .. } | OutputError::BadFields(_)) => 2,
+            AppError::Output(OutputError::Io { .. }) => 1,
+            AppError::PartialOutput { .. } => 3,
+            AppError::Reported { code, .. } => *code,
+            AppError::Interrupted => 130,
+            AppError::Internal(_) => 1,
+        }
+    }
+
+    /// What to do next, if there is something to say.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            AppError::Usage { hint, .. } => hint.clone(),
+            AppError::Config(e) => e.hint.clone(),
+            AppError::Time(_) => Some(
+                "dates are YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339, now, today, yesterday or -7d; durations are like 7d, 24h, 90m"
+                    .to_string(),
+            ),
+            AppError::Provider(e) => e.hint.clone(),
+            AppError::Output(OutputError::UnknownField { .. }) => None,
+            AppError::Output(_) => None,
+            AppError::PartialOutput { cause, .. } => cause.hint(),
+            AppError::Interrupted | AppError::Reported { .. } => None,
+            AppError::Internal(_) => Some("this is a bug in wa-analytics; please report it with the command you ran".to_string()),
+        }
+    }
+
+    /// Whether this is the reader of stdout going away (`| head`): a quiet success.
+    pub fn is_broken_pipe(&self) -> bool {
+        match self {
+            AppError::Output(e) => e.is_broken_pipe(),
+            AppError::PartialOutput { cause, .. } => cause.is_broken_pipe(),
+            _ => false,
+        }
+    }
+
+    /// Whether the provider reported an incomplete result.
+    pub fn is_incomplete(&self) -> bool {
+        matches!(self, AppError::Provider(e) if e.kind == ErrorKind::Incomplete)
+    }
+}

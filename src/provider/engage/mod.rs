@@ -1,0 +1,330 @@
+//! Engage (Aivo / agentbot) campaign analytics: `/campaigns`, `/campaign/{name}/summary`,
+//! `/campaign/{name}/details` and `/stats` (seeds/engage.txt; shapes from vendors.md Part 1).
+
+mod client;
+mod wire;
+
+use async_trait::async_trait;
+use chrono::{Duration, Utc};
+use futures::StreamExt;
+use futures::stream;
+
+use crate::config::Profile;
+use crate::http::encode;
+use crate::http::pagination::flatten_pages;
+use crate::http::{ApiRequest, ApiResponse, HttpOptions};
+use crate::output::FieldDef;
+use crate::provider::{
+    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
+    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    SummaryQuery, Support, Vendor,
+};
+use crate::time::DateRange;
+
+use client::EngageClient;
+use wire::{Envelope, WireBucket, WireCampaign, WireContact, WireSummary, format_time};
+
+/// The vendor's display name in messages.
+const VENDOR: &str = "Engage";
+
+/// "Maximum range of 90 days between from and to" on `/campaign/{name}/details` (seeds/engage.txt).
+const DETAILS_MAX_RANGE: Duration = Duration::days(90);
+
+/// "Limit: Maximum of 10,000 records per request" on `/campaign/{name}/details`.
+pub const MAX_PAGE_SIZE: u64 = 10_000;
+
+/// What Engage serves: all four unified analytics commands, natively, with its own rates.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        operations: Operation::ALL
+            .iter()
+            .map(|op| (*op, Support::Native))
+            .collect(),
+        native_rates: true,
+    }
+}
+
+/// The Engage provider.
+#[derive(Debug)]
+pub struct Engage {
+    client: EngageClient,
+}
+
+impl Engage {
+    /// A provider for an engage profile.
+    pub fn new(profile: &Profile, options: &HttpOptions) -> Result<Engage, ProviderError> {
+        Ok(Engage {
+            client: EngageClient::new(profile, options)?,
+        })
+    }
+}
+
+/// `from` and `to` of a half-open window: Engage's `to` is inclusive and in whole seconds, so the
+/// window `[start, end)` is asked as `from=start&to=end-1s`; a row stamped exactly on a seam
+/// belongs to the later window only.
+fn with_range(req: ApiRequest, range: &DateRange) -> ApiRequest {
+    req.query("from", format_time(range.start))
+        .query("to", format_time(range.end - Duration::seconds(1)))
+}
+
+fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_status(resp.status.as_u16())
+        .with_hint("Engage answered a shape wa-analytics does not know; run with -vv and report it")
+}
+
+fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_hint("the rows could not be proven complete; run the command again (with -o, the previous file was kept)")
+}
+
+#[async_trait]
+impl AnalyticsProvider for Engage {
+    fn vendor(&self) -> Vendor {
+        Vendor::Engage
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    fn extra_fields(&self, _op: Operation) -> Vec<FieldDef> {
+        Vec::new()
+    }
+
+    fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        let page = async move {
+            let mut req = with_range(ApiRequest::get("/campaigns"), &query.range.range);
+            if let Some(t) = query.campaign_type {
+                req = req.query("type", t.as_str());
+            }
+            let resp = self.client.get(req).await?;
+            let body: Envelope<Vec<WireCampaign>> = resp.json(VENDOR)?;
+            body.data
+                .into_iter()
+                .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    async fn campaign_summary(
+        &self,
+        campaign: &str,
+        query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        let path = format!("/campaign/{}/summary", encode::segment(campaign));
+        let resp = self
+            .client
+            .get(with_range(ApiRequest::get(path), &query.range.range))
+            .await?;
+        let body: Envelope<WireSummary> = resp.json(VENDOR)?;
+        Ok(body.data.into_unified(campaign))
+    }
+
+    fn campaign_details<'a>(
+        &'a self,
+        campaign: &'a str,
+        query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        let pager = DetailsPager {
+            client: &self.client,
+            path: format!("/campaign/{}/details", encode::segment(campaign)),
+            query,
+            windows: query
+                .range
+                .range
+                .split(DETAILS_MAX_RANGE)
+                .into_iter()
+                .collect(),
+            window: None,
+            skip: query.offset,
+            remaining: query.limit,
+            page_size: query
+                .page_size
+                .unwrap_or(MAX_PAGE_SIZE)
+                .clamp(1, MAX_PAGE_SIZE),
+        };
+        let pages = stream::unfold(Some(pager), |state| async move {
+            let mut pager = state?;
+            match pager.next_page().await {
+                Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), None)),
+            }
+        });
+        flatten_pages(pages).boxed()
+    }
+
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        let page = async move {
+            let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)
+                .query("frequency", query.frequency.as_str());
+            if let Some(t) = query.campaign_type {
+                req = req.query("type", t.as_str());
+            }
+            let resp = self.client.get(req).await?;
+            let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
+            body.data
+                .into_iter()
+                .map(|b| b.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let now = Utc::now();
+        let range = DateRange {
+            start: now - Duration::days(1),
+            end: now,
+        };
+        self.client
+            .get(with_range(ApiRequest::get("/campaigns"), &range))
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Walks the details of a campaign: each ≤ 90-day window in turn, each window by `offset` pages,
+/// checking every page against `pagination.total`.
+struct DetailsPager<'a> {
+    client: &'a EngageClient,
+    path: String,
+    query: &'a DetailsQuery,
+    windows: std::collections::VecDeque<DateRange>,
+    window: Option<WindowCursor>,
+    /// What is left of the user's `--offset`, which applies to the whole result.
+    skip: u64,
+    /// What is left of the user's `--limit`.
+    remaining: Option<u64>,
+    page_size: u64,
+}
+
+struct WindowCursor {
+    range: DateRange,
+    offset: u64,
+    total: Option<u64>,
+}
+
+impl DetailsPager<'_> {
+    async fn next_page(&mut self) -> Result<Option<Vec<ContactRecord>>, ProviderError> {
+        loop {
+            if self.remaining == Some(0) {
+                return Ok(None);
+            }
+            let cursor = match &mut self.window {
+                Some(c) => c,
+                None => match self.windows.pop_front() {
+                    Some(range) => self.window.insert(WindowCursor {
+                        range,
+                        offset: self.skip,
+                        total: None,
+                    }),
+                    None => return Ok(None),
+                },
+            };
+            let limit = self
+                .remaining
+                .map_or(self.page_size, |r| r.min(self.page_size));
+            let mut req = with_range(ApiRequest::get(self.path.clone()), &cursor.range)
+                .query("limit", limit.to_string())
+                .query("offset", cursor.offset.to_string());
+            if let Some(t) = self.query.campaign_type {
+                req = req.query("type", t.as_str());
+            }
+            let resp = self.client.get(req).await?;
+            let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
+            let Some(pagination) = body.pagination else {
+                return Err(bad_shape(
+                    &resp,
+                    "the details page has no pagination object".to_string(),
+                ));
+            };
+            if let Some(echoed) = pagination.offset
+                && echoed != cursor.offset
+            {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "asked for offset {} but Engage answered offset {echoed}",
+                        cursor.offset
+                    ),
+                ));
+            }
+            let total = pagination.total;
+            match cursor.total {
+                None => {
+                    cursor.total = Some(total);
+                    if self.skip > 0 {
+                        // The first request of a window used what is left of --offset.
+                        let skipped = self.skip.min(total);
+                        self.skip -= skipped;
+                        if cursor.offset >= total {
+                            self.window = None;
+                            continue;
+                        }
+                    }
+                }
+                Some(before) if before != total => {
+                    return Err(incomplete(
+                        &resp,
+                        format!(
+                            "the row count of {} changed from {before} to {total} while paging (rows were added or removed during the export)",
+                            describe(&cursor.range)
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let served = body.data.len() as u64;
+            let expected = limit.min(total.saturating_sub(cursor.offset));
+            if served > limit || cursor.offset + served > total {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "Engage served {served} rows at offset {} of {} but reported {total} in all",
+                        cursor.offset,
+                        describe(&cursor.range)
+                    ),
+                ));
+            }
+            if served == 0 && expected > 0 {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "Engage reported {total} rows for {} but the page at offset {} was empty",
+                        describe(&cursor.range),
+                        cursor.offset
+                    ),
+                ));
+            }
+            cursor.offset += served;
+            if cursor.offset >= total {
+                self.window = None;
+            }
+            if let Some(r) = &mut self.remaining {
+                *r -= served;
+            }
+            let rows = body
+                .data
+                .into_iter()
+                .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .collect::<Result<Vec<_>, _>>()?;
+            if rows.is_empty() {
+                continue;
+            }
+            return Ok(Some(rows));
+        }
+    }
+}
+
+fn describe(range: &DateRange) -> String {
+    format!(
+        "the window {} – {}",
+        range.start.format("%Y-%m-%d %H:%M:%S"),
+        range.end.format("%Y-%m-%d %H:%M:%S")
+    )
+}

@@ -1,0 +1,262 @@
+//! Engage's wire types (vendors.md Part 1, "Engage") and their conversion into the unified model.
+//! Private to this folder.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Deserializer};
+
+use crate::provider::{Campaign, CampaignSummary, ContactRecord, StatsBucket};
+
+/// `{"data": …, "pagination": …}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct Envelope<T> {
+    pub data: T,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
+/// The details page window and the row count of the whole range.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(super) struct Pagination {
+    #[serde(default)]
+    pub offset: Option<u64>,
+    pub total: u64,
+}
+
+/// `{"error":{"code":"…","message":"…"}}`.
+#[derive(Debug, Deserialize)]
+pub(super) struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct ErrorDetail {
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireCampaign {
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    id: Option<String>,
+    name: String,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    created_at: Option<String>,
+    #[serde(default)]
+    sent_at: Option<String>,
+    #[serde(default)]
+    total_contacts: Option<u64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireSummary {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default, rename = "type")]
+    kind: Option<String>,
+    #[serde(default)]
+    total: Option<u64>,
+    #[serde(default)]
+    sent: Option<u64>,
+    #[serde(default)]
+    delivered: Option<u64>,
+    #[serde(default)]
+    read: Option<u64>,
+    #[serde(default)]
+    engaged: Option<u64>,
+    #[serde(default)]
+    errors: Option<u64>,
+    #[serde(default)]
+    read_rate: Option<f64>,
+    #[serde(default)]
+    engagement_rate: Option<f64>,
+    #[serde(default)]
+    error_rate: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireContact {
+    #[serde(deserialize_with = "string_or_number")]
+    contact: String,
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    sent_at: Option<String>,
+    #[serde(default)]
+    delivered_at: Option<String>,
+    #[serde(default)]
+    read_at: Option<String>,
+    #[serde(default)]
+    engaged: Option<bool>,
+    #[serde(default)]
+    response: Option<String>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub(super) struct WireBucket {
+    period: String,
+    #[serde(default)]
+    sent: Option<u64>,
+    #[serde(default)]
+    delivered: Option<u64>,
+    #[serde(default)]
+    read: Option<u64>,
+    #[serde(default)]
+    engaged: Option<u64>,
+    #[serde(default)]
+    errors: Option<u64>,
+}
+
+/// Engage's `YYYY-MM-DD HH:MM:SS` in UTC (RFC 3339 tolerated).
+pub(super) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    let t = s.trim();
+    NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S")
+        .map(|n| n.and_utc())
+        .or_else(|_| DateTime::parse_from_rfc3339(t).map(|d| d.with_timezone(&Utc)))
+        .map_err(|_| format!("unreadable time '{s}' (expected YYYY-MM-DD HH:MM:SS)"))
+}
+
+/// The `from`/`to` format.
+pub(super) fn format_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>, String> {
+    match s.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => parse_time(t).map(Some),
+    }
+}
+
+/// Engage's rates are percentages with two decimals (66.67); the contract wants fractions
+/// (0.6667) of the vendor's own figure, not a recomputation.
+fn fraction(percent: Option<f64>) -> Option<f64> {
+    percent.map(|p| ((p / 100.0) * 1e10).round() / 1e10)
+}
+
+impl WireCampaign {
+    pub(super) fn into_unified(self) -> Result<Campaign, String> {
+        Ok(Campaign {
+            id: self.id,
+            name: self.name,
+            campaign_type: self.kind,
+            status: self.status,
+            created_at: opt_time(self.created_at)?,
+            sent_at: opt_time(self.sent_at)?,
+            total_contacts: self.total_contacts,
+            extra: Vec::new(),
+        })
+    }
+}
+
+impl WireSummary {
+    pub(super) fn into_unified(self, requested_name: &str) -> CampaignSummary {
+        CampaignSummary {
+            id: None,
+            name: Some(self.name.unwrap_or_else(|| requested_name.to_string())),
+            campaign_type: self.kind,
+            total: self.total,
+            sent: self.sent,
+            delivered: self.delivered,
+            read: self.read,
+            engaged: self.engaged,
+            errors: self.errors,
+            read_rate: fraction(self.read_rate),
+            engagement_rate: fraction(self.engagement_rate),
+            error_rate: fraction(self.error_rate),
+            extra: Vec::new(),
+        }
+    }
+}
+
+impl WireContact {
+    pub(super) fn into_unified(self) -> Result<ContactRecord, String> {
+        Ok(ContactRecord {
+            contact: self.contact,
+            name: self.name,
+            status: self.status,
+            sent_at: opt_time(self.sent_at)?,
+            delivered_at: opt_time(self.delivered_at)?,
+            read_at: opt_time(self.read_at)?,
+            engaged: self.engaged,
+            response: self.response,
+            error: self.error,
+            extra: Vec::new(),
+        })
+    }
+}
+
+impl WireBucket {
+    pub(super) fn into_unified(self) -> Result<StatsBucket, String> {
+        let period = NaiveDate::parse_from_str(self.period.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("unreadable period '{}' (expected YYYY-MM-DD)", self.period))?;
+        Ok(StatsBucket {
+            period,
+            sent: self.sent,
+            delivered: self.delivered,
+            read: self.read,
+            engaged: self.engaged,
+            errors: self.errors,
+            extra: Vec::new(),
+        })
+    }
+}
+
+/// Phone numbers and ids may come as JSON numbers; keep their exact digits as text.
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::String(s) => Ok(s),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or a number, found {other}"
+        ))),
+    }
+}
+
+fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Null => Ok(None),
+        serde_json::Value::String(s) => Ok(Some(s)),
+        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or a number, found {other}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_become_fractions_of_the_vendor_figure() {
+        assert_eq!(fraction(Some(66.67)), Some(0.6667));
+        assert_eq!(fraction(Some(0.0)), Some(0.0));
+        assert_eq!(fraction(Some(100.0)), Some(1.0));
+        assert_eq!(fraction(None), None);
+    }
+
+    #[test]
+    fn times_are_read_as_utc() {
+        assert_eq!(
+            parse_time("2026-04-01 13:05:00").unwrap().to_rfc3339(),
+            "2026-04-01T13:05:00+00:00"
+        );
+        assert!(parse_time("01/04/2026").is_err());
+    }
+
+    #[test]
+    fn contacts_sent_as_numbers_keep_their_digits() {
+        let c: WireContact = serde_json::from_str(r#"{"contact":573001234567}"#).unwrap();
+        assert_eq!(c.into_unified().unwrap().contact, "573001234567");
+    }
+}
