@@ -4,6 +4,8 @@
 //! date-only `--to` (and `today`/`yesterday`) means the end of that day, so consecutive runs
 //! `--from A --to B`, `--from B --to C` never read an instant twice.
 
+use std::cmp::Ordering;
+
 use chrono::{
     DateTime, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, TimeZone,
     Utc,
@@ -130,13 +132,12 @@ impl DateRange {
     /// A range, truncating both ends to whole seconds and refusing one whose end is not after its
     /// start.
     pub fn new(start: DateTime<Utc>, end: DateTime<Utc>) -> Result<DateRange, TimeError> {
-        let (start, end) = (whole_seconds(start), whole_seconds(end));
-        ordered(
-            start,
-            end,
-            &format!("start {}", rfc3339(start)),
-            &format!("end {}", rfc3339(end)),
-        )
+        ordered(whole_seconds(start), whole_seconds(end), "start", "end")
+    }
+
+    /// `[start, end)` as given, unchecked.
+    fn raw(start: DateTime<Utc>, end: DateTime<Utc>) -> DateRange {
+        DateRange { start, end }
     }
 
     /// The range's length.
@@ -167,10 +168,7 @@ impl DateRange {
             let next = cursor
                 .checked_add_signed(step)
                 .map_or(self.end, |t| t.min(self.end));
-            windows.push(DateRange {
-                start: cursor,
-                end: next,
-            });
+            windows.push(DateRange::raw(cursor, next));
             cursor = next;
         }
         windows
@@ -192,14 +190,8 @@ impl DateRange {
             return None;
         }
         Some((
-            DateRange {
-                start: self.start,
-                end: mid,
-            },
-            DateRange {
-                start: mid,
-                end: self.end,
-            },
+            DateRange::raw(self.start, mid),
+            DateRange::raw(mid, self.end),
         ))
     }
 }
@@ -214,23 +206,26 @@ fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// `[start, end)`, or an error naming both ends through the caller's labels.
+/// `[start, end)`, or an error naming both ends, each after its label (`--from`, `now`, ...).
 fn ordered(
     start: DateTime<Utc>,
     end: DateTime<Utc>,
-    start_label: &str,
-    end_label: &str,
+    from: &str,
+    to: &str,
 ) -> Result<DateRange, TimeError> {
-    if end > start {
-        Ok(DateRange { start, end })
-    } else if end == start {
-        Err(TimeError(format!(
-            "the range is empty: {start_label} is the same instant as {end_label}"
-        )))
-    } else {
-        Err(TimeError(format!(
-            "the range is reversed: {start_label} is after {end_label}"
-        )))
+    let name = |label: &str, t| match label {
+        "now" => format!("now ({})", rfc3339(t)),
+        _ => format!("{label} {}", rfc3339(t)),
+    };
+    let (from, to) = (name(from, start), name(to, end));
+    match end.cmp(&start) {
+        Ordering::Greater => Ok(DateRange::raw(start, end)),
+        Ordering::Equal => Err(TimeError(format!(
+            "the range is empty: {from} is the same instant as {to}"
+        ))),
+        Ordering::Less => Err(TimeError(format!(
+            "the range is reversed: {from} is after {to}"
+        ))),
     }
 }
 
@@ -240,11 +235,7 @@ const DURATION_FORMS: &str =
 /// Parses a DURATION: a positive whole number and a unit, `s`, `m`, `h`, `d` or `w` (`7d`, `24h`,
 /// `90m`).
 pub fn parse_duration(s: &str) -> Result<Duration, TimeError> {
-    let fail = |reason: &str| {
-        TimeError(format!(
-            "invalid duration '{s}': {reason}; {DURATION_FORMS}"
-        ))
-    };
+    let fail = |why: &str| TimeError(format!("invalid duration '{s}': {why}; {DURATION_FORMS}"));
     let t = s.trim();
     let Some(unit) = t.chars().last() else {
         return Err(fail("it is empty"));
@@ -410,74 +401,37 @@ pub fn resolve_range(
     default_span: Duration,
 ) -> Result<(DateRange, bool), TimeError> {
     let now = whole_seconds(now);
-    let too_far =
-        |what: &str| TimeError(format!("{what} reaches before the earliest supported date"));
+    let too_far = || TimeError("the range reaches before the earliest supported date".to_string());
     let explicit = input.from.is_some() || input.to.is_some() || input.last.is_some();
     let when = |option: &str, value: &str, end_of_day: bool| {
         parse_when(value, zone, now, end_of_day).map_err(|e| TimeError(format!("{option}: {e}")))
     };
-    let now_label = format!("now ({})", rfc3339(now));
-    let range = match (&input.from, &input.to, &input.last) {
+    let (start, end, from, to) = match (&input.from, &input.to, &input.last) {
         (Some(_), _, Some(_)) | (_, Some(_), Some(_)) => {
-            return Err(TimeError(
-                "use either --last or --from/--to, not both".to_string(),
-            ));
+            let message = "use either --last or --from/--to, not both";
+            return Err(TimeError(message.to_string()));
         }
         (None, None, Some(last)) => {
             let span = parse_duration(last).map_err(|e| TimeError(format!("--last: {e}")))?;
-            let start = now
-                .checked_sub_signed(span)
-                .ok_or_else(|| too_far(&format!("--last {}", last.trim())))?;
-            ordered(
-                start,
-                now,
-                &format!("the start {}", rfc3339(start)),
-                &now_label,
-            )?
+            let start = now.checked_sub_signed(span).ok_or_else(too_far)?;
+            (start, now, "the start", "now")
         }
         (Some(from), Some(to), None) => {
             let (start, end) = (when("--from", from, false)?, when("--to", to, true)?);
-            ordered(
-                start,
-                end,
-                &format!("--from {}", rfc3339(start)),
-                &format!("--to {}", rfc3339(end)),
-            )?
+            (start, end, "--from", "--to")
         }
-        (Some(from), None, None) => {
-            let start = when("--from", from, false)?;
-            ordered(
-                start,
-                now,
-                &format!("--from {}", rfc3339(start)),
-                &now_label,
-            )?
-        }
+        (Some(from), None, None) => (when("--from", from, false)?, now, "--from", "now"),
         (None, Some(to), None) => {
             let end = when("--to", to, true)?;
-            let start = end
-                .checked_sub_signed(default_span)
-                .ok_or_else(|| too_far("the default span before --to"))?;
-            ordered(
-                start,
-                end,
-                &format!("the default start {}", rfc3339(start)),
-                &format!("--to {}", rfc3339(end)),
-            )?
+            let start = end.checked_sub_signed(default_span).ok_or_else(too_far)?;
+            (start, end, "the default start", "--to")
         }
         (None, None, None) => {
-            let start = now
-                .checked_sub_signed(default_span)
-                .ok_or_else(|| too_far("the default span"))?;
-            ordered(
-                start,
-                now,
-                &format!("the default start {}", rfc3339(start)),
-                &now_label,
-            )?
+            let start = now.checked_sub_signed(default_span).ok_or_else(too_far)?;
+            (start, now, "the default start", "now")
         }
     };
-    Ok((range, explicit))
+    Ok((ordered(start, end, from, to)?, explicit))
 }
 
 #[cfg(test)]
@@ -494,163 +448,157 @@ mod tests {
     fn zone(name: &str) -> Zone {
         Zone::parse(name).unwrap()
     }
-    /// Asserts each `(input, end_of_day, expected RFC 3339 UTC)` in `zone`.
-    fn check_when(zone: &Zone, cases: &[(&str, bool, &str)]) {
-        for (input, end_of_day, expected) in cases {
-            let got = parse_when(input, zone, now(), *end_of_day).map(rfc3339);
-            assert_eq!(got.as_deref(), Ok(*expected), "{input} eod={end_of_day}");
+    /// `s` parsed in UTC, not end of day.
+    fn when(s: &str) -> Result<DateTime<Utc>, TimeError> {
+        parse_when(s, &Zone::UTC, now(), false)
+    }
+    /// A range on whole Unix seconds, built directly (no validation).
+    fn secs(start: i64, end: i64) -> DateRange {
+        let t = |s| DateTime::from_timestamp(s, 0).unwrap();
+        DateRange::raw(t(start), t(end))
+    }
+    /// Asserts that `result` failed with a message containing every needle.
+    fn assert_err<T: std::fmt::Debug>(result: Result<T, TimeError>, needles: &[&str]) {
+        let message = result.unwrap_err().0;
+        for needle in needles {
+            assert!(message.contains(needle), "{message:?} lacks {needle:?}");
         }
     }
-    fn range(
-        input: (Option<&str>, Option<&str>, Option<&str>),
-        z: &str,
-    ) -> Result<(String, String, bool), String> {
-        let input = RangeInput {
-            from: input.0.map(String::from),
-            to: input.1.map(String::from),
-            last: input.2.map(String::from),
-        };
-        resolve_range(&input, &zone(z), now(), Duration::days(30))
-            .map(|(r, explicit)| (rfc3339(r.start), rfc3339(r.end), explicit))
-            .map_err(|e| e.0)
+    /// Checks rows of `input | expected | expected with end_of_day` (RFC 3339 UTC) in `zone`.
+    fn check_when(name: &str, table: &str) {
+        for row in table.lines().filter(|row| !row.trim().is_empty()) {
+            let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+            for (end_of_day, expected) in [(false, cells[1]), (true, cells[2])] {
+                let got = parse_when(cells[0], &zone(name), now(), end_of_day).map(rfc3339);
+                assert_eq!(
+                    got.as_deref(),
+                    Ok(expected),
+                    "{name}: {row} eod={end_of_day}"
+                );
+            }
+        }
     }
-    fn ok(start: &str, end: &str, explicit: bool) -> Result<(String, String, bool), String> {
-        Ok((start.to_string(), end.to_string(), explicit))
+    /// Resolves `--from`, `--to`, `--last` (empty = not given) in `z` with a 30-day default.
+    fn range(from: &str, to: &str, last: &str, z: &str) -> Result<(DateRange, bool), TimeError> {
+        let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        let (from, to, last) = (opt(from), opt(to), opt(last));
+        resolve_range(
+            &RangeInput { from, to, last },
+            &zone(z),
+            now(),
+            Duration::days(30),
+        )
+    }
+    fn ok(start: &str, end: &str, explicit: bool) -> Result<(DateRange, bool), TimeError> {
+        Ok((DateRange::raw(utc(start), utc(end)), explicit))
     }
 
     #[test]
     fn every_when_form_in_utc() {
         check_when(
-            &Zone::UTC,
-            &[
-                ("2026-04-01", false, "2026-04-01T00:00:00Z"),
-                ("2026-04-01", true, "2026-04-02T00:00:00Z"),
-                ("2026-04-01 13:05", false, "2026-04-01T13:05:00Z"),
-                ("2026-04-01T13:05:09", true, "2026-04-01T13:05:09Z"),
-                ("2026-04-01 13:05:09.999", false, "2026-04-01T13:05:09Z"),
-                ("2026-04-01T13:05:00Z", false, "2026-04-01T13:05:00Z"),
-                ("2026-04-01t13:05:00.5z", true, "2026-04-01T13:05:00Z"),
-                ("2026-04-01T08:05:00-05:00", false, "2026-04-01T13:05:00Z"),
-                (
-                    "2026-04-01 08:05:00.987-05:00",
-                    false,
-                    "2026-04-01T13:05:00Z",
-                ),
-                ("now", false, "2026-04-15T03:30:00Z"),
-                ("  NOW ", true, "2026-04-15T03:30:00Z"),
-                ("today", false, "2026-04-15T00:00:00Z"),
-                ("Today", true, "2026-04-16T00:00:00Z"),
-                ("yesterday", false, "2026-04-14T00:00:00Z"),
-                ("YESTERDAY", true, "2026-04-15T00:00:00Z"),
-                ("-7d", false, "2026-04-08T03:30:00Z"),
-                ("-24h", true, "2026-04-14T03:30:00Z"),
-                ("-90m", false, "2026-04-15T02:00:00Z"),
-                ("-2w", false, "2026-04-01T03:30:00Z"),
-                ("-30s", false, "2026-04-15T03:29:30Z"),
-            ],
+            "UTC",
+            "2026-04-01                    | 2026-04-01T00:00:00Z | 2026-04-02T00:00:00Z
+             2026-04-01 13:05              | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             2026-04-01T13:05:09           | 2026-04-01T13:05:09Z | 2026-04-01T13:05:09Z
+             2026-04-01 13:05:09.999       | 2026-04-01T13:05:09Z | 2026-04-01T13:05:09Z
+             2026-04-01T13:05:00Z          | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             2026-04-01t13:05:00.5z        | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             2026-04-01T08:05:00-05:00     | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             2026-04-01 08:05:00.98-05:00  | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             NOW                           | 2026-04-15T03:30:00Z | 2026-04-15T03:30:00Z
+             Today                         | 2026-04-15T00:00:00Z | 2026-04-16T00:00:00Z
+             yesterday                     | 2026-04-14T00:00:00Z | 2026-04-15T00:00:00Z
+             -7d                           | 2026-04-08T03:30:00Z | 2026-04-08T03:30:00Z
+             -24h                          | 2026-04-14T03:30:00Z | 2026-04-14T03:30:00Z
+             -90m                          | 2026-04-15T02:00:00Z | 2026-04-15T02:00:00Z
+             -2w                           | 2026-04-01T03:30:00Z | 2026-04-01T03:30:00Z
+             -30s                          | 2026-04-15T03:29:30Z | 2026-04-15T03:29:30Z",
         );
+        assert_eq!(when("  now \n"), Ok(utc("2026-04-15T03:30:00Z")));
     }
 
     #[test]
     fn every_when_form_in_bogota() {
         check_when(
-            &zone("America/Bogota"),
-            &[
-                ("2026-04-01", false, "2026-04-01T05:00:00Z"),
-                ("2026-04-01", true, "2026-04-02T05:00:00Z"),
-                ("2026-04-01 08:05", false, "2026-04-01T13:05:00Z"),
-                ("2026-04-01T08:05:30", false, "2026-04-01T13:05:30Z"),
-                ("2026-04-01T13:05:00Z", false, "2026-04-01T13:05:00Z"),
-                ("now", false, "2026-04-15T03:30:00Z"),
-                ("today", false, "2026-04-14T05:00:00Z"),
-                ("today", true, "2026-04-15T05:00:00Z"),
-                ("yesterday", false, "2026-04-13T05:00:00Z"),
-                ("yesterday", true, "2026-04-14T05:00:00Z"),
-                ("-7d", false, "2026-04-08T03:30:00Z"),
-            ],
+            "America/Bogota",
+            "2026-04-01              | 2026-04-01T05:00:00Z | 2026-04-02T05:00:00Z
+             2026-04-01 08:05        | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             2026-04-01T08:05:30     | 2026-04-01T13:05:30Z | 2026-04-01T13:05:30Z
+             2026-04-01T13:05:00Z    | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             now                     | 2026-04-15T03:30:00Z | 2026-04-15T03:30:00Z
+             today                   | 2026-04-14T05:00:00Z | 2026-04-15T05:00:00Z
+             yesterday               | 2026-04-13T05:00:00Z | 2026-04-14T05:00:00Z
+             -7d                     | 2026-04-08T03:30:00Z | 2026-04-08T03:30:00Z",
         );
     }
 
     #[test]
     fn every_when_form_in_madrid_across_dst() {
+        // 2026-03-29 has 23 hours (02:00 -> 03:00), 2026-10-25 has 25 (03:00 -> 02:00): a
+        // folded wall-clock time takes the earlier instant.
         check_when(
-            &zone("Europe/Madrid"),
-            &[
-                ("2026-01-15 10:00", false, "2026-01-15T09:00:00Z"),
-                ("2026-07-15T10:00:00", false, "2026-07-15T08:00:00Z"),
-                ("2026-04-01", false, "2026-03-31T22:00:00Z"),
-                ("2026-04-01", true, "2026-04-01T22:00:00Z"),
-                ("2026-03-29", false, "2026-03-28T23:00:00Z"), // 23-hour day
-                ("2026-03-29", true, "2026-03-29T22:00:00Z"),
-                ("2026-10-25", false, "2026-10-24T22:00:00Z"), // 25-hour day
-                ("2026-10-25", true, "2026-10-25T23:00:00Z"),
-                ("2026-10-25 02:30", false, "2026-10-25T00:30:00Z"), // fold: earlier instant
-                ("2026-04-01T08:05:00-05:00", false, "2026-04-01T13:05:00Z"),
-                ("today", false, "2026-04-14T22:00:00Z"),
-                ("today", true, "2026-04-15T22:00:00Z"),
-                ("yesterday", false, "2026-04-13T22:00:00Z"),
-                ("yesterday", true, "2026-04-14T22:00:00Z"),
-                ("-2w", false, "2026-04-01T03:30:00Z"),
-            ],
+            "Europe/Madrid",
+            "2026-01-15 10:00          | 2026-01-15T09:00:00Z | 2026-01-15T09:00:00Z
+             2026-07-15T10:00:00       | 2026-07-15T08:00:00Z | 2026-07-15T08:00:00Z
+             2026-04-01                | 2026-03-31T22:00:00Z | 2026-04-01T22:00:00Z
+             2026-03-29                | 2026-03-28T23:00:00Z | 2026-03-29T22:00:00Z
+             2026-10-25                | 2026-10-24T22:00:00Z | 2026-10-25T23:00:00Z
+             2026-10-25 02:30          | 2026-10-25T00:30:00Z | 2026-10-25T00:30:00Z
+             2026-04-01T08:05:00-05:00 | 2026-04-01T13:05:00Z | 2026-04-01T13:05:00Z
+             today                     | 2026-04-14T22:00:00Z | 2026-04-15T22:00:00Z
+             yesterday                 | 2026-04-13T22:00:00Z | 2026-04-14T22:00:00Z
+             -2w                       | 2026-04-01T03:30:00Z | 2026-04-01T03:30:00Z",
+        );
+    }
+
+    #[test]
+    fn a_day_starting_in_a_dst_gap_starts_at_its_first_real_minute() {
+        // Santiago skips 2026-09-06 00:00..01:00 (-04:00 -> -03:00).
+        check_when(
+            "America/Santiago",
+            "2026-09-06 | 2026-09-06T04:00:00Z | 2026-09-07T03:00:00Z
+             2026-09-05 | 2026-09-05T04:00:00Z | 2026-09-06T04:00:00Z",
         );
     }
 
     #[test]
     fn local_time_in_a_dst_gap_is_an_error() {
-        let err = parse_when("2026-03-29 02:30", &zone("Europe/Madrid"), now(), false).unwrap_err();
-        assert!(
-            err.0.contains("'2026-03-29 02:30'") && err.0.contains("daylight-saving"),
-            "{err}"
+        let gap = parse_when("2026-03-29 02:30", &zone("Europe/Madrid"), now(), false);
+        assert_err(
+            gap,
+            &["'2026-03-29 02:30'", "Europe/Madrid", "daylight-saving"],
         );
     }
 
     #[test]
     fn bad_dates_are_errors_quoting_the_input() {
-        let err = parse_when("2026-13-01", &Zone::UTC, now(), false).unwrap_err();
         assert_eq!(
-            err.0,
-            "invalid date '2026-13-01': expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339 (2026-04-01T13:05:00Z), now, today, yesterday, or an offset such as -7d"
+            when("2026-13-01").unwrap_err().0,
+            "invalid date '2026-13-01': expected YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339 \
+             (2026-04-01T13:05:00Z), now, today, yesterday, or an offset such as -7d"
         );
-        for bad in [
-            "2026-02-30",
-            "2026-04-01 25:00",
-            "2026-04-01 12:60",
-            "2026-04-01 13:05:60",
-            "2026-4-1",
-            "2026/04/01",
-            "",
-            "-",
-            "tomorrow",
-            "-7x",
-            "-0d",
-            "--7d",
-            "12345",
-            "2026-04-01 13:05 x",
-            "2026-04-01T13:05:00+25:00",
-            "２０２６-04-01",
-            "2026-04-01T",
-        ] {
-            let err = parse_when(bad, &Zone::UTC, now(), true).unwrap_err();
-            assert!(
-                err.0.contains(&format!("'{bad}'")) && err.0.contains("YYYY-MM-DD"),
-                "{err}"
-            );
+        let bad = "2026-02-30|2026-04-01 25:00|2026-04-01 12:60|2026-04-01 13:05:60|2026-4-1|\
+                   2026/04/01||-|tomorrow|-7x|-0d|--7d|12345|2026-04-01 13:05 x|2026-04-01T|\
+                   2026-04-01T13:05:00+25:00|２０２６-04-01";
+        for bad in bad.split('|') {
+            assert_err(when(bad), &[&format!("'{bad}'"), "YYYY-MM-DD"]);
         }
-        let err = parse_when("+7d", &Zone::UTC, now(), false).unwrap_err();
-        assert!(err.0.contains("'+7d'") && err.0.contains("-7d"), "{err}");
-        let err = parse_when("-9999999999w", &Zone::UTC, now(), false).unwrap_err();
-        assert!(err.0.contains("'-9999999999w'"), "{err}");
+        assert_err(when("+7d"), &["'+7d'", "such as -7d"]);
+        assert_err(
+            when("-9999999999w"),
+            &["'-9999999999w'", "out of the supported range"],
+        );
     }
 
     #[test]
     fn durations_parse_each_unit() {
-        for (input, secs) in [
+        let cases = [
             ("30s", 30),
             ("90m", 5_400),
             ("24h", 86_400),
             (" 7d ", 604_800),
-            ("2w", 1_209_600),
-        ] {
+        ];
+        for (input, secs) in cases.into_iter().chain([("2w", 1_209_600)]) {
             assert_eq!(
                 parse_duration(input),
                 Ok(Duration::seconds(secs)),
@@ -661,180 +609,122 @@ mod tests {
 
     #[test]
     fn bad_durations_are_errors_quoting_the_input() {
-        for bad in [
-            "",
-            "7",
-            "d",
-            "7x",
-            "7D",
-            "0d",
-            "-7d",
-            "+7d",
-            "7.5h",
-            "7 d",
-            "7dd",
-            "99999999999999999999d",
-            "9223372036854775807w",
-        ] {
-            let err = parse_duration(bad).unwrap_err();
-            assert!(
-                err.0.contains(&format!("'{bad}'")) && err.0.contains("30s, 90m, 24h, 7d or 2w"),
-                "{err}"
-            );
+        let bad = "|7|d|7x|7D|0d|-7d|+7d|7.5h|7 d|7dd|99999999999999999999d|9223372036854775807w";
+        for bad in bad.split('|') {
+            let quoted = format!("'{bad}'");
+            assert_err(parse_duration(bad), &[&quoted, "30s, 90m, 24h, 7d or 2w"]);
         }
     }
 
     #[test]
     fn range_resolves_each_combination() {
+        let (now, week_ago) = ("2026-04-15T03:30:00Z", "2026-04-08T03:30:00Z");
+        assert_eq!(range("", "", "7d", "UTC"), ok(week_ago, now, true));
+        assert_eq!(range("-7d", "", "", "UTC"), ok(week_ago, now, true));
+        let (apr1, apr8) = ("2026-04-01T05:00:00Z", "2026-04-08T05:00:00Z");
         assert_eq!(
-            range((None, None, Some("7d")), "UTC"),
-            ok("2026-04-08T03:30:00Z", "2026-04-15T03:30:00Z", true)
+            range("2026-04-01", "2026-04-07", "", "America/Bogota"),
+            ok(apr1, apr8, true)
         );
+        let (mar9, apr8) = ("2026-03-09T00:00:00Z", "2026-04-08T00:00:00Z");
+        assert_eq!(range("", "2026-04-07", "", "UTC"), ok(mar9, apr8, true));
         assert_eq!(
-            range(
-                (Some("2026-04-01"), Some("2026-04-07"), None),
-                "America/Bogota"
-            ),
-            ok("2026-04-01T05:00:00Z", "2026-04-08T05:00:00Z", true)
-        );
-        assert_eq!(
-            range((Some("-1h"), None, None), "UTC"),
-            ok("2026-04-15T02:30:00Z", "2026-04-15T03:30:00Z", true)
-        );
-        assert_eq!(
-            range((None, Some("2026-04-07"), None), "UTC"),
-            ok("2026-03-09T00:00:00Z", "2026-04-08T00:00:00Z", true)
-        );
-        assert_eq!(
-            range((None, None, None), "UTC"),
-            ok("2026-03-16T03:30:00Z", "2026-04-15T03:30:00Z", false)
+            range("", "", "", "UTC"),
+            ok("2026-03-16T03:30:00Z", now, false)
         );
     }
 
     #[test]
     fn range_refuses_last_with_from_or_to() {
-        for input in [
-            (Some("2026-04-01"), None, Some("7d")),
-            (None, Some("today"), Some("7d")),
-        ] {
-            assert!(
-                range(input, "UTC")
-                    .unwrap_err()
-                    .contains("either --last or --from/--to")
-            );
-        }
+        let message = "use either --last or --from/--to, not both";
+        assert_err(range("2026-04-01", "", "7d", "UTC"), &[message]);
+        assert_err(range("", "today", "7d", "UTC"), &[message]);
     }
 
     #[test]
     fn range_refuses_reversed_empty_and_invalid_input() {
-        let reversed = range((Some("2026-05-01"), Some("2026-04-01 00:00"), None), "UTC");
         assert_eq!(
-            reversed.unwrap_err(),
+            range("2026-05-01", "2026-04-01 00:00", "", "UTC")
+                .unwrap_err()
+                .0,
             "the range is reversed: --from 2026-05-01T00:00:00Z is after --to 2026-04-01T00:00:00Z"
         );
-        let empty = range(
-            (Some("2026-04-01 10:00"), Some("2026-04-01T10:00:00Z"), None),
-            "UTC",
-        )
-        .unwrap_err();
-        assert!(
-            empty.contains("empty") && empty.contains("2026-04-01T10:00:00Z"),
-            "{empty}"
+        let empty = range("2026-04-01 10:00", "2026-04-01T10:00:00Z", "", "UTC");
+        let instant = "2026-04-01T10:00:00Z";
+        assert_err(
+            empty,
+            &["the range is empty: --from ", " as --to ", instant],
         );
-        let future = range((Some("2026-05-01"), None, None), "UTC").unwrap_err();
-        assert!(
-            future.contains("--from 2026-05-01T00:00:00Z")
-                && future.contains("now (2026-04-15T03:30:00Z)"),
-            "{future}"
+        let future = range("2026-05-01", "", "", "UTC");
+        assert_err(
+            future,
+            &[
+                "reversed: --from 2026-05-01T00:00:00Z",
+                "now (2026-04-15T03:30:00Z)",
+            ],
         );
-        let bad = range((Some("2026-02-30"), None, None), "UTC").unwrap_err();
-        assert!(
-            bad.starts_with("--from: ") && bad.contains("'2026-02-30'"),
-            "{bad}"
+        assert_err(
+            range("2026-02-30", "", "", "UTC"),
+            &["--from: ", "'2026-02-30'"],
         );
-        assert!(
-            range((None, None, Some("0d")), "UTC")
-                .unwrap_err()
-                .contains("'0d'")
+        assert_err(
+            range("", "2026-02-30", "", "UTC"),
+            &["--to: ", "'2026-02-30'"],
         );
+        assert_err(range("", "", "0d", "UTC"), &["--last: ", "'0d'"]);
     }
 
     #[test]
     fn new_truncates_to_seconds_and_refuses_end_not_after_start() {
-        let r =
-            DateRange::new(utc("2026-04-01T00:00:00.9Z"), utc("2026-04-01T00:00:01.2Z")).unwrap();
-        assert_eq!(
-            (r.start, r.end),
-            (utc("2026-04-01T00:00:00Z"), utc("2026-04-01T00:00:01Z"))
+        let (start, end) = (utc("2026-04-01T00:00:00Z"), utc("2026-04-01T00:00:01Z"));
+        let r = DateRange::new(utc("2026-04-01T00:00:00.9Z"), utc("2026-04-01T00:00:01.2Z"));
+        assert_eq!(r, Ok(DateRange::raw(start, end)));
+        assert_err(
+            DateRange::new(end, start),
+            &["reversed: start 2026-04-01T00:00:01Z"],
         );
-        assert!(
-            DateRange::new(r.end, r.start)
-                .unwrap_err()
-                .0
-                .contains("reversed")
-        );
-        assert!(
-            DateRange::new(r.start, utc("2026-04-01T00:00:00.5Z"))
-                .unwrap_err()
-                .0
-                .contains("empty")
+        assert_err(
+            DateRange::new(start, utc("2026-04-01T00:00:00.5Z")),
+            &["empty"],
         );
     }
 
     #[test]
     fn split_tiles_oldest_first_and_clamps_tiny_max() {
-        let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
-        let r = DateRange {
-            start: t(0),
-            end: t(10),
-        };
         let bounds = |max| {
-            r.split(max)
+            let windows = secs(0, 10).split(max);
+            windows
                 .iter()
                 .map(|w| (w.start.timestamp(), w.end.timestamp()))
                 .collect::<Vec<_>>()
         };
         assert_eq!(bounds(Duration::seconds(4)), [(0, 4), (4, 8), (8, 10)]);
         assert_eq!(bounds(Duration::days(1)), [(0, 10)]);
+        assert_eq!(
+            bounds(Duration::milliseconds(2_500)),
+            [(0, 2), (2, 4), (4, 6), (6, 8), (8, 10)]
+        );
         assert_eq!(bounds(Duration::zero()).len(), 10);
         assert_eq!(bounds(Duration::seconds(-5)).len(), 10);
-        assert!(
-            DateRange {
-                start: t(5),
-                end: t(5)
-            }
-            .split(Duration::seconds(1))
-            .is_empty()
-        );
+        assert!(secs(5, 5).split(Duration::seconds(1)).is_empty());
+        assert!(secs(5, 4).split(Duration::seconds(1)).is_empty());
     }
 
     #[test]
     fn bisect_splits_on_whole_seconds() {
-        let t = |s: i64| DateTime::from_timestamp(s, 0).unwrap();
-        let halves = |a, b| {
-            DateRange {
-                start: t(a),
-                end: t(b),
-            }
-            .bisect()
-            .map(|(l, r)| (l.end.timestamp(), r.start.timestamp()))
-        };
-        assert_eq!(halves(0, 3), Some((1, 1)));
-        assert_eq!(halves(0, 2), Some((1, 1)));
-        assert_eq!(halves(0, 1), None);
+        assert_eq!(secs(0, 3).bisect(), Some((secs(0, 1), secs(1, 3))));
+        assert_eq!(secs(0, 2).bisect(), Some((secs(0, 1), secs(1, 2))));
+        assert_eq!(secs(0, 1).bisect(), None);
     }
 
+    /// Start anywhere in 1900..2100 with an arbitrary sub-second part (dropped by `new`), length
+    /// 1 s .. 3 years.
     fn arb_range() -> impl Strategy<Value = DateRange> {
-        // 1900..2100, any sub-second part, length 1 s .. 3 years.
-        (
-            -2_208_988_800i64..4_102_444_800,
-            0u32..1_000_000_000,
-            1i64..=3 * 366 * 86_400,
-        )
-            .prop_map(|(s, ns, len)| {
-                let start = DateTime::from_timestamp(s, ns).unwrap();
-                DateRange::new(start, start + Duration::seconds(len)).unwrap()
-            })
+        let start = (-2_208_988_800i64..4_102_444_800, 0u32..1_000_000_000);
+        (start, 1i64..=3 * 366 * 86_400).prop_map(|((s, ns), len)| {
+            let start = DateTime::from_timestamp(s, ns).unwrap();
+            DateRange::new(start, start + Duration::seconds(len)).unwrap()
+        })
     }
 
     proptest! {
