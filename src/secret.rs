@@ -2,8 +2,13 @@
 //! `secrecy` type that holds it, and the redactor every line bound for stderr passes through.
 
 use std::borrow::Cow;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{LazyLock, Mutex, RwLock};
 
-use secrecy::SecretString;
+use base64::Engine as _;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::config::ConfigError;
 
@@ -17,52 +22,458 @@ pub enum SecretSource {
     Command(String),
 }
 
+impl SecretSource {
+    /// The kind of source, as `Debug` shows it: `literal`, `env` or `command`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            SecretSource::Literal(_) => "literal",
+            SecretSource::Env(_) => "env",
+            SecretSource::Command(_) => "command",
+        }
+    }
+}
+
+/// Shows the variable name or the command (neither is secret), never a literal's value.
+impl std::fmt::Debug for SecretSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SecretSource::Literal(_) => f.write_str("Literal(***)"),
+            SecretSource::Env(var) => f.debug_tuple("Env").field(var).finish(),
+            SecretSource::Command(cmd) => f.debug_tuple("Command").field(cmd).finish(),
+        }
+    }
+}
+
 /// One credential of one profile. Its `Debug` names the profile, the key and the kind of source,
 /// never the value.
 pub struct Credential {
-    _private: (),
+    profile: String,
+    key: String,
+    source: SecretSource,
+    /// The value once read; a `Mutex` so that concurrent first uses run a command only once.
+    cache: Mutex<Option<SecretString>>,
+    /// Set by the first [`Credential::refresh`]: a command is re-run at most once per process, so
+    /// a command that keeps printing a rejected token cannot loop.
+    refreshed: AtomicBool,
 }
 
 impl Credential {
     /// A credential of `profile`'s `key`, resolved on first use.
     pub fn new(profile: &str, key: &str, source: SecretSource) -> Credential {
-        let _ = (profile, key, source);
-        todo!("config helper")
+        // A literal is known now: register it at once so that it is scrubbed even from output
+        // produced before its first use.
+        if let SecretSource::Literal(value) = &source {
+            register(value.expose_secret());
+        }
+        Credential {
+            profile: profile.to_owned(),
+            key: key.to_owned(),
+            source,
+            cache: Mutex::new(None),
+            refreshed: AtomicBool::new(false),
+        }
+    }
+
+    /// The profile this credential belongs to.
+    pub fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    /// The key it is stored under (`token`, `bot_token`, …).
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// Where the value comes from.
+    pub fn source(&self) -> &SecretSource {
+        &self.source
     }
 
     /// The secret's value: read from the source the first time (and registered with the
     /// redactor), from the cache afterwards. A missing variable or a failing command is a
     /// configuration error naming the profile and the key, never the value.
     pub fn get(&self) -> Result<SecretString, ConfigError> {
-        todo!("config helper")
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(value) = cache.as_ref() {
+            return Ok(value.clone());
+        }
+        let value = match &self.source {
+            SecretSource::Literal(value) => value.clone(),
+            SecretSource::Env(var) => self.read_env(var)?,
+            SecretSource::Command(cmd) => self.run_command(cmd)?,
+        };
+        register(value.expose_secret());
+        *cache = Some(value.clone());
+        Ok(value)
     }
 
     /// After a 401: runs a `command` source again, once per process, and returns `Ok(true)` when
     /// a new value was read; `Ok(false)` for literal and env sources or a second call.
     pub fn refresh(&self) -> Result<bool, ConfigError> {
-        todo!("config helper")
+        let SecretSource::Command(cmd) = &self.source else {
+            return Ok(false);
+        };
+        if self.refreshed.swap(true, Ordering::SeqCst) {
+            return Ok(false);
+        }
+        // Hold the cache while the command runs, so a concurrent `get` waits for the new value.
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let value = self.run_command(cmd)?;
+        register(value.expose_secret());
+        *cache = Some(value);
+        Ok(true)
     }
 
     /// Whether the value is written in the config file itself (for the permissions warning).
     pub fn is_literal(&self) -> bool {
-        todo!("config helper")
+        matches!(self.source, SecretSource::Literal(_))
+    }
+
+    fn read_env(&self, var: &str) -> Result<SecretString, ConfigError> {
+        match std::env::var(var) {
+            Ok(value) if !value.is_empty() => Ok(SecretString::from(value)),
+            Ok(_) => Err(self.env_error(var, "is empty")),
+            Err(std::env::VarError::NotPresent) => Err(self.env_error(var, "is not set")),
+            Err(std::env::VarError::NotUnicode(_)) => {
+                Err(self.env_error(var, "is not valid UTF-8"))
+            }
+        }
+    }
+
+    fn env_error(&self, var: &str, problem: &str) -> ConfigError {
+        ConfigError {
+            message: format!(
+                "profile '{}': {} = {{ env = \"{var}\" }} but {var} {problem}",
+                self.profile, self.key
+            ),
+            hint: Some(format!(
+                "export {var} with the {} before running wa-analytics",
+                self.key
+            )),
+        }
+    }
+
+    /// Runs `cmd` through the platform shell and returns its trimmed stdout. Its stderr is
+    /// captured and dropped: a failing credential helper may echo the secret there.
+    fn run_command(&self, cmd: &str) -> Result<SecretString, ConfigError> {
+        let mut command = if cfg!(windows) {
+            let mut c = Command::new("cmd");
+            c.arg("/C").arg(cmd);
+            c
+        } else {
+            let mut c = Command::new("sh");
+            c.arg("-c").arg(cmd);
+            c
+        };
+        let output = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .output()
+            .map_err(|e| self.command_error(cmd, &format!("could not be started ({e})")))?;
+        if !output.status.success() {
+            let problem = match output.status.code() {
+                Some(code) => format!("failed with exit status {code}"),
+                None => "was terminated by a signal".to_owned(),
+            };
+            return Err(self.command_error(cmd, &problem));
+        }
+        let Ok(stdout) = String::from_utf8(output.stdout) else {
+            return Err(self.command_error(cmd, "printed something that is not UTF-8"));
+        };
+        let value = stdout.trim();
+        if value.is_empty() {
+            return Err(self.command_error(cmd, "printed nothing on stdout"));
+        }
+        Ok(SecretString::from(value.to_owned()))
+    }
+
+    fn command_error(&self, cmd: &str, problem: &str) -> ConfigError {
+        ConfigError {
+            message: format!(
+                "profile '{}': {} = {{ command = \"{cmd}\" }} {problem}",
+                self.profile, self.key
+            ),
+            hint: Some(format!(
+                "run the command yourself to see why; it must print the {} on stdout and exit 0",
+                self.key
+            )),
+        }
     }
 }
 
 impl std::fmt::Debug for Credential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        todo!("config helper: {f:p}")
+        f.debug_struct("Credential")
+            .field("profile", &self.profile)
+            .field("key", &self.key)
+            .field("source", &self.source.kind())
+            .finish()
     }
 }
+
+/// What [`scrub`] replaces a secret with.
+const MASK: &str = "***";
+
+/// Registered secrets and their base64 forms, longest first, without duplicates.
+static REGISTRY: LazyLock<RwLock<Vec<String>>> = LazyLock::new(|| RwLock::new(Vec::new()));
 
 /// Registers a secret value so that [`scrub`] replaces it (and its base64 forms) with `***`.
 /// Values shorter than 4 characters are not registered.
 pub fn register(secret: &str) {
-    todo!("config helper: {}", secret.len())
+    if secret.chars().count() < 4 {
+        return;
+    }
+    let bytes = secret.as_bytes();
+    let forms = [
+        secret.to_owned(),
+        STANDARD.encode(bytes),
+        STANDARD_NO_PAD.encode(bytes),
+        URL_SAFE.encode(bytes),
+        URL_SAFE_NO_PAD.encode(bytes),
+    ];
+    let mut registry = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
+    for form in forms {
+        if !registry.contains(&form) {
+            registry.push(form);
+        }
+    }
+    // Longest first, so a secret that contains another registered one is masked whole.
+    registry.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
 }
 
 /// Replaces every registered secret, and its standard and URL-safe base64 forms (padded or not),
 /// with `***`.
 pub fn scrub(text: &str) -> Cow<'_, str> {
-    todo!("config helper: {text}")
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    let Some(first) = registry.iter().position(|s| text.contains(s.as_str())) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = text.replace(registry[first].as_str(), MASK);
+    for secret in &registry[first + 1..] {
+        if out.contains(secret.as_str()) {
+            out = out.replace(secret.as_str(), MASK);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn literal(value: &str) -> SecretSource {
+        SecretSource::Literal(SecretString::from(value.to_owned()))
+    }
+
+    #[test]
+    fn scrub_replaces_a_registered_secret_and_its_base64_forms() {
+        let canary = "CANARY-scrub-b64?>-7c6d5e";
+        register(canary);
+        let b64 = STANDARD.encode(canary);
+        let b64_nopad = STANDARD_NO_PAD.encode(canary);
+        let url = URL_SAFE.encode(canary);
+        let url_nopad = URL_SAFE_NO_PAD.encode(canary);
+        assert_ne!(
+            b64, url,
+            "the canary must give distinct standard and URL-safe forms"
+        );
+        assert_ne!(b64, b64_nopad, "the canary must need padding");
+        for form in [canary, &b64, &b64_nopad, &url, &url_nopad] {
+            let text = format!("X-Token: {form} (sent)");
+            assert_eq!(scrub(&text), "X-Token: *** (sent)", "form {form}");
+        }
+        let basic = format!("Authorization: Basic {b64}\nAuthorization: Bearer {canary}");
+        assert_eq!(
+            scrub(&basic),
+            "Authorization: Basic ***\nAuthorization: Bearer ***"
+        );
+    }
+
+    #[test]
+    fn scrub_leaves_text_without_secrets_borrowed() {
+        register("CANARY-borrowed-1a2b3c");
+        let text = "GET /api/v2/reports 200 in 35 ms";
+        assert!(matches!(scrub(text), Cow::Borrowed(t) if t == text));
+    }
+
+    #[test]
+    fn scrub_replaces_every_occurrence() {
+        register("CANARY-every-0f0e0d");
+        assert_eq!(
+            scrub("a CANARY-every-0f0e0d b CANARY-every-0f0e0d c"),
+            "a *** b *** c"
+        );
+    }
+
+    #[test]
+    fn scrub_masks_the_longest_secret_whole() {
+        register("CANARY-nest");
+        register("CANARY-nest-longer-4d4d");
+        assert_eq!(scrub("x CANARY-nest-longer-4d4d y"), "x *** y");
+        assert_eq!(scrub("x CANARY-nest y"), "x *** y");
+    }
+
+    #[test]
+    fn register_ignores_values_shorter_than_four_characters() {
+        register("q7z");
+        assert!(matches!(scrub("q7z is fine"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn register_does_not_store_duplicates() {
+        register("CANARY-dup-8e8e8e");
+        let count = || {
+            REGISTRY
+                .read()
+                .unwrap()
+                .iter()
+                .filter(|s| s.as_str() == "CANARY-dup-8e8e8e")
+                .count()
+        };
+        register("CANARY-dup-8e8e8e");
+        assert_eq!(count(), 1);
+    }
+
+    #[test]
+    fn literal_credential_is_registered_when_created() {
+        let c = Credential::new("p", "token", literal("CANARY-literal-5a5a5a"));
+        assert!(c.is_literal());
+        assert_eq!(scrub("t=CANARY-literal-5a5a5a"), "t=***");
+        assert_eq!(c.get().unwrap().expose_secret(), "CANARY-literal-5a5a5a");
+        assert!(!c.refresh().unwrap(), "a literal cannot be refreshed");
+    }
+
+    #[test]
+    fn debug_of_credential_never_shows_the_value() {
+        let c = Credential::new("p", "token", literal("CANARY-s3cr3t-9f8e7d"));
+        c.get().unwrap();
+        let shown = format!("{c:?} {:?}", c.source());
+        assert!(!shown.contains("CANARY-s3cr3t-9f8e7d"), "{shown}");
+        assert_eq!(
+            format!("{c:?}"),
+            r#"Credential { profile: "p", key: "token", source: "literal" }"#
+        );
+        let cmd = Credential::new("p", "token", SecretSource::Command("x".into()));
+        assert_eq!(
+            format!("{cmd:?}"),
+            r#"Credential { profile: "p", key: "token", source: "command" }"#
+        );
+    }
+
+    #[test]
+    fn env_credential_reads_the_variable_and_registers_it() {
+        // SAFETY: the variable name is unique to this test; no other thread reads or writes it.
+        unsafe { std::env::set_var("WA_TEST_SECRET_ENV_READ_71", "CANARY-env-3c3c3c") };
+        let c = Credential::new(
+            "p",
+            "token",
+            SecretSource::Env("WA_TEST_SECRET_ENV_READ_71".into()),
+        );
+        assert!(!c.is_literal());
+        assert_eq!(c.get().unwrap().expose_secret(), "CANARY-env-3c3c3c");
+        assert_eq!(scrub("CANARY-env-3c3c3c"), "***");
+        assert!(!c.refresh().unwrap(), "an env source cannot be refreshed");
+    }
+
+    #[test]
+    fn env_credential_with_unset_variable_names_profile_key_and_variable() {
+        let c = Credential::new(
+            "engage-prod",
+            "token",
+            SecretSource::Env("WA_TEST_SECRET_NEVER_SET_72".into()),
+        );
+        let err = c.get().unwrap_err();
+        assert_eq!(
+            err.message,
+            r#"profile 'engage-prod': token = { env = "WA_TEST_SECRET_NEVER_SET_72" } but WA_TEST_SECRET_NEVER_SET_72 is not set"#
+        );
+        assert!(
+            err.hint
+                .unwrap()
+                .starts_with("export WA_TEST_SECRET_NEVER_SET_72")
+        );
+    }
+
+    #[test]
+    fn env_credential_with_empty_variable_is_an_error() {
+        // SAFETY: the variable name is unique to this test; no other thread reads or writes it.
+        unsafe { std::env::set_var("WA_TEST_SECRET_EMPTY_73", "") };
+        let c = Credential::new(
+            "p",
+            "bot_token",
+            SecretSource::Env("WA_TEST_SECRET_EMPTY_73".into()),
+        );
+        let err = c.get().unwrap_err();
+        assert!(
+            err.message
+                .ends_with("but WA_TEST_SECRET_EMPTY_73 is empty"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn command_credential_returns_trimmed_stdout() {
+        let c = Credential::new(
+            "p",
+            "token",
+            SecretSource::Command("printf 'abc123\\n'".into()),
+        );
+        assert_eq!(c.get().unwrap().expose_secret(), "abc123");
+        assert_eq!(scrub("Bearer abc123"), "Bearer ***");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn failing_command_names_the_command_and_exit_status_but_not_stderr() {
+        let c = Credential::new(
+            "engage-prod",
+            "token",
+            SecretSource::Command("echo CANARY-stderr-6b6b6b >&2; exit 3".into()),
+        );
+        let err = c.get().unwrap_err();
+        assert_eq!(
+            err.message,
+            r#"profile 'engage-prod': token = { command = "echo CANARY-stderr-6b6b6b >&2; exit 3" } failed with exit status 3"#
+        );
+        let hint = err.hint.unwrap();
+        assert!(!hint.contains("6b6b6b"), "{hint}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn command_with_empty_output_is_an_error() {
+        let c = Credential::new("p", "token", SecretSource::Command("printf '  \\n'".into()));
+        let err = c.get().unwrap_err();
+        assert_eq!(
+            err.message,
+            r#"profile 'p': token = { command = "printf '  \n'" } printed nothing on stdout"#
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refresh_reruns_a_command_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let counter = dir.path().join("n");
+        std::fs::write(&counter, "0").unwrap();
+        let cmd = format!(
+            "n=$(($(cat '{p}') + 1)); echo $n > '{p}'; echo CANARY-refresh-$n",
+            p = counter.display()
+        );
+        let c = Credential::new("p", "token", SecretSource::Command(cmd));
+        assert_eq!(c.get().unwrap().expose_secret(), "CANARY-refresh-1");
+        assert_eq!(
+            c.get().unwrap().expose_secret(),
+            "CANARY-refresh-1",
+            "cached"
+        );
+        assert!(c.refresh().unwrap());
+        assert_eq!(c.get().unwrap().expose_secret(), "CANARY-refresh-2");
+        assert_eq!(scrub("CANARY-refresh-2"), "***");
+        assert!(!c.refresh().unwrap(), "only one refresh per credential");
+        assert_eq!(c.get().unwrap().expose_secret(), "CANARY-refresh-2");
+        assert_eq!(std::fs::read_to_string(&counter).unwrap().trim(), "2");
+    }
 }
