@@ -1,0 +1,156 @@
+//! The command line itself: config and profile errors, formats, `providers`, `profiles`,
+//! completions, `--fields`, and stdout closed early.
+
+use serde_json::{Value, json};
+
+use crate::support::{Home, stderr, stdout};
+
+#[test]
+fn providers_lists_every_vendor_with_engage_native() {
+    let home = Home::new();
+    let out = home.cmd().args(["providers", "-f", "json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let na = "not yet available";
+    let other = |v: &str| json!({"vendor": v, "available": false, "campaigns_list": na, "campaigns_summary": na, "campaigns_details": na, "stats": na, "rates": na});
+    assert_eq!(
+        got,
+        json!([
+            {"vendor": "engage", "available": true, "campaigns_list": "native", "campaigns_summary": "native",
+             "campaigns_details": "native", "stats": "native", "rates": "native"},
+            other("engati"), other("insider"), other("wolkvox"), other("engagive")
+        ])
+    );
+}
+
+#[test]
+fn global_options_work_before_and_after_the_command() {
+    let home = Home::new();
+    let before = home.cmd().args(["-f", "csv", "--fields", "vendor", "providers"]).output().unwrap();
+    let after = home.cmd().args(["providers", "-f", "csv", "--fields", "vendor"]).output().unwrap();
+    assert_eq!(stdout(&before), "vendor\nengage\nengati\ninsider\nwolkvox\nengagive\n");
+    assert_eq!(stdout(&before), stdout(&after));
+}
+
+#[test]
+fn fields_help_lists_the_fields_and_unknown_fields_are_exit_2() {
+    let home = Home::new();
+    let out = home.cmd().args(["providers", "--fields", "help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).lines().next().unwrap().starts_with("vendor "), "{}", stdout(&out));
+    let out = home.cmd().args(["providers", "--fields", "vendor,nope"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown field 'nope'"), "{}", stderr(&out));
+}
+
+#[test]
+fn completions_print_a_script_for_each_shell() {
+    let home = Home::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = home.cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        assert!(stdout(&out).contains("wa-analytics"), "{shell}");
+    }
+}
+
+#[test]
+fn without_a_config_a_read_command_explains_how_to_set_one_up() {
+    let home = Home::new();
+    let out = home.cmd().args(["campaigns", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.starts_with("wa-analytics: error: no profile to use: there is no config file at "), "{err}");
+    assert!(err.contains("hint: create the config file"), "{err}");
+}
+
+#[test]
+fn an_unknown_key_names_the_profile_the_key_and_the_fix() {
+    let home = Home::new();
+    home.write_config("[profiles.engage-prod]\nprovider = \"engage\"\nbot_token = \"b\"\ntoken = \"t\"\ntokn = \"x\"\n");
+    let out = home.cmd().args(["campaigns", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("profile 'engage-prod'"), "{err}");
+    assert!(err.contains("unknown key 'tokn'"), "{err}");
+}
+
+#[test]
+fn an_unknown_profile_lists_the_profiles_the_file_has() {
+    let home = Home::new();
+    home.write_config("[profiles.a]\nprovider = \"engage\"\nbot_token = \"b\"\ntoken = \"t\"\n");
+    let out = home.cmd().args(["-p", "nope", "campaigns", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("'nope'"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("a"), "{}", stderr(&out));
+}
+
+#[test]
+fn plain_http_to_a_non_loopback_host_is_refused() {
+    let home = Home::new();
+    home.write_config("[profiles.a]\nprovider = \"engage\"\nbase_url = \"http://analytics.example.com\"\nbot_token = \"b\"\ntoken = \"t\"\n");
+    let out = home.cmd().args(["campaigns", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("refusing plain http:// to analytics.example.com"), "{}", stderr(&out));
+}
+
+#[test]
+fn profiles_list_shows_each_profile_and_its_validity() {
+    let home = Home::new();
+    home.write_config(
+        "default_profile = \"good\"\n[profiles.good]\nprovider = \"engage\"\nbot_token = \"b\"\ntoken = \"t\"\n[profiles.bad]\nprovider = \"engage\"\nbot_token = \"b\"\n",
+    );
+    let out = home.cmd().args(["profiles", "list", "-f", "csv", "--fields", "name,provider,default,valid"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "name,provider,default,valid\nbad,engage,false,false\ngood,engage,true,true\n");
+}
+
+#[test]
+fn a_config_named_with_config_that_does_not_exist_is_an_error() {
+    let home = Home::new();
+    let out = home.cmd().args(["--config", "missing.toml", "profiles", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn provider_without_variables_names_the_missing_ones() {
+    let home = Home::new();
+    let out = home.cmd().args(["--provider", "engage", "campaigns", "list"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("WA_ENGAGE_BOT_TOKEN") && err.contains("WA_ENGAGE_TOKEN"), "{err}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let home = Home::new();
+    let out = home.cmd().args(["campaigns", "list", "--frobnicate"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.cmd().args(["campaigns", "list", "--last", "7d", "--from", "2026-01-01"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = home.cmd().args(["--help"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains("campaigns"));
+}
+
+#[cfg(unix)]
+#[test]
+fn stdout_closed_early_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let home = Home::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("wa-analytics"))
+        .args(["completions", "bash"])
+        .env_clear()
+        .env("HOME", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 1];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stderr(&out), "");
+}

@@ -1,0 +1,7 @@
+//! One integration-test binary: the real `wa-analytics` executable, an isolated HOME, and
+//! wiremock servers that check every request exactly.
+
+mod cli;
+mod engage;
+mod secrets;
+mod support;

@@ -1,0 +1,86 @@
+//! Helpers: an isolated environment for the binary, config files, and wiremock matchers that pin
+//! the exact encoded query.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use wiremock::{Match, Request};
+
+/// A temporary HOME with a config file.
+pub struct Home {
+    pub dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Home {
+        Home { dir: tempfile::tempdir().unwrap() }
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// The default config path under this HOME.
+    pub fn config_path(&self) -> PathBuf {
+        self.path().join(".config/wa-analytics/config.toml")
+    }
+
+    /// Writes the default config file, mode 600.
+    pub fn write_config(&self, text: &str) -> PathBuf {
+        let path = self.config_path();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        path
+    }
+
+    /// An engage profile named `engage-test` (the default) pointing at `base_url`.
+    pub fn engage_config(&self, base_url: &str) -> PathBuf {
+        self.write_config(&format!(
+            "default_profile = \"engage-test\"\n\n[profiles.engage-test]\nprovider = \"engage\"\nbase_url = \"{base_url}\"\nbot_token = \"bot-token-1\"\ntoken = \"jwt-1\"\n"
+        ))
+    }
+
+    /// The binary with a cleared environment: only this HOME, a PATH, and no terminal.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = Command::cargo_bin("wa-analytics").unwrap();
+        cmd.env_clear()
+            .env("HOME", self.path())
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("NO_COLOR", "1")
+            .current_dir(self.path());
+        cmd
+    }
+}
+
+/// Matches the raw (still encoded) query string exactly.
+pub struct RawQuery(pub String);
+
+impl Match for RawQuery {
+    fn matches(&self, request: &Request) -> bool {
+        request.url.query().unwrap_or("") == self.0
+    }
+}
+
+/// `from=…&to=…` as Engage receives them for a whole-day range.
+pub fn engage_range(from: &str, to: &str) -> String {
+    format!(
+        "from={}&to={}",
+        from.replace(' ', "%20").replace(':', "%3A"),
+        to.replace(' ', "%20").replace(':', "%3A")
+    )
+}
+
+/// Stdout of a finished command as text.
+pub fn stdout(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+/// Stderr of a finished command as text.
+pub fn stderr(output: &std::process::Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
