@@ -9,6 +9,21 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
+use atomic::PendingFile;
+use delimited::Delimited;
+use json::{JsonDocument, JsonLines};
+use table::TableOut;
+
+mod atomic;
+mod cell;
+mod delimited;
+mod fields;
+mod guard;
+mod json;
+mod table;
+#[cfg(test)]
+mod tests;
+
 /// What kind of data a field holds: drives alignment in tables, percent display of rates, and the
 /// spreadsheet formula guard (only text is ever neutralised).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,12 +170,40 @@ impl OutputError {
 /// `.jsonl`/`.ndjson`), then the command's file default, then `table` on a terminal and `tsv`
 /// otherwise.
 pub fn resolve_format(spec: &OutputSpec) -> Format {
-    todo!("output helper: {spec:?}")
+    if let Some(format) = spec.format {
+        return format;
+    }
+    if let Some(format) = spec.path.as_deref().and_then(format_for_extension) {
+        return format;
+    }
+    if let Some(format) = spec.command_default {
+        return format;
+    }
+    if spec.stdout_is_terminal && spec.path.is_none() {
+        Format::Table
+    } else {
+        Format::Tsv
+    }
+}
+
+/// The format a file name's extension asks for (case-insensitive), if it names one.
+fn format_for_extension(path: &Path) -> Option<Format> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    match ext.as_str() {
+        "csv" => Some(Format::Csv),
+        "tsv" | "tab" => Some(Format::Tsv),
+        "json" => Some(Format::Json),
+        "jsonl" | "ndjson" => Some(Format::Jsonl),
+        _ => None,
+    }
 }
 
 /// The text `--fields help` prints: every field with its meaning, one per line.
+///
+/// Names are padded to one column; every line, the last included, ends with `\n`, so the caller
+/// prints it as is (`print!`, not `println!`).
 pub fn fields_help(fields: &[FieldDef]) -> String {
-    todo!("output helper: {fields:?}")
+    fields::help(fields)
 }
 
 /// A writer of one command's result, to stdout or atomically to `-o FILE`.
@@ -169,7 +212,28 @@ pub fn fields_help(fields: &[FieldDef]) -> String {
 /// into place; dropping the writer without finishing removes the temporary file and leaves any
 /// previous file untouched.
 pub struct Writer {
-    _private: (),
+    /// The format's renderer; it owns the buffered destination.
+    body: Body,
+    /// The schema, in row order.
+    fields: Vec<FieldDef>,
+    /// Indexes into `fields` (and rows) of the selected columns, in output order.
+    columns: Vec<usize>,
+    /// List or single object.
+    shape: Shape,
+    /// The temporary file and its final path, with `-o`.
+    pending: Option<PendingFile>,
+    /// `standard output` or the path, for error messages.
+    target: String,
+    /// Rows written so far.
+    rows: u64,
+}
+
+/// The renderer of one format. Each owns the buffered destination and hands it back at the end.
+enum Body {
+    Delimited(Delimited),
+    Json(JsonDocument),
+    Jsonl(JsonLines),
+    Table(TableOut),
 }
 
 impl Writer {
@@ -182,25 +246,104 @@ impl Writer {
         shape: Shape,
         stdout: Box<dyn Write + Send>,
     ) -> Result<Writer, OutputError> {
-        let _ = (spec, fields, shape, stdout);
-        todo!("output helper")
+        // Validate before touching the file system: a bad `--fields` must not leave anything behind.
+        let columns = fields::select(&fields, spec.fields.as_deref())?;
+        let target = describe_target(spec.path.as_deref());
+        let io_err = |source| OutputError::Io {
+            target: target.clone(),
+            source,
+        };
+        let (out, pending) = atomic::open(spec.path.as_deref(), stdout).map_err(io_err)?;
+        let selected: Vec<&FieldDef> = columns.iter().map(|&i| &fields[i]).collect();
+        let guard = !spec.csv_raw;
+        let body = match resolve_format(spec) {
+            Format::Csv => {
+                Delimited::open(out, b',', spec.bom, guard, &selected).map(Body::Delimited)
+            }
+            Format::Tsv => {
+                Delimited::open(out, b'\t', spec.bom, guard, &selected).map(Body::Delimited)
+            }
+            Format::Json => Ok(Body::Json(JsonDocument::new(out, shape))),
+            Format::Jsonl => Ok(Body::Jsonl(JsonLines::new(out))),
+            Format::Table => Ok(Body::Table(TableOut::new(
+                out,
+                &selected,
+                shape,
+                spec.terminal_width,
+            ))),
+        }
+        .map_err(io_err)?;
+        Ok(Writer {
+            body,
+            fields,
+            columns,
+            shape,
+            pending,
+            target,
+            rows: 0,
+        })
     }
 
     /// Writes one row (values in the order of the fields given to [`Writer::open`]).
+    ///
+    /// A missing trailing value is written as null. A single-object output ([`Shape::Object`])
+    /// takes exactly one row; a second one is refused rather than producing invalid JSON.
     pub fn write_row(&mut self, row: Vec<Value>) -> Result<(), OutputError> {
-        let _ = row;
-        todo!("output helper")
+        debug_assert_eq!(
+            row.len(),
+            self.fields.len(),
+            "row does not match the schema"
+        );
+        if self.shape == Shape::Object && self.rows > 0 {
+            return Err(self.io_err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "internal error: a single-object result was given a second row",
+            )));
+        }
+        let result = match &mut self.body {
+            Body::Delimited(body) => body.row(&self.columns, &row),
+            Body::Json(body) => body.row(&self.fields, &self.columns, &row),
+            Body::Jsonl(body) => body.row(&self.fields, &self.columns, &row),
+            Body::Table(body) => body.row(&self.fields, &self.columns, &row),
+        };
+        result.map_err(|e| self.io_err(e))?;
+        self.rows += 1;
+        Ok(())
     }
 
     /// Rows written so far.
     pub fn rows_written(&self) -> u64 {
-        todo!("output helper")
+        self.rows
     }
 
     /// Writes any footer, flushes, and (with `-o`) renames the temporary file into place.
     /// Returns the number of rows written.
     pub fn finish(self) -> Result<u64, OutputError> {
-        todo!("output helper")
+        let Writer {
+            body,
+            pending,
+            target,
+            rows,
+            ..
+        } = self;
+        let result = (|| {
+            let out = match body {
+                Body::Delimited(body) => body.finish()?,
+                Body::Json(body) => body.finish()?,
+                Body::Jsonl(body) => body.finish(),
+                Body::Table(body) => body.finish()?,
+            };
+            atomic::commit(out, pending)
+        })();
+        result.map_err(|source| OutputError::Io { target, source })?;
+        Ok(rows)
+    }
+
+    fn io_err(&self, source: std::io::Error) -> OutputError {
+        OutputError::Io {
+            target: self.target.clone(),
+            source,
+        }
     }
 }
 

@@ -1,0 +1,117 @@
+//! Turning one [`Value`] into text, shared by CSV/TSV and JSON: RFC 3339 instants and
+//! serde_json's shortest round-trip floats, written without allocating.
+
+use std::fmt;
+use std::io::{self, Write};
+
+use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+
+use super::Value;
+
+/// The null every missing value is read as.
+pub(super) static NULL: Value = Value::Null;
+
+/// The value at `index`, or null when the row is short.
+pub(super) fn at(row: &[Value], index: usize) -> &Value {
+    row.get(index).unwrap_or(&NULL)
+}
+
+/// An instant as RFC 3339 in UTC with `Z`, whole seconds unless the fraction is non-zero
+/// (`2026-04-01T13:05:00Z`, `2026-04-01T13:05:00.250Z`): chrono's
+/// `to_rfc3339_opts(SecondsFormat::AutoSi, true)`, written without a temporary `String`.
+pub(super) struct Rfc3339<'a>(pub &'a DateTime<Utc>);
+
+impl fmt::Display for Rfc3339<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let t = self.0;
+        let nanos = t.nanosecond();
+        // Years outside 0..=9999 and leap seconds are rare enough to take chrono's slower path.
+        if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
+            return f.write_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        }
+        write!(
+            f,
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute(),
+            t.second()
+        )?;
+        match nanos {
+            0 => {}
+            n if n % 1_000_000 == 0 => write!(f, ".{:03}", n / 1_000_000)?,
+            n if n % 1_000 == 0 => write!(f, ".{:06}", n / 1_000)?,
+            n => write!(f, ".{n:09}")?,
+        }
+        f.write_str("Z")
+    }
+}
+
+/// Appends a non-text, non-JSON value as CSV text: integers in decimal, floats as serde_json
+/// prints them (non-finite ones as nothing), `true`/`false`, RFC 3339 instants, `YYYY-MM-DD`
+/// dates; null as nothing.
+pub(super) fn write_scalar(buf: &mut Vec<u8>, value: &Value) -> io::Result<()> {
+    match value {
+        Value::Null => Ok(()),
+        Value::Text(s) => buf.write_all(s.as_bytes()),
+        Value::Int(i) => write!(buf, "{i}"),
+        Value::Float(f) => match serde_json::Number::from_f64(*f) {
+            Some(n) => write!(buf, "{n}"),
+            None => Ok(()),
+        },
+        Value::Bool(b) => buf.write_all(if *b { b"true" } else { b"false" }),
+        Value::Time(t) => write!(buf, "{}", Rfc3339(t)),
+        Value::Date(d) => write!(buf, "{d}"),
+        Value::Json(j) => serde_json::to_writer(buf, j).map_err(io::Error::from),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{NaiveDate, TimeZone};
+    use proptest::prelude::*;
+
+    fn text(value: &Value) -> String {
+        let mut buf = Vec::new();
+        write_scalar(&mut buf, value).unwrap();
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn scalars_render_as_the_contract_says() {
+        let t = Utc.with_ymd_and_hms(2026, 4, 1, 13, 5, 0).unwrap();
+        assert_eq!(text(&Value::Null), "");
+        assert_eq!(text(&Value::Int(-42)), "-42");
+        assert_eq!(text(&Value::Float(0.6667)), "0.6667");
+        assert_eq!(text(&Value::Float(12.5)), "12.5");
+        assert_eq!(text(&Value::Float(f64::NAN)), "");
+        assert_eq!(text(&Value::Float(f64::INFINITY)), "");
+        assert_eq!(text(&Value::Bool(false)), "false");
+        assert_eq!(text(&Value::Time(t)), "2026-04-01T13:05:00Z");
+        let date = NaiveDate::from_ymd_opt(2026, 4, 1).unwrap();
+        assert_eq!(text(&Value::Date(date)), "2026-04-01");
+        let nested = serde_json::json!({"a": [1, "x"]});
+        assert_eq!(text(&Value::Json(nested)), r#"{"a":[1,"x"]}"#);
+    }
+
+    #[test]
+    fn instants_keep_only_non_zero_fractions() {
+        let t = Utc.with_ymd_and_hms(2026, 4, 2, 8, 0, 0).unwrap();
+        let at = |ns: u32| Rfc3339(&(t + chrono::Duration::nanoseconds(ns.into()))).to_string();
+        assert_eq!(at(250_000_000), "2026-04-02T08:00:00.250Z");
+        assert_eq!(at(1_000), "2026-04-02T08:00:00.000001Z");
+        assert_eq!(at(7), "2026-04-02T08:00:00.000000007Z");
+    }
+
+    proptest! {
+        #[test]
+        fn fast_rfc3339_matches_chrono(secs in -62_000_000_000i64..260_000_000_000, nanos in 0u32..1_000_000_000, round in 0usize..3) {
+            let nanos = [nanos, nanos / 1_000_000 * 1_000_000, 0][round];
+            let t = DateTime::<Utc>::from_timestamp(secs, nanos).unwrap();
+            prop_assert_eq!(Rfc3339(&t).to_string(), t.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        }
+    }
+}
