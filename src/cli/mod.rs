@@ -7,6 +7,7 @@ mod profiles;
 mod providers;
 mod stats;
 
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -171,9 +172,18 @@ pub async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), AppError> {
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {
+            // Rendered to memory first: clap_complete panics when its writer fails, and a
+            // closed pipe (`| head`) must end quietly.
             let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "wa-analytics", &mut script);
             let mut out = ctx.stdout();
-            clap_complete::generate(shell, &mut cmd, "wa-analytics", &mut out);
+            out.write_all(&script)
+                .and_then(|()| out.flush())
+                .map_err(|source| crate::output::OutputError::Io {
+                    target: "standard output".into(),
+                    source,
+                })?;
             Ok(())
         }
     }

@@ -122,7 +122,23 @@ impl ProviderError {
 }
 
 impl fmt::Display for ProviderError {
+    /// The paragraph, with every registered secret scrubbed: vendors may echo a credential in
+    /// their own messages, and this text reaches stdout too (`profiles check`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = self.compose();
+        f.write_str(&crate::secret::scrub(&text))
+    }
+}
+
+impl ProviderError {
+    fn compose(&self) -> String {
+        let mut f = String::new();
+        let _ = self.compose_into(&mut f);
+        f
+    }
+
+    fn compose_into(&self, f: &mut String) -> fmt::Result {
+        use std::fmt::Write;
         match (&self.request, self.status) {
             (Some(req), Some(status)) => write!(
                 f,

@@ -8,7 +8,11 @@ use crate::support::{Home, stderr, stdout};
 #[test]
 fn providers_lists_every_vendor_with_engage_native() {
     let home = Home::new();
-    let out = home.cmd().args(["providers", "-f", "json"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["providers", "-f", "json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
     let na = "not yet available";
@@ -26,21 +30,48 @@ fn providers_lists_every_vendor_with_engage_native() {
 #[test]
 fn global_options_work_before_and_after_the_command() {
     let home = Home::new();
-    let before = home.cmd().args(["-f", "csv", "--fields", "vendor", "providers"]).output().unwrap();
-    let after = home.cmd().args(["providers", "-f", "csv", "--fields", "vendor"]).output().unwrap();
-    assert_eq!(stdout(&before), "vendor\nengage\nengati\ninsider\nwolkvox\nengagive\n");
+    let before = home
+        .cmd()
+        .args(["-f", "csv", "--fields", "vendor", "providers"])
+        .output()
+        .unwrap();
+    let after = home
+        .cmd()
+        .args(["providers", "-f", "csv", "--fields", "vendor"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        stdout(&before),
+        "vendor\nengage\nengati\ninsider\nwolkvox\nengagive\n"
+    );
     assert_eq!(stdout(&before), stdout(&after));
 }
 
 #[test]
 fn fields_help_lists_the_fields_and_unknown_fields_are_exit_2() {
     let home = Home::new();
-    let out = home.cmd().args(["providers", "--fields", "help"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["providers", "--fields", "help"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stdout(&out).lines().next().unwrap().starts_with("vendor "), "{}", stdout(&out));
-    let out = home.cmd().args(["providers", "--fields", "vendor,nope"]).output().unwrap();
+    assert!(
+        stdout(&out).lines().next().unwrap().starts_with("vendor "),
+        "{}",
+        stdout(&out)
+    );
+    let out = home
+        .cmd()
+        .args(["providers", "--fields", "vendor,nope"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown field 'nope'"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown field 'nope'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -59,7 +90,10 @@ fn without_a_config_a_read_command_explains_how_to_set_one_up() {
     let out = home.cmd().args(["campaigns", "list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.starts_with("wa-analytics: error: no profile to use: there is no config file at "), "{err}");
+    assert!(
+        err.starts_with("wa-analytics: error: no profile to use: there is no config file at "),
+        "{err}"
+    );
     assert!(err.contains("hint: create the config file"), "{err}");
 }
 
@@ -78,7 +112,11 @@ fn an_unknown_key_names_the_profile_the_key_and_the_fix() {
 fn an_unknown_profile_lists_the_profiles_the_file_has() {
     let home = Home::new();
     home.write_config("[profiles.a]\nprovider = \"engage\"\nbot_token = \"b\"\ntoken = \"t\"\n");
-    let out = home.cmd().args(["-p", "nope", "campaigns", "list"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["-p", "nope", "campaigns", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("'nope'"), "{}", stderr(&out));
     assert!(stderr(&out).contains("a"), "{}", stderr(&out));
@@ -90,7 +128,11 @@ fn plain_http_to_a_non_loopback_host_is_refused() {
     home.write_config("[profiles.a]\nprovider = \"engage\"\nbase_url = \"http://analytics.example.com\"\nbot_token = \"b\"\ntoken = \"t\"\n");
     let out = home.cmd().args(["campaigns", "list"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("refusing plain http:// to analytics.example.com"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("refusing plain http:// to analytics.example.com"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -99,15 +141,33 @@ fn profiles_list_shows_each_profile_and_its_validity() {
     home.write_config(
         "default_profile = \"good\"\n[profiles.good]\nprovider = \"engage\"\nbot_token = \"b\"\ntoken = \"t\"\n[profiles.bad]\nprovider = \"engage\"\nbot_token = \"b\"\n",
     );
-    let out = home.cmd().args(["profiles", "list", "-f", "csv", "--fields", "name,provider,default,valid"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args([
+            "profiles",
+            "list",
+            "-f",
+            "csv",
+            "--fields",
+            "name,provider,default,valid",
+        ])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert_eq!(stdout(&out), "name,provider,default,valid\nbad,engage,false,false\ngood,engage,true,true\n");
+    assert_eq!(
+        stdout(&out),
+        "name,provider,default,valid\nbad,engage,false,false\ngood,engage,true,true\n"
+    );
 }
 
 #[test]
 fn a_config_named_with_config_that_does_not_exist_is_an_error() {
     let home = Home::new();
-    let out = home.cmd().args(["--config", "missing.toml", "profiles", "list"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["--config", "missing.toml", "profiles", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("missing.toml"), "{}", stderr(&out));
 }
@@ -115,18 +175,33 @@ fn a_config_named_with_config_that_does_not_exist_is_an_error() {
 #[test]
 fn provider_without_variables_names_the_missing_ones() {
     let home = Home::new();
-    let out = home.cmd().args(["--provider", "engage", "campaigns", "list"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["--provider", "engage", "campaigns", "list"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    assert!(err.contains("WA_ENGAGE_BOT_TOKEN") && err.contains("WA_ENGAGE_TOKEN"), "{err}");
+    assert!(
+        err.contains("WA_ENGAGE_BOT_TOKEN") && err.contains("WA_ENGAGE_TOKEN"),
+        "{err}"
+    );
 }
 
 #[test]
 fn usage_errors_exit_2() {
     let home = Home::new();
-    let out = home.cmd().args(["campaigns", "list", "--frobnicate"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["campaigns", "list", "--frobnicate"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    let out = home.cmd().args(["campaigns", "list", "--last", "7d", "--from", "2026-01-01"]).output().unwrap();
+    let out = home
+        .cmd()
+        .args(["campaigns", "list", "--last", "7d", "--from", "2026-01-01"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let out = home.cmd().args(["--help"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0));
@@ -148,7 +223,12 @@ fn stdout_closed_early_ends_quietly() {
         .spawn()
         .unwrap();
     let mut first = [0u8; 1];
-    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
     drop(child.stdout.take());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0));

@@ -27,7 +27,9 @@ fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
 }
 
 async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap()
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
 }
 
 fn contact(i: usize) -> Value {
@@ -61,7 +63,18 @@ async fn list_sends_both_credentials_and_the_encoded_range_and_prints_json() {
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30", "--type", "one-time", "-f", "json"]);
+    cmd.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--type",
+        "one-time",
+        "-f",
+        "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -92,7 +105,14 @@ async fn list_prints_tsv_when_piped_and_csv_on_request() {
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut tsv = home.cmd();
-    tsv.args(["campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30"]);
+    tsv.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+    ]);
     let out = run(tsv).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(
@@ -100,7 +120,16 @@ async fn list_prints_tsv_when_piped_and_csv_on_request() {
         "id\tname\ttype\tstatus\tcreated_at\tsent_at\ttotal_contacts\na1\t\"Promo, \"\"quoted\"\"\"\trecurrent\trunning\t2026-04-01T09:00:00Z\t\t7\n"
     );
     let mut csv = home.cmd();
-    csv.args(["-f", "csv", "campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30"]);
+    csv.args([
+        "-f",
+        "csv",
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+    ]);
     let out = run(csv).await;
     assert_eq!(
         stdout(&out),
@@ -123,7 +152,17 @@ async fn summary_encodes_a_hard_campaign_name_as_one_segment_and_converts_rates_
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "summary", "Promo a/b #2? 50% Café ☕", "--from", "2026-04-01", "--to", "2026-04-30", "-f", "json"]);
+    cmd.args([
+        "campaigns",
+        "summary",
+        "Promo a/b #2? 50% Café ☕",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -140,19 +179,37 @@ async fn details_walks_every_page_by_limit_and_offset() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     for (offset, rows) in [(0usize, 0..10usize), (10, 10..20), (20, 20..25)] {
-        engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10&offset={offset}"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page(rows, 10, offset, 25)))
-            .expect(1)
-            .mount(&server)
-            .await;
+        engage_get(
+            "/campaign/Spring/details",
+            format!("{APRIL}&limit=10&offset={offset}"),
+        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(rows, 10, offset, 25)))
+        .expect(1)
+        .mount(&server)
+        .await;
     }
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "details", "Spring", "--from", "2026-04-01", "--to", "2026-04-30", "--page-size", "10", "-f", "jsonl"]);
+    cmd.args([
+        "campaigns",
+        "details",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--page-size",
+        "10",
+        "-f",
+        "jsonl",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    let lines: Vec<Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 25);
     assert_eq!(lines[0]["contact"], "573000000000");
     assert_eq!(lines[24]["contact"], "573000000024");
@@ -171,68 +228,140 @@ async fn details_splits_ranges_longer_than_90_days_at_exact_seams() {
     // 2026-01-01 .. 2026-05-01 is 120 days: [Jan 1, Apr 1) and [Apr 1, May 1), `to` inclusive.
     let first = engage_range("2026-01-01 00:00:00", "2026-03-31 23:59:59");
     let second = engage_range("2026-04-01 00:00:00", "2026-04-30 23:59:59");
-    engage_get("/campaign/Spring/details", format!("{first}&limit=10000&offset=0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(0..2, 10000, 0, 2)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    engage_get("/campaign/Spring/details", format!("{second}&limit=10000&offset=0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(2..3, 10000, 0, 1)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{first}&limit=10000&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(0..2, 10000, 0, 2)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{second}&limit=10000&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(2..3, 10000, 0, 1)))
+    .expect(1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "details", "Spring", "--from", "2026-01-01", "--to", "2026-04-30", "-f", "csv", "--fields", "contact"]);
+    cmd.args([
+        "campaigns",
+        "details",
+        "Spring",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "csv",
+        "--fields",
+        "contact",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(stdout(&out), "contact\n573000000000\n573000000001\n573000000002\n");
+    assert_eq!(
+        stdout(&out),
+        "contact\n573000000000\n573000000001\n573000000002\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_applies_offset_and_limit_to_the_whole_result() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=4&offset=3"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(3..7, 4, 3, 25)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=4&offset=3"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(3..7, 4, 3, 25)))
+    .expect(1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "details", "Spring", "--from", "2026-04-01", "--to", "2026-04-30", "--offset", "3", "--limit", "4", "-f", "csv", "--fields", "contact,engaged"]);
+    cmd.args([
+        "campaigns",
+        "details",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--offset",
+        "3",
+        "--limit",
+        "4",
+        "-f",
+        "csv",
+        "--fields",
+        "contact,engaged",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(stdout(&out), "contact,engaged\n573000000003,false\n573000000004,true\n573000000005,false\n573000000006,true\n");
+    assert_eq!(
+        stdout(&out),
+        "contact,engaged\n573000000003,false\n573000000004,true\n573000000005,false\n573000000006,true\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10&offset=0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(0..10, 10, 0, 30)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10&offset=10"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(0..0, 10, 10, 30)))
-        .expect(1)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(0..10, 10, 0, 30)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10&offset=10"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(0..0, 10, 10, 30)))
+    .expect(1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "details", "Spring", "--from", "2026-04-01", "--to", "2026-04-30", "--page-size", "10", "-o", "out.csv"]);
+    cmd.args([
+        "campaigns",
+        "details",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--page-size",
+        "10",
+        "-o",
+        "out.csv",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(3));
     let err = stderr(&out);
     assert!(err.contains("Engage reported 30 rows for the window 2026-04-01 00:00:00 – 2026-05-01 00:00:00 but the page at offset 10 was empty"), "{err}");
     assert!(err.contains("GET /campaign/Spring/details"), "{err}");
     assert!(!home.path().join("out.csv").exists());
-    assert_eq!(std::fs::read_dir(home.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count(), 0);
+    assert_eq!(
+        std::fs::read_dir(home.path())
+            .unwrap()
+            .filter(|e| e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .ends_with(".tmp"))
+            .count(),
+        0
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -252,7 +381,17 @@ async fn export_writes_every_row_to_a_csv_file() {
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "export", "Spring", "--from", "2026-04-01", "--to", "2026-04-30", "-o", "contacts.csv"]);
+    cmd.args([
+        "campaigns",
+        "export",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-o",
+        "contacts.csv",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "");
@@ -275,33 +414,66 @@ async fn export_without_output_is_a_usage_error_before_any_request() {
     cmd.args(["campaigns", "export", "Spring"]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("campaigns export needs -o FILE"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("campaigns export needs -o FILE"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_export_keeps_the_previous_file_and_leaves_no_temporary_file() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10&offset=0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(page(0..10, 10, 0, 20)))
-        .expect(1)
-        .mount(&server)
-        .await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10&offset=10"))
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": {"code": "INTERNAL", "message": "boom"}})))
-        .expect(2)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(0..10, 10, 0, 20)))
+    .expect(1)
+    .mount(&server)
+    .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10&offset=10"),
+    )
+    .respond_with(
+        ResponseTemplate::new(500)
+            .set_body_json(json!({"error": {"code": "INTERNAL", "message": "boom"}})),
+    )
+    .expect(2)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     std::fs::write(home.path().join("contacts.csv"), "previous\n").unwrap();
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "export", "Spring", "--from", "2026-04-01", "--to", "2026-04-30", "--page-size", "10", "--retries", "2", "-o", "contacts.csv"]);
+    cmd.args([
+        "campaigns",
+        "export",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--page-size",
+        "10",
+        "--retries",
+        "2",
+        "-o",
+        "contacts.csv",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(6));
     assert!(stderr(&out).contains("Engage GET /campaign/Spring/details answered 500 Internal Server Error: INTERNAL: boom."), "{}", stderr(&out));
-    assert_eq!(std::fs::read_to_string(home.path().join("contacts.csv")).unwrap(), "previous\n");
-    let names: Vec<String> = std::fs::read_dir(home.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("contacts.csv")).unwrap(),
+        "previous\n"
+    );
+    let names: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
 
@@ -320,52 +492,128 @@ async fn stats_sends_frequency_and_type() {
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["stats", "--from", "2026-04-01", "--to", "2026-04-30", "--frequency", "weekly", "--type", "recurrent", "-f", "csv"]);
+    cmd.args([
+        "stats",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--frequency",
+        "weekly",
+        "--type",
+        "recurrent",
+        "-f",
+        "csv",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(stdout(&out), "period,sent,delivered,read,engaged,errors\n2026-03-30,100,90,50,5,2\n2026-04-06,0,0,0,0,0\n");
+    assert_eq!(
+        stdout(&out),
+        "period,sent,delivered,read,engaged,errors\n2026-03-30,100,90,50,5,2\n2026-04-06,0,0,0,0,0\n"
+    );
 }
 
-async fn error_case(status: u16, body: Value, retries: &str, expected_calls: u64) -> std::process::Output {
+async fn error_case(
+    status: u16,
+    body: Value,
+    retries: &str,
+    expected_calls: u64,
+) -> std::process::Output {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     engage_get("/campaign/Gone/summary", APRIL.to_string())
-        .respond_with(ResponseTemplate::new(status).set_body_json(body).insert_header("retry-after", "0"))
+        .respond_with(
+            ResponseTemplate::new(status)
+                .set_body_json(body)
+                .insert_header("retry-after", "0"),
+        )
         .expect(expected_calls)
         .mount(&server)
         .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "summary", "Gone", "--from", "2026-04-01", "--to", "2026-04-30", "--retries", retries]);
+    cmd.args([
+        "campaigns",
+        "summary",
+        "Gone",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--retries",
+        retries,
+    ]);
     run(cmd).await
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn vendor_errors_map_to_documented_exit_codes_with_one_paragraph() {
-    let out = error_case(404, json!({"error": {"code": "CAMPAIGN_NOT_FOUND", "message": "campaign not found"}}), "3", 1).await;
+    let out = error_case(
+        404,
+        json!({"error": {"code": "CAMPAIGN_NOT_FOUND", "message": "campaign not found"}}),
+        "3",
+        1,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(7));
     assert_eq!(
         stderr(&out),
         "wa-analytics: error: Engage GET /campaign/Gone/summary answered 404 Not Found: CAMPAIGN_NOT_FOUND: campaign not found.\n\
          hint: check the campaign name with 'wa-analytics campaigns list' (names must match exactly, accents and case included)\n"
     );
-    let out = error_case(401, json!({"error": {"code": "UNAUTHORIZED", "message": "invalid or expired token"}}), "3", 1).await;
+    let out = error_case(
+        401,
+        json!({"error": {"code": "UNAUTHORIZED", "message": "invalid or expired token"}}),
+        "3",
+        1,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(4));
-    assert!(stderr(&out).contains("answered 401 Unauthorized: UNAUTHORIZED: invalid or expired token."));
-    let out = error_case(403, json!({"error": {"code": "FORBIDDEN", "message": "no permissions"}}), "3", 1).await;
+    assert!(
+        stderr(&out).contains("answered 401 Unauthorized: UNAUTHORIZED: invalid or expired token.")
+    );
+    let out = error_case(
+        403,
+        json!({"error": {"code": "FORBIDDEN", "message": "no permissions"}}),
+        "3",
+        1,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(4));
-    let out = error_case(400, json!({"error": {"code": "INVALID_PARAMETER", "message": "from is required"}}), "3", 1).await;
+    let out = error_case(
+        400,
+        json!({"error": {"code": "INVALID_PARAMETER", "message": "from is required"}}),
+        "3",
+        1,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("400 Bad Request: INVALID_PARAMETER: from is required."));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn rate_limits_and_server_errors_are_retried_then_exit_5_and_6() {
-    let out = error_case(429, json!({"error": {"code": "RATE_LIMITED", "message": "too many requests"}}), "3", 3).await;
+    let out = error_case(
+        429,
+        json!({"error": {"code": "RATE_LIMITED", "message": "too many requests"}}),
+        "3",
+        3,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(5));
-    assert!(stderr(&out).contains("429 Too Many Requests: RATE_LIMITED: too many requests."), "{}", stderr(&out));
-    let out = error_case(503, json!({"error": {"code": "UNAVAILABLE", "message": "maintenance"}}), "2", 2).await;
+    assert!(
+        stderr(&out).contains("429 Too Many Requests: RATE_LIMITED: too many requests."),
+        "{}",
+        stderr(&out)
+    );
+    let out = error_case(
+        503,
+        json!({"error": {"code": "UNAVAILABLE", "message": "maintenance"}}),
+        "2",
+        2,
+    )
+    .await;
     assert_eq!(out.status.code(), Some(6));
 }
 
@@ -388,10 +636,21 @@ async fn a_retried_rate_limit_then_success_prints_the_result() {
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["stats", "--from", "2026-04-01", "--to", "2026-04-30", "-f", "csv"]);
+    cmd.args([
+        "stats",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "csv",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
-    assert_eq!(stdout(&out), "period,sent,delivered,read,engaged,errors\n2026-04-01,1,1,1,0,0\n");
+    assert_eq!(
+        stdout(&out),
+        "period,sent,delivered,read,engaged,errors\n2026-04-01,1,1,1,0,0\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -399,17 +658,32 @@ async fn an_html_answer_is_a_clear_bad_response_exit_6() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     engage_get("/campaigns", APRIL.to_string())
-        .respond_with(ResponseTemplate::new(200).set_body_raw("<!DOCTYPE html><html>login</html>", "text/html"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw("<!DOCTYPE html><html>login</html>", "text/html"),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30"]);
+    cmd.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(6));
-    assert!(stderr(&out).contains("Engage GET /campaigns answered 200 OK: the response was HTML, not JSON"), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .contains("Engage GET /campaigns answered 200 OK: the response was HTML, not JSON"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[cfg(unix)]
@@ -420,7 +694,10 @@ async fn a_401_reruns_the_token_command_once_and_retries() {
     Mock::given(method("GET"))
         .and(path("/campaigns"))
         .and(header("authorization", "Bearer jwt-1"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"error": {"code": "UNAUTHORIZED", "message": "expired"}})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"error": {"code": "UNAUTHORIZED", "message": "expired"}})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -443,7 +720,16 @@ async fn a_401_reruns_the_token_command_once_and_retries() {
         script.display()
     ));
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30", "-f", "json"]);
+    cmd.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(stdout(&out), "[]\n");
@@ -461,14 +747,26 @@ async fn a_redirect_to_another_origin_carries_no_credentials() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     engage_get("/campaigns", APRIL.to_string())
-        .respond_with(ResponseTemplate::new(302).insert_header("location", format!("{}/moved/campaigns", elsewhere.uri())))
+        .respond_with(
+            ResponseTemplate::new(302)
+                .insert_header("location", format!("{}/moved/campaigns", elsewhere.uri())),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
-    cmd.args(["campaigns", "list", "--from", "2026-04-01", "--to", "2026-04-30", "-f", "json"]);
+    cmd.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     let received = elsewhere.received_requests().await.unwrap();
@@ -492,5 +790,67 @@ async fn bad_dates_and_reversed_ranges_are_exit_2_before_any_request() {
     cmd.args(["stats", "--from", "2026-05-01", "--to", "2026-04-01"]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("the range is reversed"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the range is reversed"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn details_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let server = MockServer::start().await;
+    for (offset, rows) in [
+        (0usize, 0..10_000usize),
+        (10_000, 10_000..20_000),
+        (20_000, 20_000..30_000),
+    ] {
+        engage_get(
+            "/campaign/Big/details",
+            format!("{APRIL}&limit=10000&offset={offset}"),
+        )
+        .respond_with(ResponseTemplate::new(200).set_body_json(page(rows, 10_000, offset, 30_000)))
+        .mount(&server)
+        .await;
+    }
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    let bin = assert_cmd::cargo::cargo_bin("wa-analytics");
+    let home_path = home.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = std::process::Command::new(bin)
+            .args([
+                "campaigns",
+                "details",
+                "Big",
+                "--from",
+                "2026-04-01",
+                "--to",
+                "2026-04-30",
+                "-f",
+                "csv",
+            ])
+            .env_clear()
+            .env("HOME", &home_path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert_eq!(
+            first,
+            "contact,name,status,sent_at,delivered_at,read_at,engaged,response,error\n"
+        );
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "");
 }

@@ -13,7 +13,12 @@ const JWT: &str = "CANARY-jwt-e4b8d2a6f0";
 fn forms(secret: &str) -> Vec<String> {
     let e = base64::engine::general_purpose::STANDARD;
     let u = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    vec![secret.to_string(), e.encode(secret), u.encode(secret), e.encode(format!("Bearer {secret}"))]
+    vec![
+        secret.to_string(),
+        e.encode(secret),
+        u.encode(secret),
+        e.encode(format!("Bearer {secret}")),
+    ]
 }
 
 fn assert_clean(text: &str) {
@@ -29,16 +34,17 @@ async fn run_with(status: u16, args: &[&str], env_secrets: bool) {
     Mock::given(any())
         .and(header("x-token", BOT))
         .and(header("authorization", format!("Bearer {JWT}").as_str()))
-        .respond_with(
-            ResponseTemplate::new(status)
-                .set_body_json(json!({"data": [], "error": {"code": "X", "message": format!("echo {JWT} {BOT}")}})),
-        )
+        .respond_with(ResponseTemplate::new(status).set_body_json(
+            json!({"data": [], "error": {"code": "X", "message": format!("echo {JWT} {BOT}")}}),
+        ))
         .mount(&server)
         .await;
     let home = Home::new();
     let mut cmd = home.cmd();
     if env_secrets {
-        cmd.env("WA_ENGAGE_BOT_TOKEN", BOT).env("WA_ENGAGE_TOKEN", JWT).env("WA_ENGAGE_BASE_URL", server.uri());
+        cmd.env("WA_ENGAGE_BOT_TOKEN", BOT)
+            .env("WA_ENGAGE_TOKEN", JWT)
+            .env("WA_ENGAGE_BASE_URL", server.uri());
         cmd.args(["--provider", "engage"]);
     } else {
         home.write_config(&format!(
@@ -48,7 +54,9 @@ async fn run_with(status: u16, args: &[&str], env_secrets: bool) {
         cmd.env("MY_JWT", JWT);
     }
     cmd.args(["-vv", "--retries", "2"]).args(args);
-    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap()).await.unwrap();
+    let out = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
     assert!(!stderr(&out).is_empty(), "-vv should trace requests");
     assert_clean(&stdout(&out));
     assert_clean(&stderr(&out));
