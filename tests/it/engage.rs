@@ -51,12 +51,10 @@ async fn list_sends_both_credentials_and_the_encoded_range_and_prints_json() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
     engage_get("/campaigns", format!("{APRIL}&type=one-time"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
-            {"id": "074116ff-76f3-47b7-8be2-92f465718a3e", "name": "Black Friday 50% off", "type": "one-time",
-             "status": "completed", "created_at": "2026-04-01 09:00:00", "sent_at": "2026-04-02 10:00:00", "total_contacts": 1200},
-            {"id": "c2", "name": "Draft", "type": "one-time", "status": "scheduled",
-             "created_at": "2026-04-03 09:00:00", "sent_at": null, "total_contacts": 0}
-        ]})))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            include_str!("../../fixtures/engage/campaigns.json"),
+            "application/json",
+        ))
         .expect(1)
         .mount(&server)
         .await;
@@ -141,14 +139,17 @@ async fn list_prints_tsv_when_piped_and_csv_on_request() {
 async fn summary_encodes_a_hard_campaign_name_as_one_segment_and_converts_rates_to_fractions() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    engage_get("/campaign/Promo%20a%2Fb%20%232%3F%2050%25%20Caf%C3%A9%20%E2%98%95/summary", APRIL.to_string())
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": {
-            "name": "Promo a/b #2? 50% Café ☕", "type": "one-time", "total": 1200, "sent": 1190, "delivered": 1150,
-            "read": 767, "engaged": 120, "errors": 10, "read_rate": 66.7, "engagement_rate": 10.43, "error_rate": 0.83
-        }})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Promo%20a%2Fb%20%232%3F%2050%25%20Caf%C3%A9%20%E2%98%95/summary",
+        APRIL.to_string(),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        include_str!("../../fixtures/engage/summary.json"),
+        "application/json",
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
@@ -368,16 +369,17 @@ async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() 
 async fn export_writes_every_row_to_a_csv_file() {
     let server = MockServer::start().await;
     forbid_others(&server).await;
-    engage_get("/campaign/Spring/details", format!("{APRIL}&limit=10000&offset=0"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
-            {"contact": "+573001234567", "name": "=HYPERLINK(\"http://x\",\"y\")", "status": "error", "sent_at": "2026-04-02 10:00:00",
-             "delivered_at": null, "read_at": null, "engaged": false, "response": null, "error": "131026 undeliverable"},
-            {"contact": "573001234568", "name": "Ana\nMaría", "status": "delivered", "sent_at": "2026-04-02 10:00:01",
-             "delivered_at": "2026-04-02 10:00:09", "read_at": null, "engaged": true, "response": "-2+3", "error": null}
-        ], "pagination": {"limit": 10000, "offset": 0, "total": 2}})))
-        .expect(1)
-        .mount(&server)
-        .await;
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10000&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        include_str!("../../fixtures/engage/details-hard-rows.json"),
+        "application/json",
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
