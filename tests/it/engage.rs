@@ -856,3 +856,148 @@ async fn details_piped_into_a_reader_that_stops_early_ends_quietly() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(stderr(&out), "");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_that_times_out_is_retried_then_exit_6() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    engage_get("/campaigns", APRIL.to_string())
+        .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    let mut cmd = home.cmd();
+    cmd.args([
+        "campaigns",
+        "list",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--timeout",
+        "1",
+        "--retries",
+        "2",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(6));
+    assert!(
+        stderr(&out).contains("Engage GET /campaigns failed: no answer within 1 s."),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn table_and_bom_formats_render_the_same_rows() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    engage_get("/campaign/Spring/summary", APRIL.to_string())
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            include_str!("../../fixtures/engage/summary.json"),
+            "application/json",
+        ))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    let mut cmd = home.cmd();
+    cmd.args([
+        "campaigns",
+        "summary",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "table",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    let rate_line = table.lines().find(|l| l.starts_with("read_rate")).unwrap();
+    assert!(rate_line.trim_end().ends_with("66.70%"), "{table}");
+    let mut cmd = home.cmd();
+    cmd.args([
+        "campaigns",
+        "summary",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "csv",
+        "--bom",
+        "--fields",
+        "name,read_rate",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(
+        stdout(&out),
+        "\u{feff}name,read_rate\nPromo a/b #2? 50% Café ☕,0.667\n"
+    );
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_exits_130_and_leaves_no_temporary_file() {
+    let server = MockServer::start().await;
+    engage_get(
+        "/campaign/Slow/details",
+        format!("{APRIL}&limit=10000&offset=0"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(30)))
+    .mount(&server)
+    .await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    std::fs::write(home.path().join("out.csv"), "previous\n").unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("wa-analytics");
+    let dir = home.path().to_path_buf();
+    let out = tokio::task::spawn_blocking(move || {
+        let child = std::process::Command::new(bin)
+            .args([
+                "campaigns",
+                "export",
+                "Slow",
+                "--from",
+                "2026-04-01",
+                "--to",
+                "2026-04-30",
+                "-o",
+                "out.csv",
+            ])
+            .env_clear()
+            .env("HOME", &dir)
+            .current_dir(&dir)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        let status = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(out.status.code(), Some(130), "stderr: {}", stderr(&out));
+    assert_eq!(stderr(&out), "wa-analytics: error: interrupted\n");
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("out.csv")).unwrap(),
+        "previous\n"
+    );
+    let names: Vec<String> = std::fs::read_dir(home.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
