@@ -213,13 +213,8 @@ impl WireBucket {
 
 /// Phone numbers and ids may come as JSON numbers; keep their exact digits as text.
 fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::String(s) => Ok(s),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
-    }
+    opt_string_or_number(d)?
+        .ok_or_else(|| serde::de::Error::custom("expected a string or a number, found null"))
 }
 
 fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
