@@ -1,0 +1,17 @@
+//! Placeholder.
+
+use std::sync::Arc;
+
+use axum::Router;
+
+use super::Shared;
+
+/// The routes.
+pub(crate) fn router(_st: Arc<Shared>) -> Router {
+    Router::new()
+}
+
+/// In-flight.
+pub(crate) fn inflight_layer(r: Router, _st: Arc<Shared>) -> Router {
+    r
+}
