@@ -263,17 +263,29 @@ impl Campaign {
 
     /// The rows sent within `[from_ms, to_ms]` (both inclusive).
     pub fn window(&self, from_ms: i64, to_ms: i64) -> Range<u64> {
-        if self.rows == 0 || to_ms < from_ms || to_ms < self.start_ms {
-            return 0..0;
-        }
-        let lo = if from_ms <= self.start_ms {
-            0
-        } else {
-            ((from_ms - self.start_ms + self.step_ms - 1) / self.step_ms) as u64
-        };
-        let hi = (((to_ms - self.start_ms) / self.step_ms) as u64 + 1).min(self.rows);
-        lo.min(hi)..hi
+        index_window(self.start_ms, self.step_ms, self.rows, from_ms, to_ms)
     }
+}
+
+/// The indices `i < count` whose instant `start + i * step` lies in `[from_ms, to_ms]` (both
+/// inclusive): the arithmetic that lets a window or a page be served without the other rows.
+pub(crate) fn index_window(
+    start: i64,
+    step: i64,
+    count: u64,
+    from_ms: i64,
+    to_ms: i64,
+) -> Range<u64> {
+    if count == 0 || to_ms < from_ms || to_ms < start {
+        return 0..0;
+    }
+    let lo = if from_ms <= start {
+        0
+    } else {
+        ((from_ms - start + step - 1) / step) as u64
+    };
+    let hi = (((to_ms - start) / step) as u64 + 1).min(count);
+    lo.min(hi)..hi
 }
 
 /// A contact's delivery status.

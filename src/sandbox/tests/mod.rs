@@ -3,5 +3,6 @@
 mod common;
 mod engage;
 mod server;
+mod wolkvox;
 
 pub(super) use common::*;
