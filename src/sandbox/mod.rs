@@ -1,10 +1,71 @@
 //! The built-in simulator of the five vendor APIs on loopback (product.md, "The sandbox"),
 //! following shared/vendors.md Part 1 (and Part 2 where Part 1 defers to it).
+//!
+//! Every vendor is served under its own prefix (`/engage`, `/engati`, `/insider`, `/wolkvox`,
+//! `/engagive`); the prefix plays the role of the vendor's documented base URL, so a profile with
+//! `base_url = "http://127.0.0.1:PORT/engage"` talks to the simulated Engage. Data is generated on
+//! demand from the seed (see `data.rs`), never held in memory, so `rows` may be in the millions.
 
+mod data;
+mod engage;
+mod engagive;
+mod engati;
+mod fault;
+mod insider;
+mod insider_stats;
+mod text;
+mod util;
+mod wolkvox;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashSet;
+use std::fmt;
 use std::net::SocketAddr;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::Router;
+use chrono::{DateTime, Days, Utc};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
 use crate::provider::Vendor;
+
+/// Engage `X-Token` (the bot's fixed token) accepted by the sandbox.
+pub const ENGAGE_BOT_TOKEN: &str = "sandbox-engage-bot-token";
+/// Engage session JWT accepted by the sandbox: JWT-shaped (`{"alg":"none"}` header, a payload
+/// naming the sandbox with an `exp` in 2100) but signed with nothing real.
+pub const ENGAGE_JWT: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.\
+eyJzdWIiOiJzYW5kYm94LWVuZ2FnZSIsImV4cCI6NDEwMjQ0NDgwMH0.sandbox-signature";
+/// Engati API key (`Authorization: Basic <key>`, sent raw).
+pub const ENGATI_API_KEY: &str = "00000000-0000-0000-0000-000000000000-SANDBOX";
+/// Engati customer id (CID) of the sandbox's bot.
+pub const ENGATI_CUSTOMER_ID: &str = "10294";
+/// Engati bot key of the sandbox's bot.
+pub const ENGATI_BOT_KEY: &str = "1a1c9bfa5e0f41ed";
+/// Insider OAuth 2.0 client id (exchange at `/auth/token` with [`INSIDER_CLIENT_SECRET`]).
+pub const INSIDER_CLIENT_ID: &str = "sandbox-insider-client";
+/// Insider OAuth 2.0 client secret.
+pub const INSIDER_CLIENT_SECRET: &str = "sandbox-insider-secret";
+/// A ready Insider bearer token that never expires (for profiles that hold `token`).
+pub const INSIDER_TOKEN: &str = "sandbox-insider-static-token";
+/// Insider v1 API key (`x-ins-auth-key`).
+pub const INSIDER_API_KEY: &str = "INS.sandbox";
+/// Wolkvox `wolkvox-token`.
+pub const WOLKVOX_TOKEN: &str = "sandbox-wolkvox-token";
+/// Engagive WhatsApp account id (the `{account_id}` path segment).
+pub const ENGAGIVE_ACCOUNT_ID: &str = "sandbox-account-1";
+/// Engagive API access token (`Authorization: Bearer`).
+pub const ENGAGIVE_TOKEN: &str = "sandbox-engagive-token";
+/// An Engagive recipient for which every send fails with 502 and a `metaResponse` error, so
+/// clients can exercise that path (also accepted without the `+`).
+pub const ENGAGIVE_FAILING_NUMBER: &str = "+00000000000";
+
+/// How long the generated data reaches back from its end (`Sandbox::data_span`).
+pub const DATA_SPAN_DAYS: u64 = 400;
 
 /// How the sandbox behaves.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,31 +94,220 @@ impl Default for SandboxOptions {
     }
 }
 
+/// What every handler shares: the options, the generator and the little mutable state the
+/// vendors' rules need (Wolkvox requests in flight, minted Insider tokens, the fault counter).
+pub(crate) struct Shared {
+    pub options: SandboxOptions,
+    pub data: data::Data,
+    /// Wolkvox tokens with a request in flight (vendors.md Part 1: one at a time per token).
+    pub wolkvox_busy: Mutex<HashSet<String>>,
+    /// Insider OAuth tokens minted by `/auth/token`.
+    pub insider_auth: Mutex<insider::TokenBook>,
+    /// Sequence number of requests, the input of the fault decision.
+    pub fault_seq: AtomicU64,
+}
+
 /// A running sandbox. Dropping it stops the server.
 pub struct Sandbox {
-    _private: (),
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Sandbox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sandbox")
+            .field("addr", &self.addr)
+            .field("options", &self.shared.options)
+            .finish()
+    }
 }
 
 impl Sandbox {
     /// Binds 127.0.0.1:`port` and serves in the background on the current tokio runtime.
+    ///
+    /// The data span ends at the next UTC midnight (today + 1 day), so the default "last 30
+    /// days" range of the CLI shows campaigns; the data is the same for a given seed and day.
     pub async fn start(options: SandboxOptions) -> std::io::Result<Sandbox> {
-        let _ = options;
-        todo!("sandbox helper")
+        let today = Utc::now().date_naive();
+        let end = (today + Days::new(1))
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight exists")
+            .and_utc();
+        Sandbox::start_anchored(options, end).await
+    }
+
+    /// Like [`Sandbox::start`], but with the generated data ending at `data_end` (normally a UTC
+    /// midnight) instead of the next midnight: the same seed and anchor give the same bytes on
+    /// any day, for golden tests.
+    pub async fn start_anchored(
+        options: SandboxOptions,
+        data_end: DateTime<Utc>,
+    ) -> std::io::Result<Sandbox> {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", options.port)).await?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            data: data::Data::new(options.seed, options.rows, data_end),
+            options,
+            wolkvox_busy: Mutex::new(HashSet::new()),
+            insider_auth: Mutex::new(insider::TokenBook::default()),
+            fault_seq: AtomicU64::new(0),
+        });
+        let app = router(shared.clone());
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            });
+            // An accept error ends the server; nothing useful can be done with it here.
+            let _ = serve.await;
+        });
+        Ok(Sandbox {
+            addr,
+            shared,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
-        todo!("sandbox helper")
+        self.addr
     }
 
     /// The base URL of one vendor (`http://127.0.0.1:PORT/engage`).
+    ///
+    /// For Insider it serves both the OAuth host's paths (`/auth/token`, `/api/wa/v2/…`) and the
+    /// API-key host's (`/v1/statistics/…`); for Wolkvox it stands for
+    /// `https://wv{server}.wolkvox.com/api/v2`.
     pub fn base_url(&self, vendor: Vendor) -> String {
-        todo!("sandbox helper: {vendor:?}")
+        format!("http://{}/{}", self.addr, vendor.id())
+    }
+
+    /// The options the sandbox runs with.
+    pub fn options(&self) -> &SandboxOptions {
+        &self.shared.options
+    }
+
+    /// The generated data's time span: `[start, end)`, [`DATA_SPAN_DAYS`] long.
+    pub fn data_span(&self) -> (DateTime<Utc>, DateTime<Utc>) {
+        self.shared.data.span()
+    }
+
+    /// The names of the generated campaigns (the same list for Engage, Insider and Wolkvox; all
+    /// vendors' rows differ). Some are hard on purpose: `/`, `%`, `?`, `#`, quotes, emoji.
+    pub fn campaign_names() -> Vec<&'static str> {
+        data::CAMPAIGNS.iter().map(|c| c.name).collect()
+    }
+
+    /// The profile fields the sandbox accepts for `vendor`, as (key, literal value), in the
+    /// order of `Vendor::profile_fields()`. Insider lists the OAuth pair only (the profile holds
+    /// one either-or choice); [`INSIDER_TOKEN`] and [`INSIDER_API_KEY`] work too.
+    pub fn credentials(vendor: Vendor) -> Vec<(&'static str, &'static str)> {
+        match vendor {
+            Vendor::Engage => vec![("bot_token", ENGAGE_BOT_TOKEN), ("token", ENGAGE_JWT)],
+            Vendor::Engati => vec![
+                ("api_key", ENGATI_API_KEY),
+                ("customer_id", ENGATI_CUSTOMER_ID),
+                ("bot_key", ENGATI_BOT_KEY),
+            ],
+            Vendor::Insider => vec![
+                ("client_id", INSIDER_CLIENT_ID),
+                ("client_secret", INSIDER_CLIENT_SECRET),
+            ],
+            Vendor::Wolkvox => vec![("token", WOLKVOX_TOKEN)],
+            Vendor::Engagive => vec![
+                ("account_id", ENGAGIVE_ACCOUNT_ID),
+                ("token", ENGAGIVE_TOKEN),
+            ],
+        }
     }
 
     /// A ready-to-paste config file with one profile per vendor (named after the vendor), with
     /// the sandbox's credentials as literals and `default_profile = "engage"`.
     pub fn config_toml(&self) -> String {
-        todo!("sandbox helper")
+        let o = &self.shared.options;
+        let mut out = format!(
+            "# wa-analytics sandbox on http://{} — generated data (seed {}, {} rows per campaign);\n\
+             # the credentials below are fake and work only against this sandbox.\n\
+             default_profile = \"engage\"\n",
+            self.addr, o.seed, o.rows
+        );
+        for vendor in Vendor::ALL {
+            out.push_str(&format!("\n[profiles.{}]\n", vendor.id()));
+            out.push_str(&format!("provider = {}\n", util::toml_str(vendor.id())));
+            out.push_str(&format!(
+                "base_url = {}\n",
+                util::toml_str(&self.base_url(vendor))
+            ));
+            let creds = Sandbox::credentials(vendor);
+            for field in vendor.profile_fields() {
+                if let Some((key, value)) = creds.iter().find(|(k, _)| *k == field.key) {
+                    out.push_str(&format!("{key} = {}\n", util::toml_str(value)));
+                }
+            }
+        }
+        out
     }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // Open keep-alive connections could hold a graceful stop; don't wait for them long
+            // (on time-out the task is detached and ends with its connections).
+            let _ = tokio::time::timeout(Duration::from_secs(2), task).await;
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// Every vendor under its prefix; the fault/latency layer wraps each vendor's routes (it needs
+/// to know the vendor for the error body), and Wolkvox's in-flight rule sits outside it.
+fn router(shared: Arc<Shared>) -> Router {
+    let wrap = |vendor: Vendor, r: Router| fault::wrap(vendor, r, shared.clone());
+    let wolkvox = wolkvox::inflight_layer(
+        wrap(Vendor::Wolkvox, wolkvox::router(shared.clone())),
+        shared.clone(),
+    );
+    Router::new()
+        .nest(
+            "/engage",
+            wrap(Vendor::Engage, engage::router(shared.clone())),
+        )
+        .nest(
+            "/engati",
+            wrap(Vendor::Engati, engati::router(shared.clone())),
+        )
+        .nest(
+            "/insider",
+            wrap(Vendor::Insider, insider::router(shared.clone())),
+        )
+        .nest("/wolkvox", wolkvox)
+        .nest(
+            "/engagive",
+            wrap(Vendor::Engagive, engagive::router(shared.clone())),
+        )
+}
+
+/// The end of the data span for `start`: the next UTC midnight.
+#[cfg(test)]
+pub(crate) fn next_midnight() -> DateTime<Utc> {
+    (Utc::now().date_naive() + Days::new(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
 }

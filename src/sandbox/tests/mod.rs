@@ -1,0 +1,8 @@
+//! Tests of the sandbox over real HTTP on 127.0.0.1, one file per vendor.
+
+mod common;
+mod engage;
+mod server;
+mod wolkvox;
+
+pub(super) use common::*;
