@@ -73,8 +73,11 @@ fn run_inner() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if cli.command.handles_interrupt() {
+            return cli::dispatch(cli.command, ctx).await;
+        }
         tokio::select! {
-            r = cli::dispatch(cli.command, &ctx) => r,
+            r = cli::dispatch(cli.command, ctx) => r,
             _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
         }
     });

@@ -120,6 +120,11 @@ impl Ctx {
         if let Some(vendor) = self.global.provider
             && (self.global.profile.is_none() || self.profile_from_env_only())
         {
+            if self.config_override.is_some() {
+                // --demo --provider X: the sandbox's profile of that vendor.
+                let file = self.config()?.ok_or_else(|| AppError::Internal("the demo config is missing".into()))?;
+                return Ok(file.profile(vendor.id())?);
+            }
             return Ok(config::profile_from_env(vendor, &*self.env)?);
         }
         let Some(file) = self.config()? else {

@@ -5,6 +5,7 @@ mod campaigns;
 mod ctx;
 mod profiles;
 mod providers;
+mod sandbox;
 mod stats;
 
 use std::io::Write;
@@ -110,6 +111,10 @@ pub struct GlobalArgs {
     /// Do not neutralise cells a spreadsheet would run as formulas
     #[arg(long, global = true)]
     pub csv_raw: bool,
+
+    /// Run against the built-in sandbox with generated data; no account needed
+    #[arg(long, global = true)]
+    pub demo: bool,
 }
 
 /// When to colour stderr.
@@ -156,6 +161,8 @@ pub enum Command {
     Profiles(profiles::ProfilesCommand),
     /// Which commands each vendor supports: native, derived, or not supported
     Providers,
+    /// Serve the built-in simulator of all five vendor APIs on 127.0.0.1
+    Sandbox(sandbox::SandboxArgs),
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -164,9 +171,23 @@ pub enum Command {
     },
 }
 
-/// Runs the parsed command.
-pub async fn dispatch(command: Command, ctx: &Ctx) -> Result<(), AppError> {
+impl Command {
+    /// Whether the command handles Ctrl-C itself (the sandbox stops cleanly, exit 0).
+    pub fn handles_interrupt(&self) -> bool {
+        matches!(self, Command::Sandbox(_))
+    }
+}
+
+/// Runs the parsed command (with `--demo`, against a sandbox started for this run).
+pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
+    let _demo = if ctx.global.demo && !matches!(command, Command::Sandbox(_)) {
+        Some(sandbox::start_demo(&mut ctx).await?)
+    } else {
+        None
+    };
+    let ctx = &ctx;
     match command {
+        Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,

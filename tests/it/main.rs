@@ -3,5 +3,6 @@
 
 mod cli;
 mod engage;
+mod sandbox;
 mod secrets;
 mod support;

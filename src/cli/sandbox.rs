@@ -1,0 +1,90 @@
+//! `wa-analytics sandbox` and `--demo`: the built-in simulator of the five vendor APIs.
+
+use std::io::Write;
+use std::time::Duration;
+
+use clap::Args;
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::output::OutputError;
+use crate::provider::Vendor;
+use crate::sandbox::{Sandbox, SandboxOptions};
+
+/// `sandbox`.
+#[derive(Debug, Clone, Args)]
+pub struct SandboxArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, value_name = "P", default_value_t = 8765)]
+    pub port: u16,
+    /// Seed of the generated data and the injected faults
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    pub seed: u64,
+    /// Contacts per campaign (millions work: pages are generated on demand)
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub rows: u64,
+    /// Latency added to every response, in milliseconds
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency: u64,
+    /// Fraction of requests answered with a fault: 429, 500/503, a reset or a truncated body
+    #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = fault_rate)]
+    pub fault_rate: f64,
+}
+
+fn fault_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
+        _ => Err(format!("'{s}' is not a fraction between 0 and 1 (e.g. 0.1)")),
+    }
+}
+
+impl SandboxArgs {
+    fn options(&self) -> SandboxOptions {
+        SandboxOptions {
+            port: self.port,
+            seed: self.seed,
+            rows: self.rows,
+            latency: Duration::from_millis(self.latency),
+            fault_rate: self.fault_rate,
+        }
+    }
+}
+
+/// Serves until Ctrl-C: the base URLs on stderr, a ready config on stdout (so
+/// `wa-analytics sandbox > sandbox.toml` saves it).
+pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
+    let sandbox = Sandbox::start(args.options()).await.map_err(|e| {
+        AppError::usage(
+            format!("could not start the sandbox on 127.0.0.1:{}: {e}", args.port),
+            "choose another port with --port, or --port 0 for any free one",
+        )
+    })?;
+    note!(
+        "sandbox: serving the five vendor APIs on http://{} with generated data (seed {}, {} rows per campaign)",
+        sandbox.addr(),
+        args.seed,
+        args.rows
+    );
+    for vendor in Vendor::ALL {
+        note!("  {:<9} {}", vendor.id(), sandbox.base_url(vendor));
+    }
+    note!("a ready config follows on stdout; save it and use --config FILE. Ctrl-C stops the sandbox.");
+    let mut out = ctx.stdout();
+    out.write_all(sandbox.config_toml().as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| OutputError::Io { target: "standard output".into(), source })?;
+    tokio::signal::ctrl_c().await.map_err(|e| AppError::Internal(format!("cannot wait for Ctrl-C: {e}")))?;
+    sandbox.shutdown().await;
+    note!("sandbox stopped");
+    Ok(())
+}
+
+/// Starts a sandbox on a free port for `--demo` and points the run at it.
+pub async fn start_demo(ctx: &mut Ctx) -> Result<Sandbox, AppError> {
+    let sandbox = Sandbox::start(SandboxOptions::default())
+        .await
+        .map_err(|e| AppError::Internal(format!("could not start the demo sandbox: {e}")))?;
+    ctx.config_override = Some(sandbox.config_toml());
+    note!("--demo: generated data from the built-in sandbox, not a real account");
+    Ok(sandbox)
+}
