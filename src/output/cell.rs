@@ -23,29 +23,59 @@ pub(super) struct Rfc3339<'a>(pub &'a DateTime<Utc>);
 
 impl fmt::Display for Rfc3339<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let t = self.0;
-        let nanos = t.nanosecond();
-        // Years outside 0..=9999 and leap seconds are rare enough to take chrono's slower path.
-        if !(0..=9999).contains(&t.year()) || nanos >= 1_000_000_000 {
-            return f.write_str(&t.to_rfc3339_opts(SecondsFormat::AutoSi, true));
+        let mut buf = [0; RFC3339_MAX];
+        match rfc3339_bytes(self.0, &mut buf) {
+            // Only ASCII digits and punctuation were written.
+            Some(len) => f.write_str(std::str::from_utf8(&buf[..len]).map_err(|_| fmt::Error)?),
+            None => f.write_str(&self.0.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
         }
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )?;
-        match nanos {
-            0 => {}
-            n if n % 1_000_000 == 0 => write!(f, ".{:03}", n / 1_000_000)?,
-            n if n % 1_000 == 0 => write!(f, ".{:06}", n / 1_000)?,
-            n => write!(f, ".{n:09}")?,
-        }
-        f.write_str("Z")
+    }
+}
+
+/// The longest instant [`rfc3339_bytes`] writes: `2026-04-01T13:05:00.123456789Z`.
+pub(super) const RFC3339_MAX: usize = 30;
+
+/// Writes `t` as [`Rfc3339`] does into `buf` and returns the length, or `None` for the rare
+/// instants left to chrono (years outside 0..=9999, leap seconds). A million-row export formats
+/// millions of instants; `write!` with padded fields costs several times more.
+pub(super) fn rfc3339_bytes(t: &DateTime<Utc>, buf: &mut [u8; RFC3339_MAX]) -> Option<usize> {
+    let year = u32::try_from(t.year()).ok().filter(|year| *year <= 9999)?;
+    let nanos = t.nanosecond();
+    if nanos >= 1_000_000_000 {
+        return None;
+    }
+    digits(&mut buf[0..4], year);
+    buf[4] = b'-';
+    digits(&mut buf[5..7], t.month());
+    buf[7] = b'-';
+    digits(&mut buf[8..10], t.day());
+    buf[10] = b'T';
+    digits(&mut buf[11..13], t.hour());
+    buf[13] = b':';
+    digits(&mut buf[14..16], t.minute());
+    buf[16] = b':';
+    digits(&mut buf[17..19], t.second());
+    let (fraction, places) = match nanos {
+        0 => (0, 0),
+        n if n % 1_000_000 == 0 => (n / 1_000_000, 3),
+        n if n % 1_000 == 0 => (n / 1_000, 6),
+        n => (n, 9),
+    };
+    let mut len = 19;
+    if places > 0 {
+        buf[19] = b'.';
+        digits(&mut buf[20..20 + places], fraction);
+        len = 20 + places;
+    }
+    buf[len] = b'Z';
+    Some(len + 1)
+}
+
+/// Writes `value` as exactly `out.len()` decimal digits, zero-padded.
+fn digits(out: &mut [u8], mut value: u32) {
+    for byte in out.iter_mut().rev() {
+        *byte = b'0' + (value % 10) as u8;
+        value /= 10;
     }
 }
 
@@ -62,7 +92,13 @@ pub(super) fn write_scalar(buf: &mut Vec<u8>, value: &Value) -> io::Result<()> {
             None => Ok(()),
         },
         Value::Bool(b) => buf.write_all(if *b { b"true" } else { b"false" }),
-        Value::Time(t) => write!(buf, "{}", Rfc3339(t)),
+        Value::Time(t) => {
+            let mut text = [0; RFC3339_MAX];
+            match rfc3339_bytes(t, &mut text) {
+                Some(len) => buf.write_all(&text[..len]),
+                None => write!(buf, "{}", Rfc3339(t)),
+            }
+        }
         Value::Date(d) => write!(buf, "{d}"),
         Value::Json(j) => serde_json::to_writer(buf, j).map_err(io::Error::from),
     }

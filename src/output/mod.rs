@@ -286,8 +286,9 @@ impl Writer {
 
     /// Writes one row (values in the order of the fields given to [`Writer::open`]).
     ///
-    /// A missing trailing value is written as null. A single-object output ([`Shape::Object`])
-    /// takes exactly one row; a second one is refused rather than producing invalid JSON.
+    /// The row must hold one value per field (checked in debug builds; in release a missing value
+    /// is written as null). A single-object output ([`Shape::Object`]) takes exactly one row; a
+    /// second one is refused rather than producing invalid JSON.
     pub fn write_row(&mut self, row: Vec<Value>) -> Result<(), OutputError> {
         debug_assert_eq!(
             row.len(),

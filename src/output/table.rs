@@ -11,7 +11,7 @@ use comfy_table::{
 };
 
 use super::atomic::Out;
-use super::cell::{at, write_scalar};
+use super::cell::{RFC3339_MAX, at, rfc3339_bytes, write_scalar};
 use super::{FieldDef, FieldKind, Shape, Value};
 
 /// A table being collected.
@@ -123,9 +123,7 @@ impl TableOut {
         }
         Ok(self.out)
     }
-}
 
-impl TableOut {
     /// On a narrow terminal, wraps text and nested data rather than numbers, instants and dates,
     /// as long as that leaves the wrapped columns a readable width; otherwise lets comfy-table
     /// share the width among all columns.
@@ -137,7 +135,7 @@ impl TableOut {
         let whole: usize = (self.unwrapped.iter())
             .map(|&position| usize::from(widths.get(position).copied().unwrap_or(0)) + GAP)
             .sum();
-        let wrapped = widths.len() - self.unwrapped.len();
+        let wrapped = widths.len().saturating_sub(self.unwrapped.len());
         let room = usize::from(width).saturating_sub(whole);
         if room < wrapped * (MIN_WRAPPED + GAP) {
             return;
@@ -159,7 +157,17 @@ fn display(kind: FieldKind, value: &Value) -> String {
         (FieldKind::Rate, Value::Int(i)) => format!("{:.2}%", *i as f64 * 100.0),
         (_, Value::Text(text)) => text.clone(),
         (_, Value::Bool(b)) => (if *b { "yes" } else { "no" }).to_string(),
-        (_, Value::Time(t)) => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+        (_, Value::Time(t)) => {
+            let mut text = [0; RFC3339_MAX];
+            match rfc3339_bytes(t, &mut text) {
+                // `2026-04-01T13:05:00…` → `2026-04-01 13:05:00`: whole seconds are enough here.
+                Some(_) => {
+                    text[10] = b' ';
+                    String::from_utf8_lossy(&text[..19]).into_owned()
+                }
+                None => t.format("%Y-%m-%d %H:%M:%S").to_string(),
+            }
+        }
         (_, other) => {
             let mut buf = Vec::new();
             // Writing into a Vec cannot fail, and every scalar is UTF-8.
