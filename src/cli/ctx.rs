@@ -122,7 +122,9 @@ impl Ctx {
         {
             if self.config_override.is_some() {
                 // --demo --provider X: the sandbox's profile of that vendor.
-                let file = self.config()?.ok_or_else(|| AppError::Internal("the demo config is missing".into()))?;
+                let file = self
+                    .config()?
+                    .ok_or_else(|| AppError::Internal("the demo config is missing".into()))?;
                 return Ok(file.profile(vendor.id())?);
             }
             return Ok(config::profile_from_env(vendor, &*self.env)?);

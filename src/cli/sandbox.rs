@@ -34,7 +34,9 @@ pub struct SandboxArgs {
 fn fault_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(f) if (0.0..=1.0).contains(&f) => Ok(f),
-        _ => Err(format!("'{s}' is not a fraction between 0 and 1 (e.g. 0.1)")),
+        _ => Err(format!(
+            "'{s}' is not a fraction between 0 and 1 (e.g. 0.1)"
+        )),
     }
 }
 
@@ -55,7 +57,10 @@ impl SandboxArgs {
 pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
     let sandbox = Sandbox::start(args.options()).await.map_err(|e| {
         AppError::usage(
-            format!("could not start the sandbox on 127.0.0.1:{}: {e}", args.port),
+            format!(
+                "could not start the sandbox on 127.0.0.1:{}: {e}",
+                args.port
+            ),
             "choose another port with --port, or --port 0 for any free one",
         )
     })?;
@@ -68,12 +73,19 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
     for vendor in Vendor::ALL {
         note!("  {:<9} {}", vendor.id(), sandbox.base_url(vendor));
     }
-    note!("a ready config follows on stdout; save it and use --config FILE. Ctrl-C stops the sandbox.");
+    note!(
+        "a ready config follows on stdout; save it and use --config FILE. Ctrl-C stops the sandbox."
+    );
     let mut out = ctx.stdout();
     out.write_all(sandbox.config_toml().as_bytes())
         .and_then(|()| out.flush())
-        .map_err(|source| OutputError::Io { target: "standard output".into(), source })?;
-    tokio::signal::ctrl_c().await.map_err(|e| AppError::Internal(format!("cannot wait for Ctrl-C: {e}")))?;
+        .map_err(|source| OutputError::Io {
+            target: "standard output".into(),
+            source,
+        })?;
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| AppError::Internal(format!("cannot wait for Ctrl-C: {e}")))?;
     sandbox.shutdown().await;
     note!("sandbox stopped");
     Ok(())
