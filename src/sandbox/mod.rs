@@ -12,6 +12,7 @@ mod engagive;
 mod engati;
 mod fault;
 mod insider;
+mod insider_list;
 mod insider_stats;
 mod text;
 mod util;
@@ -24,7 +25,7 @@ use std::collections::HashSet;
 use std::fmt;
 use std::net::SocketAddr;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -105,6 +106,8 @@ pub(crate) struct Shared {
     pub insider_auth: Mutex<insider::TokenBook>,
     /// Sequence number of requests, the input of the fault decision.
     pub fault_seq: AtomicU64,
+    /// Lifetime `sent` per campaign for Insider's campaign-list, counted once on first use.
+    pub insider_lifetime_sent: OnceLock<Vec<u64>>,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -153,6 +156,7 @@ impl Sandbox {
             wolkvox_busy: Mutex::new(HashSet::new()),
             insider_auth: Mutex::new(insider::TokenBook::default()),
             fault_seq: AtomicU64::new(0),
+            insider_lifetime_sent: OnceLock::new(),
         });
         let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
