@@ -51,8 +51,9 @@ pub struct GlobalArgs {
     )]
     pub profile: Option<String>,
 
-    /// Use a vendor with no profile; credentials from WA_<VENDOR>_<FIELD> variables
+    /// Use a vendor with no profile (credentials from `WA_<VENDOR>_<FIELD>` variables).
     #[arg(
+        help = "Use a vendor with no profile; credentials from WA_<VENDOR>_<FIELD> variables",
         long,
         global = true,
         env = "WA_ANALYTICS_PROVIDER",
@@ -131,8 +132,12 @@ pub enum ColorChoice {
 /// RANGE options of the read commands.
 #[derive(Debug, Clone, Default, Args)]
 pub struct RangeArgs {
-    /// Start (inclusive): YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339, now, today, yesterday, -7d
-    #[arg(long, value_name = "WHEN")]
+    /// Start of the range (inclusive).
+    #[arg(
+        long,
+        value_name = "WHEN",
+        help = "Start (inclusive): YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]', RFC 3339, now, today, yesterday, -7d"
+    )]
     pub from: Option<String>,
 
     /// End (exclusive; a date alone means the end of that day) [default: now]

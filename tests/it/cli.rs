@@ -234,3 +234,31 @@ fn stdout_closed_early_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(stderr(&out), "");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_readable_config_with_a_literal_secret_gets_the_chmod_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = Home::new();
+    let path = home.write_config("[profiles.a]\nprovider = \"engage\"\nbot_token = \"b0t-literal\"\ntoken = { env = \"T\" }\n");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = home
+        .cmd()
+        .args(["profiles", "list", "-f", "csv", "--fields", "name"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "wa-analytics: warning: {p} is readable by other users and holds a literal secret (profiles.a.bot_token); run: chmod 600 {p}\n",
+            p = path.display()
+        )
+    );
+    let quiet = home
+        .cmd()
+        .args(["-q", "profiles", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(stderr(&quiet), "");
+}
