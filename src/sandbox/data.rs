@@ -57,8 +57,8 @@ impl Draw {
     }
 
     /// One item of a non-empty slice.
-    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len() as u64) as usize]
+    pub fn pick<T: Copy>(&mut self, items: &[T]) -> T {
+        items[self.below(items.len() as u64) as usize]
     }
 }
 
@@ -317,7 +317,6 @@ impl Status {
 /// The cheap part of a row: what counts need (no strings).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Outcome {
-    pub index: u64,
     pub status: Status,
     pub engaged: bool,
     /// Spare random bits for vendor-specific categories (Insider drop reasons, …).
@@ -424,7 +423,6 @@ impl Data {
         };
         let engaged = status == Status::Read && d.percent(40);
         Outcome {
-            index: i,
             status,
             engaged,
             bits: d.next(),

@@ -157,5 +157,5 @@ pub(crate) fn city(d: &mut Draw) -> &'static str {
         "Ciudad de México",
         "Zürich",
     ];
-    *d.pick(CITIES)
+    d.pick(CITIES)
 }

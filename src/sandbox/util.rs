@@ -1,6 +1,6 @@
 //! Small helpers shared by the vendor modules: query parameters, JSON responses, time formats.
 
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
@@ -29,11 +29,6 @@ impl Params {
     /// The value of `name`, `None` when absent or empty.
     pub fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())
-    }
-
-    /// Every (name, value) pair.
-    pub fn pairs(&self) -> &[(String, String)] {
-        &self.0
     }
 }
 
@@ -121,9 +116,4 @@ pub(crate) fn csv_cell(out: &mut String, s: &str) {
     } else {
         out.push_str(s);
     }
-}
-
-/// A header value from text known to be valid.
-pub(crate) fn header_value(s: &str) -> HeaderValue {
-    HeaderValue::from_str(s).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

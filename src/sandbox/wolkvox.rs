@@ -285,7 +285,7 @@ fn click(st: &Shared, start: i64, step: i64, k: u64) -> ClickRow {
         media_type: if video { "video" } else { "image" },
         media_url: format!("https://media.sandbox.invalid/ads/{source}.{ext}"),
         date: fmt_sql(start + k as i64 * step),
-        cod_act: *d.pick(&[
+        cod_act: d.pick(&[
             "Venta",
             "Información",
             "No contesta",

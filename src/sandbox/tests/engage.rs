@@ -136,6 +136,7 @@ async fn engage_campaigns_list_fields_and_filters() {
 async fn engage_validation_errors() {
     let sb = sandbox(50).await;
     let name = "Promo a/b #2?";
+    #[allow(clippy::type_complexity)] // (path, query, expected code) rows of a table test
     let cases: Vec<(Vec<&str>, Vec<(&str, &str)>, &str)> = vec![
         (vec!["campaigns"], vec![("to", TO_ALL)], "INVALID_PARAMETER"),
         (
