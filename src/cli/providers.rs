@@ -1,9 +1,12 @@
-//! `providers`: what each vendor can do.
+//! `providers`: what each vendor can do, one row per command and one column per vendor.
 
 use super::Ctx;
 use crate::error::AppError;
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::{Operation, Support, Vendor, capabilities_of};
+
+/// What a cell says for a vendor whose adapter this version lacks.
+const UNAVAILABLE: &str = "not yet available";
 
 fn support_text(s: Support) -> String {
     match s {
@@ -13,61 +16,45 @@ fn support_text(s: Support) -> String {
     }
 }
 
-/// Runs `providers`: one row per vendor, one column per unified command.
+/// Runs `providers`: one row per command (and a last `rates` row), one column per vendor.
 pub fn run(ctx: &Ctx) -> Result<(), AppError> {
-    let fields = vec![
-        FieldDef::new("vendor", FieldKind::Text, "the vendor's config name"),
+    let mut fields = vec![FieldDef::new(
+        "command",
+        FieldKind::Text,
+        "the command (the last row, rates, says whether rates are the vendor's own or computed from counts)",
+    )];
+    fields.extend(Vendor::ALL.into_iter().map(|v| {
         FieldDef::new(
-            "available",
-            FieldKind::Bool,
-            "whether this version has the vendor's adapter",
-        ),
-        FieldDef::new(
-            "campaigns_list",
+            v.id(),
             FieldKind::Text,
-            "campaigns list: native, derived or not supported",
-        ),
-        FieldDef::new("campaigns_summary", FieldKind::Text, "campaigns summary"),
-        FieldDef::new(
-            "campaigns_details",
-            FieldKind::Text,
-            "campaigns details and campaigns export",
-        ),
-        FieldDef::new("stats", FieldKind::Text, "stats"),
-        FieldDef::new(
-            "rates",
-            FieldKind::Text,
-            "rates: the vendor's own (native) or computed from counts (derived)",
-        ),
-    ];
-    let rows = Vendor::ALL
+            "native, derived (and from what), not supported, or not yet available",
+        )
+    }));
+    let caps: Vec<_> = Vendor::ALL.into_iter().map(capabilities_of).collect();
+    let mut rows: Vec<Vec<Value>> = Operation::ALL
         .into_iter()
-        .map(|vendor| {
-            let mut row = vec![Value::Text(vendor.id().to_string())];
-            match capabilities_of(vendor) {
-                Some(caps) => {
-                    row.push(Value::Bool(true));
-                    for op in Operation::ALL {
-                        row.push(Value::Text(support_text(caps.support(op))));
-                    }
-                    row.push(Value::Text(
-                        if caps.native_rates {
-                            "native"
-                        } else {
-                            "derived"
-                        }
-                        .to_string(),
-                    ));
-                }
-                None => {
-                    row.push(Value::Bool(false));
-                    for _ in 0..=Operation::ALL.len() {
-                        row.push(Value::Text("not yet available".to_string()));
-                    }
-                }
-            }
+        .map(|op| {
+            let mut row = vec![Value::Text(op.command().to_string())];
+            row.extend(caps.iter().map(|c| {
+                Value::Text(
+                    c.as_ref()
+                        .map_or(UNAVAILABLE.to_string(), |c| support_text(c.support(op))),
+                )
+            }));
             row
         })
         .collect();
+    let mut rates = vec![Value::Text("rates".to_string())];
+    rates.extend(caps.iter().map(|c| {
+        Value::Text(
+            match c {
+                None => UNAVAILABLE,
+                Some(c) if c.native_rates => "native",
+                Some(_) => "derived",
+            }
+            .to_string(),
+        )
+    }));
+    rows.push(rates);
     ctx.write_rows(fields, rows)
 }

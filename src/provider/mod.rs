@@ -228,26 +228,81 @@ pub const COMMON_PROFILE_FIELDS: &[ProfileField] = &[
     },
 ];
 
-/// A command of the unified interface, as listed by `providers`.
+/// A command, as listed by `providers`: the unified analytics commands first, then the commands
+/// that only some vendors' APIs can serve (reports, directories, catalogues, writes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operation {
     /// `campaigns list`
     CampaignsList,
     /// `campaigns summary`
     CampaignsSummary,
-    /// `campaigns details` and `campaigns export`
+    /// `campaigns details/export`
     CampaignsDetails,
     /// `stats`
     Stats,
+    /// `stats --report transactional`
+    TransactionalStats,
+    /// `stats --report verify`
+    VerifyStats,
+    /// `clicks`
+    Clicks,
+    /// `clicks summary`
+    ClicksSummary,
+    /// `users find`
+    UsersFind,
+    /// `conversations`
+    Conversations,
+    /// `templates list`
+    TemplatesList,
+    /// `templates show`
+    TemplatesShow,
+    /// `templates contents`
+    TemplatesContents,
+    /// `templates categories`
+    TemplateCategories,
+    /// `templates category-options`
+    TemplateCategoryOptions,
+    /// `templates languages`
+    TemplateLanguages,
+    /// `messages send-template`
+    SendTemplate,
+    /// `messages send-reaction`
+    SendReaction,
+    /// `messages send`
+    SendMessage,
+    /// `broadcast`
+    Broadcast,
+    /// `broadcast external`
+    BroadcastExternal,
+    /// `trigger`
+    Trigger,
 }
 
 impl Operation {
     /// Every operation, in display order.
-    pub const ALL: [Operation; 4] = [
+    pub const ALL: [Operation; 22] = [
         Operation::CampaignsList,
         Operation::CampaignsSummary,
         Operation::CampaignsDetails,
         Operation::Stats,
+        Operation::TransactionalStats,
+        Operation::VerifyStats,
+        Operation::Clicks,
+        Operation::ClicksSummary,
+        Operation::UsersFind,
+        Operation::Conversations,
+        Operation::TemplatesList,
+        Operation::TemplatesShow,
+        Operation::TemplatesContents,
+        Operation::TemplateCategories,
+        Operation::TemplateCategoryOptions,
+        Operation::TemplateLanguages,
+        Operation::SendTemplate,
+        Operation::SendReaction,
+        Operation::SendMessage,
+        Operation::Broadcast,
+        Operation::BroadcastExternal,
+        Operation::Trigger,
     ];
 
     /// The command a user types.
@@ -257,7 +312,38 @@ impl Operation {
             Operation::CampaignsSummary => "campaigns summary",
             Operation::CampaignsDetails => "campaigns details/export",
             Operation::Stats => "stats",
+            Operation::TransactionalStats => "stats --report transactional",
+            Operation::VerifyStats => "stats --report verify",
+            Operation::Clicks => "clicks",
+            Operation::ClicksSummary => "clicks summary",
+            Operation::UsersFind => "users find",
+            Operation::Conversations => "conversations",
+            Operation::TemplatesList => "templates list",
+            Operation::TemplatesShow => "templates show",
+            Operation::TemplatesContents => "templates contents",
+            Operation::TemplateCategories => "templates categories",
+            Operation::TemplateCategoryOptions => "templates category-options",
+            Operation::TemplateLanguages => "templates languages",
+            Operation::SendTemplate => "messages send-template",
+            Operation::SendReaction => "messages send-reaction",
+            Operation::SendMessage => "messages send",
+            Operation::Broadcast => "broadcast",
+            Operation::BroadcastExternal => "broadcast external",
+            Operation::Trigger => "trigger",
         }
+    }
+
+    /// Whether the command changes something at the vendor (sends, schedules, triggers).
+    pub fn is_write(self) -> bool {
+        matches!(
+            self,
+            Operation::SendTemplate
+                | Operation::SendReaction
+                | Operation::SendMessage
+                | Operation::Broadcast
+                | Operation::BroadcastExternal
+                | Operation::Trigger
+        )
     }
 }
 

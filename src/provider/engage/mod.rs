@@ -36,10 +36,15 @@ pub const MAX_PAGE_SIZE: u64 = 10_000;
 /// What Engage serves: all four unified analytics commands, natively, with its own rates.
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        operations: Operation::ALL
-            .iter()
-            .map(|op| (*op, Support::Native))
-            .collect(),
+        operations: [
+            Operation::CampaignsList,
+            Operation::CampaignsSummary,
+            Operation::CampaignsDetails,
+            Operation::Stats,
+        ]
+        .into_iter()
+        .map(|op| (op, Support::Native))
+        .collect(),
         native_rates: true,
     }
 }
