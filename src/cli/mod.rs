@@ -2,11 +2,13 @@
 //! options, environment, clock, terminal facts, and the profile/provider factory.
 
 mod campaigns;
+mod conversations;
 mod ctx;
 mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
+mod users;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -161,6 +163,11 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// Users of the bot, found by attribute (Engati)
+    #[command(subcommand)]
+    Users(users::UsersCommand),
+    /// One user's chat history, every page, oldest first (Engati); without RANGE, all of it
+    Conversations(conversations::ConversationsArgs),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -195,6 +202,8 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Users(cmd) => users::run(cmd, ctx).await,
+        Command::Conversations(args) => conversations::run(args, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

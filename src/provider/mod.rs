@@ -4,8 +4,10 @@
 
 pub mod error;
 pub mod model;
+pub mod users;
 
 pub mod engage;
+pub mod engati;
 
 use std::fmt;
 use std::sync::Arc;
@@ -427,6 +429,12 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
+
+    /// The vendor's user directory and chat history (`users find`, `conversations`), if it has
+    /// one.
+    fn user_directory(&self) -> Option<&dyn users::UserDirectory> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -434,6 +442,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Engati => Some(engati::capabilities()),
         _ => None,
     }
 }
@@ -445,6 +454,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Engati => Ok(Arc::new(engati::Engati::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

@@ -3,6 +3,7 @@
 
 mod cli;
 mod engage;
+mod engati;
 mod sandbox;
 mod secrets;
 mod support;

@@ -1,0 +1,61 @@
+//! `users find`: a bot platform's users by attribute (Engati's users API).
+
+use clap::{Args, Subcommand};
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::provider::users::{BotUser, UserQuery};
+use crate::provider::{Operation, ProviderError, Record};
+
+/// User commands.
+#[derive(Debug, Subcommand)]
+pub enum UsersCommand {
+    /// Users whose attribute has a value (Engati), e.g. --attribute feedback --value 1
+    Find(FindArgs),
+}
+
+/// `users find`.
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// The attribute's name, as the bot stores it
+    #[arg(long, value_name = "NAME")]
+    attribute: String,
+    /// The value it must have (compared by the vendor)
+    #[arg(long, value_name = "VALUE")]
+    value: String,
+}
+
+/// Runs a users command.
+pub async fn run(cmd: UsersCommand, ctx: &Ctx) -> Result<(), AppError> {
+    match cmd {
+        UsersCommand::Find(args) => find(args, ctx).await,
+    }
+}
+
+async fn find(args: FindArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.fields_help(&BotUser::common_fields())? {
+        return Ok(());
+    }
+    let account = ctx.account()?;
+    ctx.require(&account, Operation::UsersFind, "users find")?;
+    let directory = account.provider.user_directory().ok_or_else(|| {
+        ProviderError::not_supported(
+            account.profile.vendor.display_name(),
+            "users find",
+            &account.provider.capabilities().supported_commands(),
+        )
+    })?;
+    if args.attribute.trim().is_empty() {
+        return Err(AppError::usage(
+            "the attribute name is empty",
+            "name an attribute the bot stores, e.g. --attribute feedback --value 1",
+        ));
+    }
+    let query = UserQuery {
+        attribute: args.attribute,
+        value: args.value,
+    };
+    ctx.write_stream(Vec::new(), directory.find_users(&query), None)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,323 @@
+//! Engati requests: the raw API key as `Authorization: Basic <key>` (vendors.md Part 2 §2.1: not
+//! base64 of user:pass), the customer id and bot key in every path, and Engati's `status.code`
+//! turned into a [`ProviderError`] — 1000 is success, anything else is an error even on HTTP 200
+//! (vendors.md Part 1 "Engati").
+
+use std::sync::Arc;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use secrecy::ExposeSecret;
+
+use crate::config::Profile;
+use crate::http::{
+    ApiRequest, ApiResponse, HttpClient, HttpOptions, Safety, encode, secret_header,
+};
+use crate::provider::{ErrorKind, ProviderError, Vendor};
+use crate::secret::Credential;
+
+use super::VENDOR;
+use super::wire::Status;
+
+/// Engati's success code.
+const SUCCESS: i64 = 1000;
+
+/// Which API a request calls: it decides what an error code means and what to suggest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Endpoint {
+    /// `GET …/users`.
+    Users,
+    /// `GET …/channel-user/{user}/conversations`.
+    Conversations,
+}
+
+/// A successful answer: the response and its decoded body (`Null` when it was empty).
+#[derive(Debug)]
+pub(super) struct Answer {
+    pub resp: ApiResponse,
+    pub body: serde_json::Value,
+}
+
+/// Engati's HTTP client with the profile's credentials and bot.
+#[derive(Debug)]
+pub(super) struct EngatiClient {
+    http: HttpClient,
+    api_key: Arc<Credential>,
+    customer_id: String,
+    bot_key: String,
+}
+
+impl EngatiClient {
+    pub(super) fn new(
+        profile: &Profile,
+        options: &HttpOptions,
+    ) -> Result<EngatiClient, ProviderError> {
+        let missing = |key: &str| {
+            ProviderError::new(
+                ErrorKind::InvalidRequest,
+                VENDOR,
+                format!("profile '{}' has no {key}", profile.name),
+            )
+            .with_hint("an engati profile needs api_key, customer_id and bot_key (Engati portal: Integration > Engati API)")
+        };
+        let api_key = profile
+            .secret("api_key")
+            .ok_or_else(|| missing("api_key"))?;
+        let plain = |key: &str| {
+            profile
+                .plain(key)
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_string)
+                .ok_or_else(|| missing(key))
+        };
+        let customer_id = plain("customer_id")?;
+        let bot_key = plain("bot_key")?;
+        let base = profile
+            .base_url
+            .clone()
+            .unwrap_or_else(|| Vendor::Engati.default_base_url().to_string());
+        let http = HttpClient::new(VENDOR, &base, options, profile.concurrency)?;
+        Ok(EngatiClient {
+            http,
+            api_key,
+            customer_id,
+            bot_key,
+        })
+    }
+
+    /// `/bot-api/{version}/customer/{cid}/bot/{bot_key}` (users, conversations, broadcast,
+    /// flows; vendors.md Part 2 §2.2–2.7).
+    pub(super) fn bot_path(&self, version: &str) -> String {
+        format!(
+            "/bot-api/{version}/customer/{}/bot/{}",
+            encode::segment(&self.customer_id),
+            encode::segment(&self.bot_key)
+        )
+    }
+
+    /// Sends a request with the key and returns Engati's successful answer, or its error. A
+    /// read answered 401 with a `command` key re-runs the command once and is sent again; a
+    /// write is sent once, whatever happens.
+    pub(super) async fn send(
+        &self,
+        req: ApiRequest,
+        endpoint: Endpoint,
+    ) -> Result<Answer, ProviderError> {
+        let resp = self.http.send(&self.authorized(req.clone())?).await?;
+        if resp.status.as_u16() == 401
+            && req.safety == Safety::Read
+            && self.api_key.refresh().map_err(config_error)?
+        {
+            let again = self.http.send(&self.authorized(req)?).await?;
+            return check(again, endpoint);
+        }
+        check(resp, endpoint)
+    }
+
+    fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
+        let key = self.api_key.get().map_err(config_error)?;
+        Ok(req
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(
+                AUTHORIZATION,
+                secret_header(VENDOR, "api_key", &format!("Basic {}", key.expose_secret()))?,
+            ))
+    }
+}
+
+fn config_error(e: crate::config::ConfigError) -> ProviderError {
+    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
+    err.hint = e.hint;
+    err
+}
+
+/// Passes an answer with `status.code` 1000 through; anything else becomes Engati's error.
+fn check(resp: ApiResponse, endpoint: Endpoint) -> Result<Answer, ProviderError> {
+    let http = resp.status.as_u16();
+    let decoded: Option<serde_json::Value> = if resp.body.iter().all(u8::is_ascii_whitespace) {
+        Some(serde_json::Value::Null)
+    } else {
+        serde_json::from_slice(&resp.body).ok()
+    };
+    let status = decoded.as_ref().and_then(Status::of);
+    if resp.is_success() {
+        let Some(body) = decoded else {
+            // Not JSON (an HTML login page from a proxy, a truncated body): say so.
+            let err = resp.json::<serde_json::Value>(VENDOR).unwrap_err();
+            return Err(write_may_have_happened(err, endpoint));
+        };
+        match status.as_ref().and_then(|s| s.code) {
+            Some(SUCCESS) => return Ok(Answer { resp, body }),
+            // Tolerated: a result without a status wrapper.
+            None if body.get("responseObject").is_some() => return Ok(Answer { resp, body }),
+            None => {
+                let err = ProviderError::new(
+                    ErrorKind::BadResponse,
+                    VENDOR,
+                    "the answer has no status.code (1000 means success)",
+                )
+                .with_request(resp.request_line.clone())
+                .with_status(http)
+                .with_hint("Engati answered a shape wa-analytics does not know; run with -vv and report it");
+                return Err(write_may_have_happened(err, endpoint));
+            }
+            Some(_) => {}
+        }
+    }
+    Err(vendor_error(&resp, status.unwrap_or_default(), endpoint))
+}
+
+/// The error of a refused request: its kind from the HTTP status and Engati's code, the
+/// vendor's words, and what to do next.
+fn vendor_error(resp: &ApiResponse, status: Status, endpoint: Endpoint) -> ProviderError {
+    let http = resp.status.as_u16();
+    let code = status.code;
+    let (kind, hint) = classify(http, code, endpoint);
+    let message = match (status.name(), status.details()) {
+        (_, Some(details)) => details,
+        (Some(name), None) => name.to_string(),
+        (None, None) if resp.body.is_empty() => "no error details in the response".to_string(),
+        (None, None) => "the error body was not in Engati's format".to_string(),
+    };
+    let mut err = ProviderError::new(kind, VENDOR, message)
+        .with_request(resp.request_line.clone())
+        .with_status(http)
+        .with_hint(hint);
+    // A code that only repeats the HTTP status (401, 403) adds nothing.
+    if let Some(code) = code.filter(|c| *c != i64::from(http)) {
+        err = err.with_vendor_code(match (status.name(), status.details()) {
+            (Some(name), Some(_)) => format!("{code} {name}"),
+            _ => code.to_string(),
+        });
+    }
+    if http == 429
+        && let Some(wait) =
+            crate::http::retry::retry_after(&resp.headers, std::time::SystemTime::now())
+    {
+        err = err.with_hint(format!(
+            "Engati asks to wait {} s; run again later, or raise --retries",
+            wait.as_secs()
+        ));
+    }
+    write_may_have_happened(err, endpoint)
+}
+
+/// The kind and hint of an error (vendors.md Part 1 and Part 2 §2.3, §2.5 for the codes).
+fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, String) {
+    use Endpoint::*;
+    use ErrorKind::*;
+    let s = |t: &str| t.to_string();
+    if http == 401 || code == Some(401) {
+        return (
+            Unauthenticated,
+            s(
+                "the api_key is missing, revoked or regenerated: create or copy one under Integration > Engati API in the Engati portal and update the profile",
+            ),
+        );
+    }
+    if http == 403 || code == Some(403) {
+        let why = "check that the api_key belongs to this customer_id and bot_key";
+        return (Forbidden, format!("this API key may not do this: {why}"));
+    }
+    match code {
+        Some(1002) => match endpoint {
+            Conversations => (
+                NotFound,
+                s(
+                    "no such user: pass the channel user id (for WhatsApp, the phone number) as 'wa-analytics users find' lists it; if 'users find' fails too, check the profile's customer_id and bot_key",
+                ),
+            ),
+            Users => (
+                InvalidRequest,
+                s(
+                    "check the profile's customer_id and bot_key (Engati portal: Integration > Engati API)",
+                ),
+            ),
+        },
+        Some(1003) => (
+            InvalidRequest,
+            s(
+                "the range must lie after 1970-01-01 and end after it starts; check --from, --to and --last",
+            ),
+        ),
+        Some(1004) => (
+            InvalidRequest,
+            s(
+                "page numbers start at 1 and pages hold at most 500 messages; use --page-size 1 to 500",
+            ),
+        ),
+        Some(2003) => (
+            InvalidRequest,
+            s("the bot_key matches no Engati bot: check the profile's bot_key and customer_id"),
+        ),
+        Some(2004) => (
+            InvalidRequest,
+            s(
+                "the bot's 360Dialog WhatsApp provider is not configured in Engati; the external broadcast API works only with 360Dialog",
+            ),
+        ),
+        Some(2005) => (
+            InvalidRequest,
+            s(
+                "the audience must be a CSV file whose header is user.phone_number, user.attribute_0, …",
+            ),
+        ),
+        Some(2006) => (
+            Unavailable,
+            s(
+                "the audience upload failed or the file is too large: split it into smaller files, or try again later",
+            ),
+        ),
+        Some(2000) if (400..500).contains(&http) => (
+            InvalidRequest,
+            s("Engati refused the request; check the options against the message above"),
+        ),
+        Some(2000) => (
+            Unavailable,
+            s("Engati failed with an unhandled error; try again later"),
+        ),
+        _ => match http {
+            400 | 422 => (
+                InvalidRequest,
+                s("Engati refused the request; check the options against the message above"),
+            ),
+            404 => (
+                NotFound,
+                s(
+                    "Engati does not know this address: check the profile's base_url (https://api.engati.com, https://api.engati.ai or your white-label host), customer_id and bot_key",
+                ),
+            ),
+            429 => (
+                RateLimited,
+                s("Engati is rate-limiting this account; wait and run again, or raise --retries"),
+            ),
+            500..=599 => (
+                Unavailable,
+                s(
+                    "Engati is failing; try again later (--retries and --timeout allow longer waits)",
+                ),
+            ),
+            _ => (
+                BadResponse,
+                s(
+                    "Engati refused this with a code wa-analytics does not know; run with -vv to see the exchange",
+                ),
+            ),
+        },
+    }
+}
+
+/// For writes, an error that does not prove the request was refused may hide a delivered
+/// message: say so, so nobody sends twice without checking.
+fn write_may_have_happened(err: ProviderError, endpoint: Endpoint) -> ProviderError {
+    let maybe_sent = matches!(err.kind, ErrorKind::Unavailable | ErrorKind::BadResponse)
+        && !matches!(endpoint, Endpoint::Users | Endpoint::Conversations);
+    if !maybe_sent {
+        return err;
+    }
+    let hint = err.hint.clone().unwrap_or_default();
+    err.with_hint(format!(
+        "{hint}{}it may have reached Engati: check in the Engati portal before sending it again (wa-analytics never resends a write)",
+        if hint.is_empty() { "" } else { ". Note: " }
+    ))
+}

@@ -1,0 +1,229 @@
+//! A user's chat history, every page: `GET …/channel-user/{user}/conversations?page_number&
+//! page_size[&start_date][&end_date]` (vendors.md Part 1 "Engati", Part 2 §2.3).
+//!
+//! Engati gives no total: the last page is the first one shorter than the `page_size` it echoes
+//! (it silently serves more than 500 as 500, so the size asked for proves nothing), and a page
+//! past the end is empty.
+
+use std::collections::HashSet;
+
+use futures::StreamExt;
+use futures::stream;
+
+use crate::http::pagination::flatten_pages;
+use crate::http::{ApiRequest, ApiResponse, encode};
+use crate::provider::users::{ChatMessage, ConversationQuery};
+use crate::provider::{ErrorKind, ProviderError, RecordStream};
+use crate::time::DateRange;
+
+use super::client::{Endpoint, EngatiClient};
+use super::wire::ConversationPage;
+use super::{VENDOR, bad_shape, response_object};
+
+/// Default and largest `page_size` (Part 2 §2.3: "the default value is set to 500"; Part 1:
+/// larger is served as 500).
+pub(super) const MAX_PAGE_SIZE: u64 = 500;
+
+/// The messages of `user`, oldest first, a page at a time.
+pub(super) fn stream<'a>(
+    client: &'a EngatiClient,
+    user: &'a str,
+    query: &'a ConversationQuery,
+) -> RecordStream<'a, ChatMessage> {
+    let window = match query.range {
+        None => None,
+        Some(range) => match window(&range) {
+            Some(w) => Some(w),
+            // Nothing of the range lies after 1970: Engati would refuse it (1003), and the
+            // honest answer is no messages.
+            None => return stream::empty().boxed(),
+        },
+    };
+    let mut page_size = query
+        .page_size
+        .unwrap_or(MAX_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE);
+    if let Some(limit) = query.limit.filter(|l| *l > 0) {
+        page_size = page_size.min(limit);
+    }
+    let pager = Pager {
+        client,
+        path: format!(
+            "{}/channel-user/{}/conversations",
+            client.bot_path("v1.0"),
+            encode::segment(user)
+        ),
+        window,
+        range: query.range,
+        page: 1,
+        page_size,
+        echoed_size: None,
+        remaining: query.limit,
+        seen: HashSet::new(),
+        done: false,
+    };
+    let pages = stream::unfold(Some(pager), |state| async move {
+        let mut pager = state?;
+        match pager.next_page().await {
+            Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
+            Ok(None) => None,
+            Err(e) => Some((Err(e), None)),
+        }
+    });
+    flatten_pages(pages).boxed()
+}
+
+/// `start_date` and `end_date` of a half-open range, in epoch milliseconds, or `None` when no
+/// part of it is after the epoch (Engati wants non-negative values with `end_date` >
+/// `start_date`, else 1003).
+///
+/// Part 2 leaves open whether `end_date` is inclusive, so the range's own end is sent and
+/// messages stamped at or after it are dropped here: the seams of consecutive ranges are right
+/// whichever way Engati reads it.
+fn window(range: &DateRange) -> Option<(i64, i64)> {
+    let start = range.start.timestamp_millis().max(0);
+    let end = range.end.timestamp_millis();
+    (end > start).then_some((start, end))
+}
+
+struct Pager<'a> {
+    client: &'a EngatiClient,
+    path: String,
+    window: Option<(i64, i64)>,
+    range: Option<DateRange>,
+    /// The next `page_number` (from 1).
+    page: u64,
+    page_size: u64,
+    /// The `page_size` Engati echoed on the first page; every page must echo the same.
+    echoed_size: Option<u64>,
+    remaining: Option<u64>,
+    /// Message ids already written: a message is never written twice.
+    seen: HashSet<String>,
+    done: bool,
+}
+
+impl Pager<'_> {
+    async fn next_page(&mut self) -> Result<Option<Vec<ChatMessage>>, ProviderError> {
+        loop {
+            if self.done || self.remaining == Some(0) {
+                return Ok(None);
+            }
+            let mut req = ApiRequest::get(self.path.clone())
+                .query("page_number", self.page.to_string())
+                .query("page_size", self.page_size.to_string());
+            if let Some((start, end)) = self.window {
+                req = req
+                    .query("start_date", start.to_string())
+                    .query("end_date", end.to_string());
+            }
+            let answer = self.client.send(req, Endpoint::Conversations).await?;
+            let (resp, page): (_, ConversationPage) = response_object(answer)?;
+            if let Some(echoed) = page.page_number
+                && echoed != self.page
+            {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "asked for page {} but Engati answered page {echoed}",
+                        self.page
+                    ),
+                ));
+            }
+            let size = page.page_size.unwrap_or(self.page_size);
+            if size == 0 {
+                return Err(bad_shape(
+                    &resp,
+                    "the page has a page_size of 0".to_string(),
+                ));
+            }
+            match self.echoed_size {
+                None => self.echoed_size = Some(size),
+                Some(first) if first != size => {
+                    return Err(incomplete(
+                        &resp,
+                        format!(
+                            "the page size changed from {first} to {size} while paging, so page numbers no longer line up"
+                        ),
+                    ));
+                }
+                Some(_) => {}
+            }
+            let served = page.conversations.len() as u64;
+            if served > size {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "page {} holds {served} messages but Engati says pages hold {size}",
+                        self.page
+                    ),
+                ));
+            }
+            // The first page shorter than the echoed size is the last (an empty one included).
+            self.done = served < size;
+            self.page += 1;
+            let mut rows = Vec::with_capacity(page.conversations.len());
+            let mut repeated = 0;
+            for wire in page.conversations {
+                if let Some(id) = &wire.message_id
+                    && !self.seen.insert(id.clone())
+                {
+                    repeated += 1;
+                    continue;
+                }
+                let message = wire.into_unified().map_err(|e| bad_shape(&resp, e))?;
+                let outside = match (self.range, message.timestamp) {
+                    (Some(range), Some(t)) => !range.contains(t),
+                    _ => false,
+                };
+                if !outside {
+                    rows.push(message);
+                }
+            }
+            if served > 0 && repeated == served {
+                return Err(incomplete(
+                    &resp,
+                    format!(
+                        "page {} repeated messages already received (Engati ignored page_number?)",
+                        self.page - 1
+                    ),
+                ));
+            }
+            if let Some(r) = &mut self.remaining {
+                rows.truncate(usize::try_from(*r).unwrap_or(usize::MAX));
+                *r -= rows.len() as u64;
+            }
+            if !rows.is_empty() {
+                return Ok(Some(rows));
+            }
+        }
+    }
+}
+
+fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_hint("the messages could not be proven complete; run the command again (with -o, the previous file was kept)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn range(a: i64, b: i64) -> DateRange {
+        DateRange {
+            start: Utc.timestamp_millis_opt(a).unwrap(),
+            end: Utc.timestamp_millis_opt(b).unwrap(),
+        }
+    }
+
+    #[test]
+    fn windows_are_epoch_milliseconds_clamped_at_the_epoch() {
+        assert_eq!(
+            window(&range(1_775_000_000_000, 1_775_086_400_000)),
+            Some((1_775_000_000_000, 1_775_086_400_000))
+        );
+        assert_eq!(window(&range(-5_000, 3_000)), Some((0, 3_000)));
+        assert_eq!(window(&range(-5_000, 0)), None);
+    }
+}

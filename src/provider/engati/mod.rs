@@ -1,0 +1,172 @@
+//! Engati bot platform (vendors.md Part 1 "Engati", Part 2 §2): the users and conversations
+//! reads behind [`UserDirectory`]. Engati has no campaign analytics API, so the unified
+//! campaign commands are not supported.
+
+mod client;
+mod conversations;
+mod wire;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use futures::stream;
+
+use crate::config::Profile;
+use crate::http::pagination::flatten_pages;
+use crate::http::{ApiRequest, ApiResponse, HttpOptions};
+use crate::output::FieldDef;
+use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
+use crate::provider::{
+    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
+    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    SummaryQuery, Support, Vendor,
+};
+
+use client::{Endpoint, EngatiClient};
+use wire::UsersObject;
+
+/// The vendor's display name in messages.
+const VENDOR: &str = "Engati";
+
+/// What `profiles check` asks for: users with an attribute no bot sets, so the answer is a
+/// cheap empty list that still proves the key, the customer id and the bot key.
+const CHECK_ATTRIBUTE: &str = "wa_analytics_profile_check";
+
+/// What Engati serves: its user directory and chat history.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        operations: [Operation::UsersFind, Operation::Conversations]
+            .into_iter()
+            .map(|op| (op, Support::Native))
+            .collect(),
+        native_rates: false,
+    }
+}
+
+/// The Engati provider.
+#[derive(Debug)]
+pub struct Engati {
+    client: EngatiClient,
+}
+
+impl Engati {
+    /// A provider for an engati profile.
+    pub fn new(profile: &Profile, options: &HttpOptions) -> Result<Engati, ProviderError> {
+        Ok(Engati {
+            client: EngatiClient::new(profile, options)?,
+        })
+    }
+
+    fn unsupported_stream<'a, T: Send + 'a>(&self, op: Operation) -> RecordStream<'a, T> {
+        stream::once(futures::future::ready(Err(unsupported(op)))).boxed()
+    }
+
+    /// `GET …/users?attribute_name&attribute_value` (Part 2 §2.2).
+    fn users_request(&self, attribute: &str, value: &str) -> ApiRequest {
+        ApiRequest::get(format!("{}/users", self.client.bot_path("v1.0")))
+            .query("attribute_name", attribute)
+            .query("attribute_value", value)
+    }
+}
+
+fn unsupported(op: Operation) -> ProviderError {
+    ProviderError::not_supported(VENDOR, op.command(), &capabilities().supported_commands())
+}
+
+/// An answer whose `responseObject` is not what Part 1 describes.
+pub(super) fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_status(resp.status.as_u16())
+        .with_hint("Engati answered a shape wa-analytics does not know; run with -vv and report it")
+}
+
+/// The `responseObject` of an answer, decoded.
+fn response_object<T: serde::de::DeserializeOwned>(
+    answer: client::Answer,
+) -> Result<(ApiResponse, T), ProviderError> {
+    let client::Answer { resp, mut body } = answer;
+    let object = body
+        .get_mut("responseObject")
+        .map(serde_json::Value::take)
+        .unwrap_or_default();
+    match serde_json::from_value(object) {
+        Ok(t) => Ok((resp, t)),
+        Err(e) => Err(bad_shape(
+            &resp,
+            format!("the responseObject was not the expected JSON ({e})"),
+        )),
+    }
+}
+
+#[async_trait]
+impl AnalyticsProvider for Engati {
+    fn vendor(&self) -> Vendor {
+        Vendor::Engati
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    fn extra_fields(&self, _op: Operation) -> Vec<FieldDef> {
+        Vec::new()
+    }
+
+    fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        self.unsupported_stream(Operation::CampaignsList)
+    }
+
+    async fn campaign_summary(
+        &self,
+        _campaign: &str,
+        _query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        Err(unsupported(Operation::CampaignsSummary))
+    }
+
+    fn campaign_details<'a>(
+        &'a self,
+        _campaign: &'a str,
+        _query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        self.unsupported_stream(Operation::CampaignsDetails)
+    }
+
+    fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        self.unsupported_stream(Operation::Stats)
+    }
+
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let req = self.users_request(CHECK_ATTRIBUTE, "1");
+        self.client.send(req, Endpoint::Users).await.map(|_| ())
+    }
+
+    fn user_directory(&self) -> Option<&dyn UserDirectory> {
+        Some(self)
+    }
+}
+
+impl UserDirectory for Engati {
+    fn find_users<'a>(&'a self, query: &'a UserQuery) -> RecordStream<'a, BotUser> {
+        let page = async move {
+            let req = self.users_request(&query.attribute, &query.value);
+            let answer = self.client.send(req, Endpoint::Users).await?;
+            let (resp, object): (_, Option<UsersObject>) = response_object(answer)?;
+            object
+                .map(UsersObject::into_users)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|u| u.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    fn conversations<'a>(
+        &'a self,
+        user: &'a str,
+        query: &'a ConversationQuery,
+    ) -> RecordStream<'a, ChatMessage> {
+        conversations::stream(&self.client, user, query)
+    }
+}
