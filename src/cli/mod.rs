@@ -3,10 +3,12 @@
 
 mod campaigns;
 mod ctx;
+mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
+pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -161,6 +163,9 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -195,6 +200,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

@@ -82,6 +82,37 @@ impl ApiRequest {
         }
     }
 
+    /// A write POST of `path` ([`Safety::Write`]: never retried once it may have reached the
+    /// vendor).
+    pub fn post(path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::POST,
+            safety: Safety::Write,
+            ..ApiRequest::get(path)
+        }
+    }
+
+    /// A read-only POST of `path` (Insider's statistics take their parameters in a body):
+    /// retried like a GET.
+    pub fn read_post(path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::POST,
+            ..ApiRequest::get(path)
+        }
+    }
+
+    /// Sets the body and its content type.
+    pub fn body(mut self, content_type: HeaderValue, body: impl Into<Bytes>) -> Self {
+        self.body = Some((content_type, body.into()));
+        self
+    }
+
+    /// Sets a JSON body (`application/json`).
+    pub fn json_body(self, value: &serde_json::Value) -> Self {
+        let bytes = serde_json::to_vec(value).expect("a serde_json::Value always serializes");
+        self.body(HeaderValue::from_static("application/json"), bytes)
+    }
+
     /// Adds a query pair.
     pub fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
         self.query.push((key, value.into()));

@@ -1001,3 +1001,90 @@ async fn ctrl_c_exits_130_and_leaves_no_temporary_file() {
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn write_commands_are_refused_for_engage_before_any_request() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    for args in [
+        vec![
+            "messages",
+            "send-template",
+            "--to",
+            "+573001234567",
+            "--template",
+            "hello",
+            "--lang",
+            "en_US",
+            "--yes",
+        ],
+        vec![
+            "messages",
+            "send",
+            "--to",
+            "573001234567",
+            "--text",
+            "hi",
+            "--dry-run",
+        ],
+    ] {
+        let mut cmd = home.cmd();
+        cmd.args(&args);
+        let out = run(cmd).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "Engage does not support '{} {}'",
+                args[0], args[1]
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats."),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn write_commands_check_their_arguments_before_reading_any_config() {
+    let home = Home::new();
+    for (args, needle) in [
+        (
+            vec![
+                "messages",
+                "send",
+                "--to",
+                "+57 300 1234567",
+                "--text",
+                "hi",
+            ],
+            "is not a phone number",
+        ),
+        (
+            vec!["messages", "send", "--to", "+573001234567"],
+            "the following required arguments were not provided",
+        ),
+        (
+            vec![
+                "messages",
+                "send",
+                "--to",
+                "+573001234567",
+                "--text",
+                "hi",
+                "--yes",
+                "--dry-run",
+            ],
+            "cannot be used with",
+        ),
+    ] {
+        let out = home.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+}
