@@ -84,6 +84,7 @@ impl Ctx {
         HttpOptions {
             timeout: Duration::from_secs(self.global.timeout),
             retries: self.global.retries,
+            concurrency: self.global.concurrency,
         }
     }
 

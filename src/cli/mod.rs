@@ -108,6 +108,10 @@ pub struct GlobalArgs {
     pub retries: u32,
 
     /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
+    /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    pub concurrency: Option<usize>,
+
     #[arg(long, global = true)]
     pub bom: bool,
 
