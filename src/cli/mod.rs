@@ -4,11 +4,13 @@
 mod campaigns;
 mod conversations;
 mod ctx;
+mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
 mod users;
+pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -108,6 +110,10 @@ pub struct GlobalArgs {
     pub retries: u32,
 
     /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
+    /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    pub concurrency: Option<usize>,
+
     #[arg(long, global = true)]
     pub bom: bool,
 
@@ -163,6 +169,9 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// Users of the bot, found by attribute (Engati)
     #[command(subcommand)]
     Users(users::UsersCommand),
@@ -202,6 +211,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Users(cmd) => users::run(cmd, ctx).await,
         Command::Conversations(args) => conversations::run(args, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
