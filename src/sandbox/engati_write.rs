@@ -152,38 +152,70 @@ pub(crate) async fn external_broadcast(
     let Some(csv) = part("target_audience").map(|d| String::from_utf8_lossy(d)) else {
         return bad_file("target_audience (the CSV file of recipients) is missing");
     };
-    let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
-    let header_ok = lines.next().is_some_and(|h| {
-        h.trim_start_matches('\u{feff}').split(',').next() == Some("user.phone_number")
-    });
-    if !header_ok {
-        return bad_file("the CSV's first column must be user.phone_number");
-    }
-    let mut recipients = 0;
-    for (n, line) in lines.enumerate() {
-        let phone = line
-            .split(',')
-            .next()
-            .unwrap_or("")
-            .trim()
-            .trim_matches('"');
-        if !phone.starts_with('+') || !valid_phone(phone) {
-            return bad_file(&format!(
-                "line {}: phone numbers need '+' and the country code",
-                n + 2
-            ));
-        }
-        recipients += 1;
-    }
-    let payload = part("template_payload").map(|d| serde_json::from_slice::<Value>(d));
-    if !matches!(payload, Some(Ok(Value::Object(_)))) {
-        return failure("template_payload (a JSON object) is required");
+    let (recipients, columns) = match audience(&csv) {
+        Ok(counts) => counts,
+        Err(details) => return bad_file(&details),
+    };
+    let payload = match part("template_payload").map(|d| serde_json::from_slice::<Value>(d)) {
+        Some(Ok(v @ Value::Object(_))) => v,
+        _ => return failure("template_payload (a JSON object) is required"),
+    };
+    if text(&payload, &["name"]).is_none() || text(&payload, &["language", "code"]).is_none() {
+        return failure("template_payload needs the template's name and language.code");
     }
     success(json!({
         "broadcast_id": id,
         "recipients": recipients,
+        "parameters": columns - 1,
         "requestId": ack_id(&st, "ext-", &body),
     }))
+}
+
+/// Checks an audience CSV (Part 2 §2.5): the header `user.phone_number`, then
+/// `user.attribute_0`, `user.attribute_1`, … in order; at least one row; every row as wide as
+/// the header, its number with `+` and the country code. Gives (recipients, columns).
+fn audience(csv: &str) -> Result<(usize, usize), String> {
+    let csv = csv.trim_start_matches('\u{feff}');
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(csv.as_bytes());
+    let header = reader
+        .headers()
+        .map_err(|_| "the CSV header is unreadable".to_string())?
+        .clone();
+    if header.get(0) != Some("user.phone_number") {
+        return Err("the CSV's first column must be user.phone_number".into());
+    }
+    for (n, name) in header.iter().skip(1).enumerate() {
+        if name != format!("user.attribute_{n}") {
+            return Err(format!(
+                "column {} of the CSV must be user.attribute_{n}",
+                n + 2
+            ));
+        }
+    }
+    let mut recipients = 0;
+    for row in reader.records() {
+        let row = row.map_err(|_| "the CSV is malformed".to_string())?;
+        let line = row.position().map_or(0, |p| p.line());
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if row.len() != header.len() {
+            return Err(format!("line {line}: the row is not as wide as the header"));
+        }
+        let phone = row.get(0).unwrap_or("").trim();
+        if !phone.starts_with('+') || !valid_phone(phone) {
+            return Err(format!(
+                "line {line}: phone numbers need '+' and the country code"
+            ));
+        }
+        recipients += 1;
+    }
+    if recipients == 0 {
+        return Err("the CSV lists no recipients".into());
+    }
+    Ok((recipients, header.len()))
 }
 
 /// The (name, content) of each part of a multipart/form-data body, if it is one.
