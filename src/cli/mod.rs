@@ -1,6 +1,7 @@
 //! The command tree (clap), one file per noun. Commands get their dependencies through [`Ctx`]:
 //! options, environment, clock, terminal facts, and the profile/provider factory.
 
+mod broadcast;
 mod campaigns;
 mod conversations;
 mod ctx;
@@ -9,6 +10,7 @@ mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
+mod trigger;
 mod users;
 pub mod write;
 
@@ -177,6 +179,10 @@ pub enum Command {
     Users(users::UsersCommand),
     /// One user's chat history, every page, oldest first (Engati); without RANGE, all of it
     Conversations(conversations::ConversationsArgs),
+    /// Broadcast a text to users, or a template to a CSV audience with 'external' (Engati, write)
+    Broadcast(broadcast::BroadcastArgs),
+    /// Start a bot flow for one WhatsApp user (Engati API Trigger, write)
+    Trigger(trigger::TriggerArgs),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -214,6 +220,8 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Users(cmd) => users::run(cmd, ctx).await,
         Command::Conversations(args) => conversations::run(args, ctx).await,
+        Command::Broadcast(args) => broadcast::run(args, ctx).await,
+        Command::Trigger(args) => trigger::run(args, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

@@ -6,6 +6,7 @@ pub mod encode;
 pub mod pagination;
 pub mod retry;
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -72,8 +73,9 @@ pub struct ApiRequest {
     pub method: Method,
     /// The path after the base URL, already encoded (use [`encode::segment`]).
     pub path: String,
-    /// Query pairs, in order; encoded by the client.
-    pub query: Vec<(&'static str, String)>,
+    /// Query pairs, in order; encoded by the client. Names are usually static; Engati's API
+    /// Trigger v1 takes the user's own attribute names as query parameters.
+    pub query: Vec<(Cow<'static, str>, String)>,
     /// Headers. Credentials must be marked sensitive (`HeaderValue::set_sensitive`), which is
     /// what keeps them out of logs and off cross-origin redirects.
     pub headers: Vec<(HeaderName, HeaderValue)>,
@@ -131,8 +133,8 @@ impl ApiRequest {
     }
 
     /// Adds a query pair.
-    pub fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
-        self.query.push((key, value.into()));
+    pub fn query(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
+        self.query.push((key.into(), value.into()));
         self
     }
 

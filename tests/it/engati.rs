@@ -1,5 +1,8 @@
 //! Engati reads end to end: the real binary against wiremock, every request pinned (method,
-//! path, encoded query, the raw key in `Authorization: Basic`), every error mapping.
+//! path, encoded query, the raw key in `Authorization: Basic`), every error mapping. The writes
+//! are in `engati/writes.rs`.
+
+mod writes;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -835,7 +838,7 @@ fn bad_page_sizes_and_reversed_ranges_are_usage_errors() {
     );
 }
 
-const CANARY: &str = "CANARY-0e4f-41aa-9c3b-7d2e1f6a8b90-ENGATI9";
+pub const CANARY: &str = "CANARY-0e4f-41aa-9c3b-7d2e1f6a8b90-ENGATI9";
 
 /// The canary in every form it could leak in: as is, after `Basic `, and base64 (standard and
 /// URL-safe) of both.

@@ -5,5 +5,6 @@ mod cli;
 mod engage;
 mod engati;
 mod sandbox;
+mod sandbox_engati;
 mod secrets;
 mod support;

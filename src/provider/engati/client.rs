@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::ExposeSecret;
 
 use crate::config::Profile;
@@ -28,6 +28,14 @@ pub(super) enum Endpoint {
     Users,
     /// `GET …/channel-user/{user}/conversations`.
     Conversations,
+    /// `POST …/broadcast` (broadcast wrapper API).
+    Broadcast,
+    /// `POST /whatsapp-api/…/template`.
+    Template,
+    /// `POST /whatsapp-api/…/external/broadcast`.
+    ExternalBroadcast,
+    /// `POST …/flow/{flow_key}` (API Trigger v1/v2).
+    Trigger,
 }
 
 /// A successful answer: the response and its decoded body (`Null` when it was empty).
@@ -95,6 +103,20 @@ impl EngatiClient {
         )
     }
 
+    /// `/whatsapp-api/v1.0/customer/{cid}/bot/{bot_key}` (template message, external broadcast).
+    pub(super) fn whatsapp_path(&self) -> String {
+        format!(
+            "/whatsapp-api/v1.0/customer/{}/bot/{}",
+            encode::segment(&self.customer_id),
+            encode::segment(&self.bot_key)
+        )
+    }
+
+    /// The full URL of a request, for `--dry-run`.
+    pub(super) fn url(&self, req: &ApiRequest) -> String {
+        self.http.url(req).to_string()
+    }
+
     /// Sends a request with the key and returns Engati's successful answer, or its error. A
     /// read answered 401 with a `command` key re-runs the command once and is sent again; a
     /// write is sent once, whatever happens.
@@ -112,6 +134,11 @@ impl EngatiClient {
             return check(again, endpoint);
         }
         check(resp, endpoint)
+    }
+
+    /// The credential headers [`EngatiClient::send`] adds, for `--dry-run`.
+    pub(super) fn credential_headers() -> Vec<HeaderName> {
+        vec![AUTHORIZATION]
     }
 
     fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
@@ -148,6 +175,8 @@ fn check(resp: ApiResponse, endpoint: Endpoint) -> Result<Answer, ProviderError>
         };
         match status.as_ref().and_then(|s| s.code) {
             Some(SUCCESS) => return Ok(Answer { resp, body }),
+            // API Trigger documents no body: clients treat HTTP 200 as success (Part 2 §2.7).
+            None if endpoint == Endpoint::Trigger => return Ok(Answer { resp, body }),
             // Tolerated: a result without a status wrapper.
             None if body.get("responseObject").is_some() => return Ok(Answer { resp, body }),
             None => {
@@ -216,7 +245,16 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
         );
     }
     if http == 403 || code == Some(403) {
-        let why = "check that the api_key belongs to this customer_id and bot_key";
+        let why = match endpoint {
+            Broadcast => {
+                "the broadcast wrapper API must be enabled by Engati support (support@engati.com)"
+            }
+            ExternalBroadcast => {
+                "the external broadcast API needs 360Dialog as the WhatsApp provider and a higher plan"
+            }
+            Trigger => "API Trigger is available on Enterprise plans by entitlement",
+            _ => "check that the api_key belongs to this customer_id and bot_key",
+        };
         return (Forbidden, format!("this API key may not do this: {why}"));
     }
     match code {
@@ -227,7 +265,13 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
                     "no such user: pass the channel user id (for WhatsApp, the phone number) as 'wa-analytics users find' lists it; if 'users find' fails too, check the profile's customer_id and bot_key",
                 ),
             ),
-            Users => (
+            Trigger => (
+                NotFound,
+                s(
+                    "check the flow key (the path info icon in Engati's flow builder) and the profile's customer_id and bot_key",
+                ),
+            ),
+            _ => (
                 InvalidRequest,
                 s(
                     "check the profile's customer_id and bot_key (Engati portal: Integration > Engati API)",

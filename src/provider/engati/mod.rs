@@ -1,10 +1,13 @@
 //! Engati bot platform (vendors.md Part 1 "Engati", Part 2 §2): the users and conversations
-//! reads behind [`UserDirectory`]. Engati has no campaign analytics API, so the unified
-//! campaign commands are not supported.
+//! reads behind [`UserDirectory`], and the write APIs (template message, broadcast, external
+//! broadcast, API Trigger). Engati has no campaign analytics API, so the unified campaign
+//! commands are not supported.
 
+mod audience;
 mod client;
 mod conversations;
 mod wire;
+mod write;
 
 use async_trait::async_trait;
 use futures::StreamExt;
@@ -17,8 +20,8 @@ use crate::output::FieldDef;
 use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor,
+    DetailsQuery, ErrorKind, Operation, PreparedWrite, ProviderError, RecordStream, StatsBucket,
+    StatsQuery, SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt,
 };
 
 use client::{Endpoint, EngatiClient};
@@ -31,13 +34,20 @@ const VENDOR: &str = "Engati";
 /// cheap empty list that still proves the key, the customer id and the bot key.
 const CHECK_ATTRIBUTE: &str = "wa_analytics_profile_check";
 
-/// What Engati serves: its user directory and chat history.
+/// What Engati serves: its user directory and chat history, and its write APIs.
 pub fn capabilities() -> Capabilities {
     Capabilities {
-        operations: [Operation::UsersFind, Operation::Conversations]
-            .into_iter()
-            .map(|op| (op, Support::Native))
-            .collect(),
+        operations: [
+            Operation::UsersFind,
+            Operation::Conversations,
+            Operation::SendTemplate,
+            Operation::Broadcast,
+            Operation::BroadcastExternal,
+            Operation::Trigger,
+        ]
+        .into_iter()
+        .map(|op| (op, Support::Native))
+        .collect(),
         native_rates: false,
     }
 }
@@ -68,7 +78,7 @@ impl Engati {
     }
 }
 
-fn unsupported(op: Operation) -> ProviderError {
+pub(super) fn unsupported(op: Operation) -> ProviderError {
     ProviderError::not_supported(VENDOR, op.command(), &capabilities().supported_commands())
 }
 
@@ -143,6 +153,14 @@ impl AnalyticsProvider for Engati {
 
     fn user_directory(&self) -> Option<&dyn UserDirectory> {
         Some(self)
+    }
+
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
+        write::prepare(&self.client, command)
+    }
+
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError> {
+        write::submit(&self.client, write).await
     }
 }
 
