@@ -923,3 +923,115 @@ async fn the_api_key_never_appears_in_any_output_even_when_engati_echoes_it() {
     }
     canary_run(401, &["profiles", "check"], false).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conversations_print_json_and_a_table_and_users_values_are_percent_encoded() {
+    let (server, home) = server_with_config().await;
+    engati_get(
+        &conversations_path("573001234567"),
+        "page_number=1&page_size=500",
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(1, 500, 0..2)))
+    .expect(2)
+    .mount(&server)
+    .await;
+    engati_get(
+        &users_path(),
+        "attribute_name=city&attribute_value=Bogot%C3%A1%2C%20D.C.%20%26%20%2B%3D%23",
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_raw(
+        include_str!("../../fixtures/engati/users.json"),
+        "application/json",
+    ))
+    .expect(1)
+    .mount(&server)
+    .await;
+    let mut cmd = home.cmd();
+    cmd.args(["conversations", "573001234567", "-f", "json"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        got,
+        json!([
+            {"message_id": "m000", "sender": "bot", "message": "line 0", "timestamp": "2026-04-02T10:00:00Z"},
+            {"message_id": "m001", "sender": "user", "message": "line 1", "timestamp": "2026-04-02T10:01:00Z"}
+        ])
+    );
+    let mut cmd = home.cmd();
+    cmd.args(["conversations", "573001234567", "-f", "table"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let table = stdout(&out);
+    let header = table.lines().next().unwrap();
+    for name in ["message_id", "sender", "message", "timestamp"] {
+        assert!(header.contains(name), "{table}");
+    }
+    assert!(table.contains("line 1"), "{table}");
+    let mut cmd = home.cmd();
+    cmd.args([
+        "users",
+        "find",
+        "--attribute",
+        "city",
+        "--value",
+        "Bogotá, D.C. & +=#",
+        "-f",
+        "csv",
+        "--fields",
+        "user_id",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "user_id\n65f1c2a9e4b0a1d2c3f4a5b6\n4711\n");
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_401_on_a_read_reruns_the_key_command_once_and_retries() {
+    let (server, home) = server_with_config().await;
+    let q = "attribute_name=a&attribute_value=b";
+    Mock::given(method("GET"))
+        .and(path(users_path()))
+        .and(RawQuery(q.to_string()))
+        .and(header("authorization", "Basic key-1"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(engati_status(
+            401,
+            "UNAUTHORIZED",
+            None,
+        )))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(users_path()))
+        .and(RawQuery(q.to_string()))
+        .and(header("authorization", "Basic key-2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"status": {"code": 1000, "desc": "SUCCESS"}, "responseObject": {"users": []}}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let script = home.path().join("key.sh");
+    std::fs::write(&script, "n=$(cat \"$HOME/n\" 2>/dev/null || echo 0); n=$((n+1)); echo $n > \"$HOME/n\"; echo key-$n\n").unwrap();
+    home.write_config(&format!(
+        "[profiles.e]\nprovider = \"engati\"\nbase_url = \"{}\"\napi_key = {{ command = \"sh {}\" }}\ncustomer_id = \"{CID}\"\nbot_key = \"{BOT}\"\n",
+        server.uri(),
+        script.display()
+    ));
+    let mut cmd = home.cmd();
+    cmd.args([
+        "users",
+        "find",
+        "--attribute",
+        "a",
+        "--value",
+        "b",
+        "-f",
+        "json",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(stdout(&out), "[]\n");
+}

@@ -859,3 +859,27 @@ async fn the_api_key_never_appears_in_write_output_at_any_verbosity() {
         }
     }
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_write_answered_401_is_not_sent_again_even_with_a_key_command() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    engati_post(&format!("{BOT_PATH}/flow/{FLOW}"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"status": {"code": 401, "desc": "UNAUTHORIZED"}})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    home.write_config(&format!(
+        "[profiles.e]\nprovider = \"engati\"\nbase_url = \"{}\"\napi_key = {{ command = \"echo {KEY}\" }}\ncustomer_id = \"10294\"\nbot_key = \"1a1c9bfa5e0f41ed\"\n",
+        server.uri()
+    ));
+    let mut cmd = home.cmd();
+    cmd.args(["trigger", FLOW, "--to", "+573001234567", "--yes"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+}
