@@ -18,6 +18,7 @@ use crate::progress;
 use crate::provider::{
     self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
 };
+use crate::state::Incremental;
 use crate::time::{self, RangeInput, Zone};
 
 /// The span of a read command with no RANGE options (product.md: "otherwise the last 30 days").
@@ -276,8 +277,20 @@ impl Ctx {
     pub async fn write_stream<T: Record>(
         &self,
         extra: Vec<FieldDef>,
+        records: RecordStream<'_, T>,
+        command_default: Option<Format>,
+    ) -> Result<u64, AppError> {
+        self.write_stream_incremental(extra, records, command_default, None)
+            .await
+    }
+
+    /// [`Ctx::write_stream`], skipping rows an earlier incremental run already wrote.
+    pub async fn write_stream_incremental<T: Record>(
+        &self,
+        extra: Vec<FieldDef>,
         mut records: RecordStream<'_, T>,
         command_default: Option<Format>,
+        mut incremental: Option<&mut Incremental>,
     ) -> Result<u64, AppError> {
         let mut fields = T::common_fields();
         fields.extend(extra);
@@ -295,6 +308,12 @@ impl Ctx {
         while let Some(item) = records.next().await {
             match item {
                 Ok(record) => {
+                    if let Some(inc) = incremental.as_deref_mut() {
+                        let key = record.dedup_key();
+                        if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                            continue;
+                        }
+                    }
                     writer.write_row(record.into_row())?;
                     bar.row();
                 }

@@ -5,4 +5,5 @@ mod cli;
 mod engage;
 mod sandbox;
 mod secrets;
+mod state;
 mod support;
