@@ -11,10 +11,18 @@ use crate::provider::{CampaignQuery, CampaignType, DetailsQuery, Operation, Summ
 #[derive(Debug, Subcommand)]
 pub enum CampaignsCommand {
     /// Campaigns sent (or created) in the range
+    ///
+    /// Wolkvox: derived from campaign_9 record statuses (campaign_id=all), one row per campaign
+    /// id with its first send and its record count; Wolkvox reports no names or types.
     List(ListArgs),
     /// Aggregated metrics and rates of one campaign
+    ///
+    /// Wolkvox: derived, counted from the campaign's campaign_9 record statuses; rates are
+    /// computed from those counts.
     Summary(SummaryArgs),
     /// Contact-level rows of one campaign, every page unless --limit
+    ///
+    /// Wolkvox: campaign_9 record statuses of a campaign id, or of 'all'.
     Details(DetailsArgs),
     /// Contact-level rows, every page, to a file (CSV unless -f or the extension says otherwise)
     Export(ExportArgs),
@@ -33,7 +41,7 @@ pub struct ListArgs {
 /// `campaigns summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -42,7 +50,7 @@ pub struct SummaryArgs {
 /// `campaigns details`.
 #[derive(Debug, Args)]
 pub struct DetailsArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -63,7 +71,7 @@ pub struct DetailsArgs {
 /// `campaigns export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,

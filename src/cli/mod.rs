@@ -2,6 +2,7 @@
 //! options, environment, clock, terminal facts, and the profile/provider factory.
 
 mod campaigns;
+mod clicks;
 mod ctx;
 mod profiles;
 mod providers;
@@ -160,7 +161,13 @@ pub enum Command {
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
+    ///
+    /// Wolkvox: derived, campaign_9 record statuses counted per day (or week) of sending, in the
+    /// profile's timezone.
     Stats(stats::StatsArgs),
+    /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
+    /// for the totals (chat_15)
+    Clicks(clicks::ClicksArgs),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -195,6 +202,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Clicks(args) => clicks::run(args, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

@@ -2,10 +2,12 @@
 //! vendor table (profile fields, capabilities). A new vendor is one folder here and one line in
 //! [`build`].
 
+pub mod clicks;
 pub mod error;
 pub mod model;
 
 pub mod engage;
+pub mod wolkvox;
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,6 +15,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+pub use clicks::{Click, ClickReports, ClickSummary};
 pub use error::{ErrorKind, ProviderError};
 pub use model::*;
 
@@ -427,6 +430,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
+
+    /// The click reports (`clicks`, `clicks summary`), where the vendor has them.
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -434,6 +442,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Wolkvox => Some(wolkvox::capabilities()),
         _ => None,
     }
 }
@@ -445,6 +454,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

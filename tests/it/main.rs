@@ -4,5 +4,7 @@
 mod cli;
 mod engage;
 mod sandbox;
+mod sandbox_wolkvox;
 mod secrets;
 mod support;
+mod wolkvox;
