@@ -4,10 +4,12 @@
 mod campaigns;
 mod clicks;
 mod ctx;
+mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
+pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -107,6 +109,10 @@ pub struct GlobalArgs {
     pub retries: u32,
 
     /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
+    /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    pub concurrency: Option<usize>,
+
     #[arg(long, global = true)]
     pub bom: bool,
 
@@ -168,6 +174,9 @@ pub enum Command {
     /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
     /// for the totals (chat_15)
     Clicks(clicks::ClicksArgs),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -203,6 +212,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
         Command::Clicks(args) => clicks::run(args, ctx).await,
+        Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {
