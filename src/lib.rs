@@ -12,6 +12,7 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod output;
+pub mod progress;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;

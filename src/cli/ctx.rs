@@ -14,6 +14,7 @@ use crate::config::{self, ConfigFile, Profile};
 use crate::error::AppError;
 use crate::http::HttpOptions;
 use crate::output::{self, FieldDef, Format, OutputSpec, Shape, Writer};
+use crate::progress;
 use crate::provider::{
     self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
 };
@@ -285,12 +286,25 @@ impl Ctx {
         }
         let spec = self.output_spec(command_default);
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
+        let mut bar = progress::Bar::start(progress::wanted(
+            self.stderr_is_terminal,
+            self.global.quiet,
+            rows_to_terminal,
+        ));
         while let Some(item) = records.next().await {
             match item {
-                Ok(record) => writer.write_row(record.into_row())?,
-                Err(e) => return Err(abandon(writer, &spec, e.into())),
+                Ok(record) => {
+                    writer.write_row(record.into_row())?;
+                    bar.row();
+                }
+                Err(e) => {
+                    bar.finish();
+                    return Err(abandon(writer, &spec, e.into()));
+                }
             }
         }
+        bar.finish();
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
         Ok(rows)
