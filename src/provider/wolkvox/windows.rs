@@ -96,6 +96,8 @@ impl<T: WireRow> Walker<'_, T> {
                 .client
                 .report::<T>(api, self.walk.campaign_id.as_deref(), &window, &zone)
                 .await?;
+            // No total is known before the last window, so the bar counts pages, with no ETA.
+            crate::progress::page_done();
             let served = page.rows.len();
             if served >= MAX_ROWS {
                 let Some((first, second)) = window.bisect() else {
