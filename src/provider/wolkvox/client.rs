@@ -56,10 +56,16 @@ impl WolkvoxClient {
             )
         })?;
         let base = base_url(profile)?;
-        if let Some(n) = profile.concurrency.filter(|n| *n > 1) {
+        let asked = match (options.concurrency, profile.concurrency) {
+            (Some(n), _) if n > 1 => Some(format!("--concurrency {n}")),
+            (None, Some(n)) if n > 1 => {
+                Some(format!("profile '{}': concurrency = {n}", profile.name))
+            }
+            _ => None,
+        };
+        if let Some(asked) = asked {
             warn!(
-                "profile '{}': concurrency = {n} is ignored: Wolkvox allows one request in flight per token, so requests are sent one at a time",
-                profile.name
+                "{asked} is ignored: Wolkvox allows one request in flight per token, so requests are sent one at a time"
             );
         }
         // Part 1: "a second request while one is in flight on the same token is HTTP 403";

@@ -320,6 +320,29 @@ async fn one_request_in_flight_whatever_the_profile_says_with_one_warning() {
     );
     let buckets: Vec<Value> = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(buckets.len(), 120, "every day, quiet ones as zeros");
+    // The flag beats the profile, and is ignored just the same.
+    let mut cmd = home.cmd();
+    cmd.args([
+        "stats",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-04-30",
+        "--concurrency",
+        "8",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(server.received_requests().await.unwrap().len(), 8);
+    assert_eq!(
+        *responder.overlaps.lock().unwrap(),
+        0,
+        "requests overlapped"
+    );
+    assert_eq!(
+        stderr(&out),
+        "wa-analytics: warning: --concurrency 8 is ignored: Wolkvox allows one request in flight per token, so requests are sent one at a time\n"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
