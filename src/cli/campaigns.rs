@@ -18,10 +18,18 @@ use crate::time;
 #[derive(Debug, Subcommand)]
 pub enum CampaignsCommand {
     /// Campaigns sent (or created) in the range
+    ///
+    /// Wolkvox: derived from campaign_9 record statuses (campaign_id=all), one row per campaign
+    /// id with its first send and its record count; Wolkvox reports no names or types.
     List(ListArgs),
     /// Aggregated metrics and rates of one campaign
+    ///
+    /// Wolkvox: derived, counted from the campaign's campaign_9 record statuses; rates are
+    /// computed from those counts.
     Summary(SummaryArgs),
     /// Contact-level rows of one campaign, every page unless --limit
+    ///
+    /// Wolkvox: campaign_9 record statuses of a campaign id, or of 'all'.
     Details(DetailsArgs),
     /// Contact-level rows, every page, to a file (CSV unless -f or the extension says otherwise)
     Export(ExportArgs),
@@ -40,7 +48,7 @@ pub struct ListArgs {
 /// `campaigns summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -49,7 +57,7 @@ pub struct SummaryArgs {
 /// `campaigns details`.
 #[derive(Debug, Args)]
 pub struct DetailsArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -73,7 +81,7 @@ pub struct DetailsArgs {
     after_help = "Incremental exports for cron: with --state, a run without --from/--last starts where the last completed run of this profile and campaign ended (minus --lookback) and ends now or at --to; the state is saved only after the file was written, so a failed run is simply repeated by the next one."
 )]
 pub struct ExportArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,

@@ -2,6 +2,7 @@
 //! options, environment, clock, terminal facts, and the profile/provider factory.
 
 mod campaigns;
+mod clicks;
 mod ctx;
 mod messages;
 mod profiles;
@@ -167,7 +168,13 @@ pub enum Command {
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
+    ///
+    /// Wolkvox: derived, campaign_9 record statuses counted per day (or week) of sending, in the
+    /// profile's timezone.
     Stats(stats::StatsArgs),
+    /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
+    /// for the totals (chat_15)
+    Clicks(clicks::ClicksArgs),
     /// Incremental-export state: show where exports stand, or clear it
     #[command(subcommand)]
     State(state::StateCommand),
@@ -208,6 +215,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Clicks(args) => clicks::run(args, ctx).await,
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,

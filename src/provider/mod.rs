@@ -2,11 +2,13 @@
 //! vendor table (profile fields, capabilities). A new vendor is one folder here and one line in
 //! [`build`].
 
+pub mod clicks;
 pub mod error;
 pub mod model;
 pub mod write;
 
 pub mod engage;
+pub mod wolkvox;
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,6 +16,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+pub use clicks::{Click, ClickReports, ClickSummary};
 pub use error::{ErrorKind, ProviderError};
 pub use model::*;
 pub use write::{
@@ -433,6 +436,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
 
+    /// The click reports (`clicks`, `clicks summary`), where the vendor has them.
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        None
+    }
+
     /// Builds the request a write command would send, without any I/O (see [`mod@write`]). Vendors
     /// without write APIs keep this default, which names what they do support.
     fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
@@ -460,6 +468,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Wolkvox => Some(wolkvox::capabilities()),
         _ => None,
     }
 }
@@ -471,6 +480,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

@@ -4,6 +4,8 @@
 mod cli;
 mod engage;
 mod sandbox;
+mod sandbox_wolkvox;
 mod secrets;
 mod state;
 mod support;
+mod wolkvox;
