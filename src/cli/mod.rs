@@ -7,6 +7,7 @@ mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
+mod templates;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -161,6 +162,9 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// WhatsApp templates, their contents and lookups (Engagive)
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -195,6 +199,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Templates(cmd) => templates::run(cmd, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

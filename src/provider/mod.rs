@@ -6,6 +6,8 @@ pub mod error;
 pub mod model;
 
 pub mod engage;
+pub mod engagive;
+pub mod templates;
 
 use std::fmt;
 use std::sync::Arc;
@@ -427,6 +429,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
+
+    /// The vendor's template catalogue (`templates …`), if it has one.
+    fn template_catalog(&self) -> Option<&dyn templates::TemplateCatalog> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -434,6 +441,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Engagive => Some(engagive::capabilities()),
         _ => None,
     }
 }
@@ -445,6 +453,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Engagive => Ok(Arc::new(engagive::Engagive::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),
