@@ -37,6 +37,8 @@ pub struct Ctx {
     pub stdout_is_terminal: bool,
     /// Whether stderr is a terminal.
     pub stderr_is_terminal: bool,
+    /// Whether stdin is a terminal (write commands may ask for confirmation only then).
+    pub stdin_is_terminal: bool,
     /// The terminal's width, when stdout is one.
     pub terminal_width: Option<u16>,
     /// Config text to use instead of the file (`--demo`: the sandbox's profiles).
@@ -66,6 +68,7 @@ impl Ctx {
             now: Utc::now(),
             stdout_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
             terminal_width,
             config_override: None,
         }
@@ -81,6 +84,7 @@ impl Ctx {
         HttpOptions {
             timeout: Duration::from_secs(self.global.timeout),
             retries: self.global.retries,
+            concurrency: self.global.concurrency,
         }
     }
 

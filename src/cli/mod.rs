@@ -3,11 +3,13 @@
 
 mod campaigns;
 mod ctx;
+mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
 mod stats;
 mod templates;
+pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -107,6 +109,10 @@ pub struct GlobalArgs {
     pub retries: u32,
 
     /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
+    /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    pub concurrency: Option<usize>,
+
     #[arg(long, global = true)]
     pub bom: bool,
 
@@ -162,6 +168,9 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// WhatsApp templates, their contents and lookups (Engagive)
     #[command(subcommand)]
     Templates(templates::TemplatesCommand),
@@ -199,6 +208,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Templates(cmd) => templates::run(cmd, ctx).await,
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),

@@ -4,6 +4,7 @@
 
 pub mod error;
 pub mod model;
+pub mod write;
 
 pub mod engage;
 pub mod engagive;
@@ -17,6 +18,10 @@ use futures::stream::BoxStream;
 
 pub use error::{ErrorKind, ProviderError};
 pub use model::*;
+pub use write::{
+    BroadcastRequest, ExternalBroadcast, FlowTrigger, MessageBody, PreparedWrite, TemplateMessage,
+    WriteCommand, WriteReceipt,
+};
 
 use crate::config::Profile;
 use crate::http::HttpOptions;
@@ -429,6 +434,27 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
+
+    /// Builds the request a write command would send, without any I/O (see [`mod@write`]). Vendors
+    /// without write APIs keep this default, which names what they do support.
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
+        Err(self.unsupported(command.operation()))
+    }
+
+    /// Sends a prepared write exactly once (credentials added here; never retried once it may
+    /// have reached the vendor).
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError> {
+        Err(self.unsupported(write.operation))
+    }
+
+    /// The "not supported" error for `op`, naming the commands this vendor serves.
+    fn unsupported(&self, op: Operation) -> ProviderError {
+        ProviderError::not_supported(
+            self.vendor().display_name(),
+            op.command(),
+            &self.capabilities().supported_commands(),
+        )
+    }
 
     /// The vendor's template catalogue (`templates …`), if it has one.
     fn template_catalog(&self) -> Option<&dyn templates::TemplateCatalog> {

@@ -20,6 +20,8 @@ use super::wire::{Envelope, MetaError};
 #[derive(Debug)]
 pub(super) struct EngagiveClient {
     http: HttpClient,
+    /// Pages of a list in flight at once (Engagive documents no limit).
+    pub(super) concurrency: usize,
     token: Arc<Credential>,
 }
 
@@ -40,8 +42,18 @@ impl EngagiveClient {
             .base_url
             .clone()
             .unwrap_or_else(|| Vendor::Engagive.default_base_url().to_string());
-        let http = HttpClient::new(VENDOR, &base, options, profile.concurrency)?;
-        Ok(EngagiveClient { http, token })
+        let concurrency = options.concurrency(profile.concurrency);
+        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
+        Ok(EngagiveClient {
+            http,
+            concurrency,
+            token,
+        })
+    }
+
+    /// The full URL of a request (what `--dry-run` prints).
+    pub(super) fn url(&self, req: &ApiRequest) -> String {
+        self.http.url(req).to_string()
     }
 
     /// Sends a request with the token and returns its envelope, or Engagive's error. A 401 with

@@ -1,12 +1,13 @@
 //! Engagive's WhatsApp Business Platform API (seeds/engagive.txt; vendors.md Part 1 "Engagive"
 //! and Part 2 §5): the template catalogue (templates, contents, lookups) under
-//! `/channels/whatsapp/accounts/{account_id}/templates`. Engagive documents no analytics, so the
+//! `/channels/whatsapp/accounts/{account_id}/templates`, and outbound messages (send-template,
+//! send-reaction, send-single) under `…/messages`. Engagive documents no analytics, so the
 //! unified analytics commands are not supported (exit 2, naming what is).
 
 mod client;
+mod pager;
+mod send;
 mod wire;
-
-use std::collections::HashSet;
 
 use async_trait::async_trait;
 use futures::StreamExt;
@@ -21,6 +22,7 @@ use crate::output::{FieldDef, FieldKind};
 use crate::provider::templates::{
     Lookup, Template, TemplateCatalog, TemplateContent, TemplateQuery,
 };
+use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
@@ -28,6 +30,7 @@ use crate::provider::{
 };
 
 use client::EngagiveClient;
+use pager::ListSpec;
 use wire::{WireContent, WireLookup, WireTemplate};
 
 /// The vendor's display name in messages.
@@ -36,7 +39,8 @@ const VENDOR: &str = "Engagive";
 /// "per_page … at most 100" (vendors.md Part 1); the adapter asks for the most by default.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-/// What Engagive serves: its template catalogue, natively. It documents no analytics.
+/// What Engagive serves: its template catalogue and outbound messages, natively. It documents
+/// no analytics.
 pub fn capabilities() -> Capabilities {
     Capabilities {
         operations: [
@@ -46,6 +50,9 @@ pub fn capabilities() -> Capabilities {
             Operation::TemplateCategories,
             Operation::TemplateCategoryOptions,
             Operation::TemplateLanguages,
+            Operation::SendTemplate,
+            Operation::SendReaction,
+            Operation::SendMessage,
         ]
         .into_iter()
         .map(|op| (op, Support::Native))
@@ -104,11 +111,7 @@ impl Engagive {
         ))
     }
 
-    fn unsupported(command: &str) -> ProviderError {
-        ProviderError::not_supported(VENDOR, command, &capabilities().supported_commands())
-    }
-
-    /// Every page of a list endpoint as one stream (see [`Pager`]).
+    /// Every page of a list endpoint as one stream (see `pager.rs`).
     fn paged<'a, W, T>(
         &'a self,
         path: Result<String, ProviderError>,
@@ -125,26 +128,14 @@ impl Engagive {
             Ok(p) => p,
             Err(e) => return stream::once(async move { Err(e) }).boxed(),
         };
-        let pager = Pager {
-            client: &self.client,
+        let spec = ListSpec {
             path,
             filters,
             per_page: page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
-            page: 1,
-            total: None,
-            seen: HashSet::new(),
             what,
         };
-        let pages = stream::unfold(Some(pager), move |state| async move {
-            let mut pager = state?;
-            match pager.next_page::<W>().await {
-                Ok((rows, more)) => {
-                    let rows = rows.into_iter().map(convert).collect();
-                    Some((Ok(rows), more.then_some(pager)))
-                }
-                Err(e) => Some((Err(e), None)),
-            }
-        });
+        let pages = pager::pages::<W>(&self.client, spec)
+            .map(move |page| page.map(|rows| rows.into_iter().map(convert).collect::<Vec<T>>()));
         flatten_pages(pages).boxed()
     }
 }
@@ -189,7 +180,8 @@ impl AnalyticsProvider for Engagive {
     }
 
     fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
-        stream::once(async { Err(Self::unsupported("campaigns list")) }).boxed()
+        let e = self.unsupported(Operation::CampaignsList);
+        stream::once(async move { Err(e) }).boxed()
     }
 
     async fn campaign_summary(
@@ -197,7 +189,7 @@ impl AnalyticsProvider for Engagive {
         _campaign: &str,
         _query: &SummaryQuery,
     ) -> Result<CampaignSummary, ProviderError> {
-        Err(Self::unsupported("campaigns summary"))
+        Err(self.unsupported(Operation::CampaignsSummary))
     }
 
     fn campaign_details<'a>(
@@ -205,11 +197,13 @@ impl AnalyticsProvider for Engagive {
         _campaign: &'a str,
         _query: &'a DetailsQuery,
     ) -> RecordStream<'a, ContactRecord> {
-        stream::once(async { Err(Self::unsupported("campaigns details")) }).boxed()
+        let e = self.unsupported(Operation::CampaignsDetails);
+        stream::once(async move { Err(e) }).boxed()
     }
 
     fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
-        stream::once(async { Err(Self::unsupported("stats")) }).boxed()
+        let e = self.unsupported(Operation::Stats);
+        stream::once(async move { Err(e) }).boxed()
     }
 
     /// One template on one page: checks the token (401) and the account (403) cheaply.
@@ -218,6 +212,19 @@ impl AnalyticsProvider for Engagive {
             .query("page", "1")
             .query("per_page", "1");
         self.client.call::<serde_json::Value>(req).await.map(|_| ())
+    }
+
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
+        send::prepare(&self.account_path, command, |req| self.client.url(req))
+            .unwrap_or_else(|| Err(self.unsupported(command.operation())))
+    }
+
+    /// Sends once: a write is never retried once it may have reached Engagive (only a 401,
+    /// refused before anything is done, is sent again after a token refresh).
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError> {
+        let (envelope, resp) = self.client.call::<serde_json::Value>(write.request).await?;
+        let body = resp.json::<serde_json::Value>(VENDOR)?;
+        Ok(send::receipt(write.operation, envelope.text(), body))
     }
 
     fn template_catalog(&self) -> Option<&dyn TemplateCatalog> {
@@ -323,106 +330,7 @@ fn bad_shape(resp: &ApiResponse, what: &str) -> ProviderError {
         )
 }
 
-fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_hint("the list could not be proven complete (it may have changed while paging); run the command again")
-}
-
 /// A row with a key that identifies it across pages (wire types implement it).
 trait Keyed {
     fn key(&self) -> String;
-}
-
-/// Walks a list endpoint by `page` (1-based) and `per_page` (vendors.md Part 1), checking each
-/// page against the `pagination` object: the echoed page, a total that stays the same, no page
-/// empty before the end, and as many distinct rows (by key) as the total says. A list without a
-/// `pagination` object is one page.
-struct Pager<'a> {
-    client: &'a EngagiveClient,
-    path: String,
-    filters: Vec<(&'static str, String)>,
-    per_page: u64,
-    page: u64,
-    total: Option<u64>,
-    seen: HashSet<String>,
-    what: &'static str,
-}
-
-impl Pager<'_> {
-    /// The next page's new rows, and whether more pages follow.
-    async fn next_page<W: DeserializeOwned + Keyed>(
-        &mut self,
-    ) -> Result<(Vec<W>, bool), ProviderError> {
-        let mut req = ApiRequest::get(self.path.clone());
-        for (k, v) in &self.filters {
-            req = req.query(k, v.clone());
-        }
-        let req = req
-            .query("page", self.page.to_string())
-            .query("per_page", self.per_page.to_string());
-        let (envelope, resp) = self.client.call::<Vec<W>>(req).await?;
-        let rows = envelope.data.unwrap_or_default();
-        let served = rows.len() as u64;
-        let fresh: Vec<W> = rows
-            .into_iter()
-            .filter(|r| self.seen.insert(r.key()))
-            .collect();
-        let Some(p) = envelope.pagination else {
-            return Ok((fresh, false));
-        };
-        if let Some(echo) = p.page
-            && echo != self.page
-        {
-            return Err(incomplete(
-                &resp,
-                format!(
-                    "asked for page {} but Engagive answered page {echo}",
-                    self.page
-                ),
-            ));
-        }
-        let total = match (self.total, p.total) {
-            (Some(before), Some(now)) if before != now => {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "the number of {} changed from {before} to {now} while paging",
-                        self.what
-                    ),
-                ));
-            }
-            (_, now) => now.or(self.total),
-        };
-        self.total = total;
-        let seen = self.seen.len() as u64;
-        let last = match (p.total_pages, total) {
-            (Some(pages), _) => self.page >= pages,
-            (None, Some(t)) => seen >= t,
-            // Neither count: a short page is the last (the vendor may serve fewer than asked).
-            (None, None) => served < p.per_page.unwrap_or(self.per_page).min(self.per_page),
-        };
-        if let Some(t) = total {
-            if served == 0 && !last {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "Engagive reported {t} {} but page {} was empty after {seen}",
-                        self.what, self.page
-                    ),
-                ));
-            }
-            if last && seen != t {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "Engagive reported {t} {} but served {seen} distinct ones",
-                        self.what
-                    ),
-                ));
-            }
-        }
-        self.page += 1;
-        Ok((fresh, !last))
-    }
 }
