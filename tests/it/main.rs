@@ -3,6 +3,8 @@
 
 mod cli;
 mod engage;
+mod engagive;
 mod sandbox;
+mod sandbox_engagive;
 mod secrets;
 mod support;

@@ -126,6 +126,8 @@ fn check<T: DeserializeOwned>(
     Err(error(resp, status, text, meta, safety))
 }
 
+/// Engagive's error; `status` is what decides its kind: the HTTP status, or the envelope's
+/// `statusCode` when a 2xx answer says `success: false` (the message still names the HTTP one).
 fn error(
     resp: &ApiResponse,
     status: u16,
@@ -185,7 +187,7 @@ fn error(
     });
     let mut err = ProviderError::new(kind, VENDOR, String::new())
         .with_request(resp.request_line.clone())
-        .with_status(status)
+        .with_status(resp.status.as_u16())
         .with_hint(hint);
     if let Some(meta) = meta {
         // One paragraph: Engagive's words, then Meta's message and details.
