@@ -14,9 +14,11 @@ use crate::config::{self, ConfigFile, Profile};
 use crate::error::AppError;
 use crate::http::HttpOptions;
 use crate::output::{self, FieldDef, Format, OutputSpec, Shape, Writer};
+use crate::progress;
 use crate::provider::{
     self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
 };
+use crate::state::Incremental;
 use crate::time::{self, RangeInput, Zone};
 
 /// The span of a read command with no RANGE options (product.md: "otherwise the last 30 days").
@@ -275,8 +277,20 @@ impl Ctx {
     pub async fn write_stream<T: Record>(
         &self,
         extra: Vec<FieldDef>,
+        records: RecordStream<'_, T>,
+        command_default: Option<Format>,
+    ) -> Result<u64, AppError> {
+        self.write_stream_incremental(extra, records, command_default, None)
+            .await
+    }
+
+    /// [`Ctx::write_stream`], skipping rows an earlier incremental run already wrote.
+    pub async fn write_stream_incremental<T: Record>(
+        &self,
+        extra: Vec<FieldDef>,
         mut records: RecordStream<'_, T>,
         command_default: Option<Format>,
+        mut incremental: Option<&mut Incremental>,
     ) -> Result<u64, AppError> {
         let mut fields = T::common_fields();
         fields.extend(extra);
@@ -285,12 +299,31 @@ impl Ctx {
         }
         let spec = self.output_spec(command_default);
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
+        let mut bar = progress::Bar::start(progress::wanted(
+            self.stderr_is_terminal,
+            self.global.quiet,
+            rows_to_terminal,
+        ));
         while let Some(item) = records.next().await {
             match item {
-                Ok(record) => writer.write_row(record.into_row())?,
-                Err(e) => return Err(abandon(writer, &spec, e.into())),
+                Ok(record) => {
+                    if let Some(inc) = incremental.as_deref_mut() {
+                        let key = record.dedup_key();
+                        if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                            continue;
+                        }
+                    }
+                    writer.write_row(record.into_row())?;
+                    bar.row();
+                }
+                Err(e) => {
+                    bar.finish();
+                    return Err(abandon(writer, &spec, e.into()));
+                }
             }
         }
+        bar.finish();
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
         Ok(rows)

@@ -7,6 +7,7 @@ mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
+mod state;
 mod stats;
 mod templates;
 pub mod write;
@@ -108,11 +109,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub retries: u32,
 
-    /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
     /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub concurrency: Option<usize>,
 
+    /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
     #[arg(long, global = true)]
     pub bom: bool,
 
@@ -168,6 +169,9 @@ pub enum Command {
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week
     Stats(stats::StatsArgs),
+    /// Incremental-export state: show where exports stand, or clear it
+    #[command(subcommand)]
+    State(state::StateCommand),
     /// Send WhatsApp messages: templates, reactions, free-form (write)
     #[command(subcommand)]
     Messages(messages::MessagesCommand),
@@ -210,6 +214,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Stats(args) => stats::run(args, ctx).await,
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Templates(cmd) => templates::run(cmd, ctx).await,
+        Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

@@ -7,4 +7,5 @@ mod engagive;
 mod sandbox;
 mod sandbox_engagive;
 mod secrets;
+mod state;
 mod support;

@@ -258,6 +258,7 @@ impl<'a> DetailsPager<'a> {
             if let Some(r) = &mut state.remaining {
                 *r -= end - start;
             }
+            crate::progress::expect_rows(end - start);
             let page_size = self.page_size;
             let rest = (start + first_limit..end)
                 .step_by(page_size as usize)
@@ -297,6 +298,7 @@ impl<'a> DetailsPager<'a> {
             req = req.query("type", t.as_str());
         }
         let resp = self.client.get(req).await?;
+        crate::progress::page_done();
         let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
         let Some(pagination) = body.pagination else {
             return Err(bad_shape(
