@@ -63,12 +63,33 @@ impl EngagiveClient {
         &self,
         req: ApiRequest,
     ) -> Result<(Envelope<T>, ApiResponse), ProviderError> {
-        let mut resp = self.http.send(&self.authorized(req.clone())?).await?;
+        let write = req.safety == Safety::Write;
+        let mut resp = self.send(&req).await?;
         if resp.status.as_u16() == 401 && self.token.refresh().map_err(config_error)? {
-            resp = self.http.send(&self.authorized(req.clone())?).await?;
+            resp = self.send(&req).await?;
         }
-        let envelope = check::<T>(&resp, req.safety)?;
+        let envelope = check::<T>(&resp, req.safety).map_err(|e| {
+            if write && resp.is_success() {
+                // A 2xx means Engagive took it: the message was most likely sent.
+                e.with_hint("Engagive accepted the request (HTTP 2xx) but its answer could not be read, so the message was most likely sent: check the chat before sending it again")
+            } else {
+                e
+            }
+        })?;
         Ok((envelope, resp))
+    }
+
+    /// One send of `req` with credentials. A write that got no answer may still have reached
+    /// Engagive, which the hint says instead of "try again".
+    async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ProviderError> {
+        let sent = self.http.send(&self.authorized(req.clone())?).await;
+        sent.map_err(|e| {
+            if req.safety == Safety::Write {
+                e.with_hint("if the request reached Engagive the message may have been sent (writes are never retried): check the chat before sending it again")
+            } else {
+                e
+            }
+        })
     }
 
     /// The request with its credential headers (sensitive, so never logged nor shown).
