@@ -8,6 +8,8 @@ pub mod model;
 pub mod write;
 
 pub mod engage;
+pub mod engagive;
+pub mod templates;
 pub mod wolkvox;
 
 use std::fmt;
@@ -461,6 +463,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
             &self.capabilities().supported_commands(),
         )
     }
+
+    /// The vendor's template catalogue (`templates …`), if it has one.
+    fn template_catalog(&self) -> Option<&dyn templates::TemplateCatalog> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -469,6 +476,7 @@ pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
         Vendor::Wolkvox => Some(wolkvox::capabilities()),
+        Vendor::Engagive => Some(engagive::capabilities()),
         _ => None,
     }
 }
@@ -481,6 +489,7 @@ pub fn build(
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
+        Vendor::Engagive => Ok(Arc::new(engagive::Engagive::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

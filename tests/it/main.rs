@@ -3,7 +3,9 @@
 
 mod cli;
 mod engage;
+mod engagive;
 mod sandbox;
+mod sandbox_engagive;
 mod sandbox_wolkvox;
 mod secrets;
 mod state;
