@@ -2,6 +2,7 @@
 
 use clap::{Args, Subcommand};
 
+use super::filters::FilterArgs;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::output::Format;
@@ -22,18 +23,30 @@ pub enum CampaignsCommand {
 
 /// `campaigns list`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Insider's campaign-list takes no dates: with no RANGE every campaign is listed; with one, the campaigns sent (or, never sent, created) in it."
+)]
 pub struct ListArgs {
     #[command(flatten)]
     range: RangeArgs,
-    /// Only campaigns of this execution type
+    /// Only campaigns of this type (Engage: one-time, recurrent; Insider: standard, ab-test,
+    /// split, transactional, other)
     #[arg(long = "type", value_name = "TYPE", value_enum)]
     campaign_type: Option<CampaignType>,
+    /// Only campaigns whose name contains TEXT, ignoring case (Insider)
+    #[arg(long, value_name = "TEXT")]
+    name: Option<String>,
+    #[command(flatten)]
+    filters: FilterArgs,
 }
 
 /// `campaigns summary`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Insider: with no RANGE, the campaign's whole lifetime; rates are computed from its counts (read/delivered, engaged/delivered, errors/total)."
+)]
 pub struct SummaryArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage, its numeric id for Insider)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -91,6 +104,7 @@ async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
     let query = CampaignQuery {
         range: ctx.range(&args.range, &account.profile)?,
         campaign_type: args.campaign_type,
+        filters: args.filters.filters(args.name),
     };
     let extra = account.provider.extra_fields(Operation::CampaignsList);
     ctx.write_stream(extra, account.provider.list_campaigns(&query), None)

@@ -280,7 +280,17 @@ impl Ctx {
             return Ok(0);
         }
         let spec = self.output_spec(command_default);
+        output::check_fields(&spec, &fields)?;
+        // The first record (or failure) comes before the output is opened: a refused query or a
+        // failed first request leaves stdout empty and no file behind, not a lone header.
+        let first = match records.next().await {
+            Some(Err(e)) => return Err(e.into()),
+            other => other,
+        };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        if let Some(Ok(record)) = first {
+            writer.write_row(record.into_row())?;
+        }
         while let Some(item) = records.next().await {
             match item {
                 Ok(record) => writer.write_row(record.into_row())?,

@@ -3,6 +3,7 @@
 
 mod campaigns;
 mod ctx;
+mod filters;
 mod profiles;
 mod providers;
 mod sandbox;
@@ -159,7 +160,7 @@ pub enum Command {
     /// Campaigns: list, summary, contact-level details, export
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
-    /// Message metrics per day or week
+    /// Message metrics per day or week, per campaign or in total
     Stats(stats::StatsArgs),
     /// Configured accounts
     #[command(subcommand)]

@@ -4,8 +4,10 @@
 
 pub mod error;
 pub mod model;
+pub mod reports;
 
 pub mod engage;
+pub mod insider;
 
 use std::fmt;
 use std::sync::Arc;
@@ -427,6 +429,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
+
+    /// Product reports, per-campaign rows and range totals (`stats --report/--by-campaign/--total`).
+    fn stats_reports(&self) -> Option<&dyn reports::StatsReports> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -434,6 +441,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Insider => Some(insider::capabilities()),
         _ => None,
     }
 }
@@ -445,6 +453,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Insider => Ok(Arc::new(insider::Insider::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),
