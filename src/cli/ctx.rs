@@ -288,13 +288,14 @@ impl Ctx {
             other => other,
         };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        // A stream that has ended must not be polled again.
         if let Some(Ok(record)) = first {
             writer.write_row(record.into_row())?;
-        }
-        while let Some(item) = records.next().await {
-            match item {
-                Ok(record) => writer.write_row(record.into_row())?,
-                Err(e) => return Err(abandon(writer, &spec, e.into())),
+            while let Some(item) = records.next().await {
+                match item {
+                    Ok(record) => writer.write_row(record.into_row())?,
+                    Err(e) => return Err(abandon(writer, &spec, e.into())),
+                }
             }
         }
         let rows = writer.finish()?;

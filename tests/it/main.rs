@@ -3,6 +3,8 @@
 
 mod cli;
 mod engage;
+mod insider;
 mod sandbox;
+mod sandbox_insider;
 mod secrets;
 mod support;
