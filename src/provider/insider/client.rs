@@ -277,13 +277,14 @@ impl InsiderClient {
             .with_request(resp.request_line.clone()));
         }
         crate::secret::register(&answer.access_token);
-        let ttl = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TTL));
+        // At most a day: a lifetime that does not fit an `Instant` must not overflow it.
+        let ttl = Duration::from_secs(answer.expires_in.unwrap_or(DEFAULT_TTL).min(86_400));
         // A token shorter-lived than twice the margin is used for half its life.
         let margin = EXPIRY_MARGIN.min(ttl / 2);
         let token = SecretString::from(answer.access_token);
         *cache = Some(Minted {
             token: token.clone(),
-            renew_at: started + ttl - margin,
+            renew_at: started + (ttl - margin),
         });
         info!(
             "Insider: minted an OAuth 2.0 token valid for {} s",
