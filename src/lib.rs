@@ -12,9 +12,11 @@ pub mod config;
 pub mod error;
 pub mod http;
 pub mod output;
+pub mod progress;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;
+pub mod state;
 pub mod time;
 
 use std::io::IsTerminal;

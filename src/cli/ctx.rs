@@ -14,9 +14,11 @@ use crate::config::{self, ConfigFile, Profile};
 use crate::error::AppError;
 use crate::http::HttpOptions;
 use crate::output::{self, FieldDef, Format, OutputSpec, Shape, Writer};
+use crate::progress;
 use crate::provider::{
     self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
 };
+use crate::state::Incremental;
 use crate::time::{self, RangeInput, Zone};
 
 /// The span of a read command with no RANGE options (product.md: "otherwise the last 30 days").
@@ -37,6 +39,8 @@ pub struct Ctx {
     pub stdout_is_terminal: bool,
     /// Whether stderr is a terminal.
     pub stderr_is_terminal: bool,
+    /// Whether stdin is a terminal (write commands may ask for confirmation only then).
+    pub stdin_is_terminal: bool,
     /// The terminal's width, when stdout is one.
     pub terminal_width: Option<u16>,
     /// Config text to use instead of the file (`--demo`: the sandbox's profiles).
@@ -66,6 +70,7 @@ impl Ctx {
             now: Utc::now(),
             stdout_is_terminal,
             stderr_is_terminal: std::io::stderr().is_terminal(),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
             terminal_width,
             config_override: None,
         }
@@ -81,6 +86,7 @@ impl Ctx {
         HttpOptions {
             timeout: Duration::from_secs(self.global.timeout),
             retries: self.global.retries,
+            concurrency: self.global.concurrency,
         }
     }
 
@@ -271,8 +277,20 @@ impl Ctx {
     pub async fn write_stream<T: Record>(
         &self,
         extra: Vec<FieldDef>,
+        records: RecordStream<'_, T>,
+        command_default: Option<Format>,
+    ) -> Result<u64, AppError> {
+        self.write_stream_incremental(extra, records, command_default, None)
+            .await
+    }
+
+    /// [`Ctx::write_stream`], skipping rows an earlier incremental run already wrote.
+    pub async fn write_stream_incremental<T: Record>(
+        &self,
+        extra: Vec<FieldDef>,
         mut records: RecordStream<'_, T>,
         command_default: Option<Format>,
+        mut incremental: Option<&mut Incremental>,
     ) -> Result<u64, AppError> {
         let mut fields = T::common_fields();
         fields.extend(extra);
@@ -288,16 +306,35 @@ impl Ctx {
             other => other,
         };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
-        // A stream that has ended must not be polled again.
-        if let Some(Ok(record)) = first {
-            writer.write_row(record.into_row())?;
-            while let Some(item) = records.next().await {
-                match item {
-                    Ok(record) => writer.write_row(record.into_row())?,
-                    Err(e) => return Err(abandon(writer, &spec, e.into())),
+        let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
+        let mut bar = progress::Bar::start(progress::wanted(
+            self.stderr_is_terminal,
+            self.global.quiet,
+            rows_to_terminal,
+        ));
+        // The first item goes through the same loop; a stream that has ended is not polled again.
+        let mut next = first;
+        while let Some(item) = next {
+            match item {
+                Ok(record) => {
+                    if let Some(inc) = incremental.as_deref_mut() {
+                        let key = record.dedup_key();
+                        if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                            next = records.next().await;
+                            continue;
+                        }
+                    }
+                    writer.write_row(record.into_row())?;
+                    bar.row();
+                }
+                Err(e) => {
+                    bar.finish();
+                    return Err(abandon(writer, &spec, e.into()));
                 }
             }
+            next = records.next().await;
         }
+        bar.finish();
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
         Ok(rows)

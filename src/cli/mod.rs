@@ -2,12 +2,16 @@
 //! options, environment, clock, terminal facts, and the profile/provider factory.
 
 mod campaigns;
+mod clicks;
 mod ctx;
 mod filters;
+mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
+mod state;
 mod stats;
+pub mod write;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -106,6 +110,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub retries: u32,
 
+    /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
+    pub concurrency: Option<usize>,
+
     /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
     #[arg(long, global = true)]
     pub bom: bool,
@@ -161,7 +169,25 @@ pub enum Command {
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
     /// Message metrics per day or week, per campaign or in total
+    ///
+    /// Wolkvox: derived, campaign_9 record statuses counted per day (or week) of sending, in the
+    /// profile's timezone.
+    ///
+    /// Insider: the daily chart of its overall statistics (weeks add the days up); --by-campaign
+    /// gives its per-campaign breakdown and --total its totals for the range, every count
+    /// included; --report transactional|verify reads its transactional or OTP statistics
+    /// instead. Ranges over a year are asked a year at a time and added up; rates are computed
+    /// from the counts.
     Stats(stats::StatsArgs),
+    /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
+    /// for the totals (chat_15)
+    Clicks(clicks::ClicksArgs),
+    /// Incremental-export state: show where exports stand, or clear it
+    #[command(subcommand)]
+    State(state::StateCommand),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -196,6 +222,9 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Clicks(args) => clicks::run(args, ctx).await,
+        Command::Messages(cmd) => messages::run(cmd, ctx).await,
+        Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

@@ -13,9 +13,6 @@ use crate::provider::{
 
 /// `stats`.
 #[derive(Debug, Args)]
-#[command(
-    after_help = "Insider: periods come from the daily chart of its overall statistics (weeks add the days up); --by-campaign gives its per-campaign breakdown and --total its totals for the range, every count included; --report transactional|verify reads the transactional and OTP statistics instead. Ranges over a year are asked a year at a time and added up. Rates are computed from the counts."
-)]
 pub struct StatsArgs {
     #[command(flatten)]
     range: RangeArgs,

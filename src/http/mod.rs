@@ -17,13 +17,18 @@ use url::Url;
 
 use crate::provider::{ErrorKind, ProviderError};
 
-/// Options that apply to every request of a run (`--timeout`, `--retries`).
+/// Requests in flight at once when neither `--concurrency` nor the profile says otherwise.
+pub const DEFAULT_CONCURRENCY: usize = 4;
+
+/// Options that apply to every request of a run (`--timeout`, `--retries`, `--concurrency`).
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
     /// Per-request timeout.
     pub timeout: Duration,
     /// Attempts for retryable failures, the first included.
     pub retries: u32,
+    /// `--concurrency`, if given: requests in flight at once (a vendor's own limit still wins).
+    pub concurrency: Option<usize>,
 }
 
 impl Default for HttpOptions {
@@ -31,7 +36,19 @@ impl Default for HttpOptions {
         HttpOptions {
             timeout: Duration::from_secs(30),
             retries: 5,
+            concurrency: None,
         }
+    }
+}
+
+impl HttpOptions {
+    /// Requests in flight at once: `--concurrency`, else the profile's `concurrency`, else
+    /// [`DEFAULT_CONCURRENCY`]; at least 1.
+    pub fn concurrency(&self, profile: Option<usize>) -> usize {
+        self.concurrency
+            .or(profile)
+            .unwrap_or(DEFAULT_CONCURRENCY)
+            .max(1)
     }
 }
 
@@ -80,6 +97,37 @@ impl ApiRequest {
             safety: Safety::Read,
             retry_rule: None,
         }
+    }
+
+    /// A write POST of `path` ([`Safety::Write`]: never retried once it may have reached the
+    /// vendor).
+    pub fn post(path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::POST,
+            safety: Safety::Write,
+            ..ApiRequest::get(path)
+        }
+    }
+
+    /// A read-only POST of `path` (Insider's statistics take their parameters in a body):
+    /// retried like a GET.
+    pub fn read_post(path: impl Into<String>) -> Self {
+        ApiRequest {
+            method: Method::POST,
+            ..ApiRequest::get(path)
+        }
+    }
+
+    /// Sets the body and its content type.
+    pub fn body(mut self, content_type: HeaderValue, body: impl Into<Bytes>) -> Self {
+        self.body = Some((content_type, body.into()));
+        self
+    }
+
+    /// Sets a JSON body (`application/json`).
+    pub fn json_body(self, value: &serde_json::Value) -> Self {
+        let bytes = serde_json::to_vec(value).expect("a serde_json::Value always serializes");
+        self.body(HeaderValue::from_static("application/json"), bytes)
     }
 
     /// Adds a query pair.

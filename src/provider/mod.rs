@@ -2,12 +2,15 @@
 //! vendor table (profile fields, capabilities). A new vendor is one folder here and one line in
 //! [`build`].
 
+pub mod clicks;
 pub mod error;
 pub mod model;
 pub mod reports;
+pub mod write;
 
 pub mod engage;
 pub mod insider;
+pub mod wolkvox;
 
 use std::fmt;
 use std::sync::Arc;
@@ -15,8 +18,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+pub use clicks::{Click, ClickReports, ClickSummary};
 pub use error::{ErrorKind, ProviderError};
 pub use model::*;
+pub use write::{
+    BroadcastRequest, ExternalBroadcast, FlowTrigger, MessageBody, PreparedWrite, TemplateMessage,
+    WriteCommand, WriteReceipt,
+};
 
 use crate::config::Profile;
 use crate::http::HttpOptions;
@@ -434,6 +442,31 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     fn stats_reports(&self) -> Option<&dyn reports::StatsReports> {
         None
     }
+    /// The click reports (`clicks`, `clicks summary`), where the vendor has them.
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        None
+    }
+
+    /// Builds the request a write command would send, without any I/O (see [`mod@write`]). Vendors
+    /// without write APIs keep this default, which names what they do support.
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
+        Err(self.unsupported(command.operation()))
+    }
+
+    /// Sends a prepared write exactly once (credentials added here; never retried once it may
+    /// have reached the vendor).
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError> {
+        Err(self.unsupported(write.operation))
+    }
+
+    /// The "not supported" error for `op`, naming the commands this vendor serves.
+    fn unsupported(&self, op: Operation) -> ProviderError {
+        ProviderError::not_supported(
+            self.vendor().display_name(),
+            op.command(),
+            &self.capabilities().supported_commands(),
+        )
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -442,6 +475,7 @@ pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
         Vendor::Insider => Some(insider::capabilities()),
+        Vendor::Wolkvox => Some(wolkvox::capabilities()),
         _ => None,
     }
 }
@@ -454,6 +488,7 @@ pub fn build(
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         Vendor::Insider => Ok(Arc::new(insider::Insider::new(profile, http)?)),
+        Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

@@ -298,6 +298,11 @@ pub trait Record: Send + 'static {
     fn common_fields() -> Vec<FieldDef>;
     /// The record's values: the common fields in order, then its vendor-only extras.
     fn into_row(self) -> Vec<Value>;
+    /// The row's identity and time stamp, for de-duplicating incremental exports (`--state`);
+    /// `None` for records that are not time-stamped rows.
+    fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
+        None
+    }
 }
 
 fn count(v: Option<u64>) -> Value {
@@ -450,6 +455,12 @@ impl Record for ContactRecord {
             FieldDef::new("response", FieldKind::Text, "the contact's response"),
             FieldDef::new("error", FieldKind::Text, "why the message failed"),
         ]
+    }
+
+    /// A contact's message is identified by the contact and when it was sent.
+    fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
+        self.sent_at
+            .map(|at| (format!("{}|{}", self.contact, at.timestamp()), at))
     }
 
     fn into_row(self) -> Vec<Value> {

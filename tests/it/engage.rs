@@ -18,7 +18,7 @@ pub async fn forbid_others(server: &MockServer) {
 }
 
 /// A GET of `p` with Engage's two credentials and an exact raw query.
-fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
+pub(crate) fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
     Mock::given(method("GET"))
         .and(path(p))
         .and(RawQuery(query))
@@ -26,7 +26,7 @@ fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
         .and(header("authorization", "Bearer jwt-1"))
 }
 
-async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
+pub(crate) async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
@@ -342,6 +342,8 @@ async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() 
         "2026-04-30",
         "--page-size",
         "10",
+        "--concurrency",
+        "1",
         "-o",
         "out.csv",
     ]);
@@ -1000,4 +1002,141 @@ async fn ctrl_c_exits_130_and_leaves_no_temporary_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn write_commands_are_refused_for_engage_before_any_request() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    for args in [
+        vec![
+            "messages",
+            "send-template",
+            "--to",
+            "+573001234567",
+            "--template",
+            "hello",
+            "--lang",
+            "en_US",
+            "--yes",
+        ],
+        vec![
+            "messages",
+            "send",
+            "--to",
+            "573001234567",
+            "--text",
+            "hi",
+            "--dry-run",
+        ],
+    ] {
+        let mut cmd = home.cmd();
+        cmd.args(&args);
+        let out = run(cmd).await;
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(
+            err.contains(&format!(
+                "Engage does not support '{} {}'",
+                args[0], args[1]
+            )),
+            "{err}"
+        );
+        assert!(
+            err.contains("commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats."),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn write_commands_check_their_arguments_before_reading_any_config() {
+    let home = Home::new();
+    for (args, needle) in [
+        (
+            vec![
+                "messages",
+                "send",
+                "--to",
+                "+57 300 1234567",
+                "--text",
+                "hi",
+            ],
+            "is not a phone number",
+        ),
+        (
+            vec!["messages", "send", "--to", "+573001234567"],
+            "the following required arguments were not provided",
+        ),
+        (
+            vec![
+                "messages",
+                "send",
+                "--to",
+                "+573001234567",
+                "--text",
+                "hi",
+                "--yes",
+                "--dry-run",
+            ],
+            "cannot be used with",
+        ),
+    ] {
+        let out = home.cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn details_fetches_pages_concurrently_and_prints_them_in_order() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    // The first page tells the total (45); the other four are then in flight together, and the
+    // slow second page must still come out second.
+    for (offset, delay_ms) in [(0usize, 0u64), (10, 400), (20, 0), (30, 100), (40, 0)] {
+        let rows = offset..(offset + 10).min(45);
+        engage_get(
+            "/campaign/Spring/details",
+            format!("{APRIL}&limit=10&offset={offset}"),
+        )
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(page(rows, 10, offset, 45))
+                .set_delay(std::time::Duration::from_millis(delay_ms)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    }
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    let mut cmd = home.cmd();
+    cmd.args([
+        "campaigns",
+        "details",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--page-size",
+        "10",
+        "--concurrency",
+        "4",
+        "-f",
+        "csv",
+        "--fields",
+        "contact",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    let want: String = std::iter::once("contact".to_string())
+        .chain((0..45).map(|i| format!("573{i:09}")))
+        .map(|l| l + "\n")
+        .collect();
+    assert_eq!(stdout(&out), want);
 }

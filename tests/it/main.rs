@@ -6,5 +6,8 @@ mod engage;
 mod insider;
 mod sandbox;
 mod sandbox_insider;
+mod sandbox_wolkvox;
 mod secrets;
+mod state;
 mod support;
+mod wolkvox;

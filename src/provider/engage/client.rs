@@ -20,6 +20,8 @@ const X_TOKEN: HeaderName = HeaderName::from_static("x-token");
 #[derive(Debug)]
 pub(super) struct EngageClient {
     http: HttpClient,
+    /// Requests in flight at once.
+    pub(super) concurrency: usize,
     bot_token: Arc<Credential>,
     token: Arc<Credential>,
 }
@@ -46,9 +48,12 @@ impl EngageClient {
                 .default_base_url()
                 .to_string()
         });
-        let http = HttpClient::new(VENDOR, &base, options, profile.concurrency)?;
+        // Engage documents no concurrency limit: pages are fetched `concurrency` at a time.
+        let concurrency = options.concurrency(profile.concurrency);
+        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
         Ok(EngageClient {
             http,
+            concurrency,
             bot_token,
             token,
         })

@@ -164,28 +164,33 @@ impl AnalyticsProvider for Engage {
             client: &self.client,
             path: format!("/campaign/{}/details", encode::segment(campaign)),
             query,
+            page_size: query
+                .page_size
+                .unwrap_or(MAX_PAGE_SIZE)
+                .clamp(1, MAX_PAGE_SIZE),
+        };
+        let start = PagerState {
             windows: query
                 .range
                 .range
                 .split(DETAILS_MAX_RANGE)
                 .into_iter()
                 .collect(),
-            window: None,
             skip: query.offset,
             remaining: query.limit,
-            page_size: query
-                .page_size
-                .unwrap_or(MAX_PAGE_SIZE)
-                .clamp(1, MAX_PAGE_SIZE),
         };
-        let pages = stream::unfold(Some(pager), |state| async move {
-            let mut pager = state?;
-            match pager.next_page().await {
-                Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
-                Ok(None) => None,
-                Err(e) => Some((Err(e), None)),
+        let pages = stream::unfold(Some(start), move |state| {
+            let pager = pager.clone();
+            async move {
+                let mut state = state?;
+                match pager.next_window(&mut state).await {
+                    Ok(Some(pages)) => Some((pages, Some(state))),
+                    Ok(None) => None,
+                    Err(e) => Some((stream::iter([Err(e)]).boxed(), None)),
+                }
             }
-        });
+        })
+        .flatten();
         flatten_pages(pages).boxed()
     }
 
@@ -222,136 +227,156 @@ impl AnalyticsProvider for Engage {
     }
 }
 
-/// Walks the details of a campaign: each ≤ 90-day window in turn, each window by `offset` pages,
-/// checking every page against `pagination.total`.
+/// Walks the details of a campaign: each ≤ 90-day window in turn; in a window, the first page
+/// tells the total, and the other pages are then fetched `concurrency` at a time and yielded in
+/// order. Every page is checked against the window's total and must hold exactly the rows its
+/// `limit`/`offset` promise, so nothing is lost or doubled silently.
+#[derive(Clone)]
 struct DetailsPager<'a> {
     client: &'a EngageClient,
     path: String,
     query: &'a DetailsQuery,
-    windows: std::collections::VecDeque<DateRange>,
-    window: Option<WindowCursor>,
-    /// What is left of the user's `--offset`, which applies to the whole result.
-    skip: u64,
-    /// What is left of the user's `--limit`.
-    remaining: Option<u64>,
     page_size: u64,
 }
 
-struct WindowCursor {
-    range: DateRange,
-    offset: u64,
-    total: Option<u64>,
+/// Where the walk is: the windows left, and what is left of `--offset` and `--limit` (both apply
+/// to the whole result, across windows).
+struct PagerState {
+    windows: std::collections::VecDeque<DateRange>,
+    skip: u64,
+    remaining: Option<u64>,
 }
 
-impl DetailsPager<'_> {
-    async fn next_page(&mut self) -> Result<Option<Vec<ContactRecord>>, ProviderError> {
+/// One page of a window.
+struct Page {
+    total: u64,
+    rows: Vec<ContactRecord>,
+}
+
+type Pages<'a> = futures::stream::BoxStream<'a, Result<Vec<ContactRecord>, ProviderError>>;
+
+impl<'a> DetailsPager<'a> {
+    /// The pages of the next window that has rows for this query, or `None` at the end.
+    async fn next_window(
+        &self,
+        state: &mut PagerState,
+    ) -> Result<Option<Pages<'a>>, ProviderError> {
         loop {
-            if self.remaining == Some(0) {
+            if state.remaining == Some(0) {
                 return Ok(None);
             }
-            let cursor = match &mut self.window {
-                Some(c) => c,
-                None => match self.windows.pop_front() {
-                    Some(range) => self.window.insert(WindowCursor {
-                        range,
-                        offset: self.skip,
-                        total: None,
-                    }),
-                    None => return Ok(None),
-                },
+            let Some(range) = state.windows.pop_front() else {
+                return Ok(None);
             };
-            let limit = self
+            let start = state.skip;
+            let first_limit = state
                 .remaining
                 .map_or(self.page_size, |r| r.min(self.page_size));
-            let mut req = with_range(ApiRequest::get(self.path.clone()), &cursor.range)
-                .query("limit", limit.to_string())
-                .query("offset", cursor.offset.to_string());
-            if let Some(t) = self.query.campaign_type {
-                req = req.query("type", t.as_str());
-            }
-            let resp = self.client.get(req).await?;
-            let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
-            let Some(pagination) = body.pagination else {
-                return Err(bad_shape(
-                    &resp,
-                    "the details page has no pagination object".to_string(),
-                ));
-            };
-            if let Some(echoed) = pagination.offset
-                && echoed != cursor.offset
-            {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "asked for offset {} but Engage answered offset {echoed}",
-                        cursor.offset
-                    ),
-                ));
-            }
-            let total = pagination.total;
-            match cursor.total {
-                None => {
-                    cursor.total = Some(total);
-                    if self.skip > 0 {
-                        // The first request of a window used what is left of --offset.
-                        let skipped = self.skip.min(total);
-                        self.skip -= skipped;
-                        if cursor.offset >= total {
-                            self.window = None;
-                            continue;
-                        }
-                    }
-                }
-                Some(before) if before != total => {
-                    return Err(incomplete(
-                        &resp,
-                        format!(
-                            "the row count of {} changed from {before} to {total} while paging (rows were added or removed during the export)",
-                            describe(&cursor.range)
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
-            let served = body.data.len() as u64;
-            let expected = limit.min(total.saturating_sub(cursor.offset));
-            if served > limit || cursor.offset + served > total {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "Engage served {served} rows at offset {} of {} but reported {total} in all",
-                        cursor.offset,
-                        describe(&cursor.range)
-                    ),
-                ));
-            }
-            if served == 0 && expected > 0 {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "Engage reported {total} rows for {} but the page at offset {} was empty",
-                        describe(&cursor.range),
-                        cursor.offset
-                    ),
-                ));
-            }
-            cursor.offset += served;
-            if cursor.offset >= total {
-                self.window = None;
-            }
-            if let Some(r) = &mut self.remaining {
-                *r -= served;
-            }
-            let rows = body
-                .data
-                .into_iter()
-                .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
-                .collect::<Result<Vec<_>, _>>()?;
-            if rows.is_empty() {
+            let first = self.page(range, start, first_limit, None).await?;
+            let total = first.total;
+            // What is left of --offset carries over to the next window.
+            state.skip -= state.skip.min(total);
+            if start >= total {
                 continue;
             }
-            return Ok(Some(rows));
+            // The user's --limit ends the walk early; pages otherwise ask for a full page size.
+            let limit_end = state
+                .remaining
+                .map_or(u64::MAX, |r| start.saturating_add(r));
+            let end = total.min(limit_end);
+            if let Some(r) = &mut state.remaining {
+                *r -= end - start;
+            }
+            crate::progress::expect_rows(end - start);
+            let page_size = self.page_size;
+            let rest = (start + first_limit..end)
+                .step_by(page_size as usize)
+                .map(move |offset| (offset, page_size.min(limit_end - offset)));
+            let pager = self.clone();
+            let later = stream::iter(rest)
+                .map(move |(offset, limit)| {
+                    let pager = pager.clone();
+                    async move {
+                        let page = pager.page(range, offset, limit, Some(total)).await?;
+                        Ok(page.rows)
+                    }
+                })
+                .buffered(self.client.concurrency);
+            let first_rows = first.rows;
+            return Ok(Some(
+                stream::once(async move { Ok(first_rows) })
+                    .chain(later)
+                    .boxed(),
+            ));
         }
+    }
+
+    /// One page: `limit` rows at `offset` of `range`, checked against the window's total when it
+    /// is already known.
+    async fn page(
+        &self,
+        range: DateRange,
+        offset: u64,
+        limit: u64,
+        known_total: Option<u64>,
+    ) -> Result<Page, ProviderError> {
+        let mut req = with_range(ApiRequest::get(self.path.clone()), &range)
+            .query("limit", limit.to_string())
+            .query("offset", offset.to_string());
+        if let Some(t) = self.query.campaign_type {
+            req = req.query("type", t.as_str());
+        }
+        let resp = self.client.get(req).await?;
+        crate::progress::page_done();
+        let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
+        let Some(pagination) = body.pagination else {
+            return Err(bad_shape(
+                &resp,
+                "the details page has no pagination object".to_string(),
+            ));
+        };
+        if let Some(echoed) = pagination.offset
+            && echoed != offset
+        {
+            return Err(incomplete(
+                &resp,
+                format!("asked for offset {offset} but Engage answered offset {echoed}"),
+            ));
+        }
+        let total = pagination.total;
+        if let Some(before) = known_total
+            && before != total
+        {
+            return Err(incomplete(
+                &resp,
+                format!(
+                    "the row count of {} changed from {before} to {total} while paging (rows were added or removed during the export)",
+                    describe(&range)
+                ),
+            ));
+        }
+        let served = body.data.len() as u64;
+        let expected = limit.min(total.saturating_sub(offset));
+        if served != expected {
+            let what = if served == 0 {
+                format!(
+                    "Engage reported {total} rows for {} but the page at offset {offset} was empty",
+                    describe(&range)
+                )
+            } else {
+                format!(
+                    "Engage served {served} rows at offset {offset} of {} where {expected} were due ({total} in all)",
+                    describe(&range)
+                )
+            };
+            return Err(incomplete(&resp, what));
+        }
+        let rows = body
+            .data
+            .into_iter()
+            .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Page { total, rows })
     }
 }
 

@@ -1,0 +1,144 @@
+//! What every write command shares (product.md, "Write commands"): `--dry-run` prints the request
+//! and sends nothing; otherwise a terminal is asked to confirm, a script must say `--yes`, and a
+//! run whose stdin is not a terminal never waits for an answer.
+
+use std::io::{BufRead, Write};
+
+use clap::Args;
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::provider::{PreparedWrite, WriteCommand, WriteReceipt};
+
+/// The options of every write command.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WriteArgs {
+    /// Send without asking for confirmation (needed when stdin is not a terminal)
+    #[arg(short = 'y', long)]
+    pub yes: bool,
+    /// Print the request that would be sent (secrets as ***) and send nothing
+    #[arg(long, conflicts_with = "yes")]
+    pub dry_run: bool,
+}
+
+/// Runs a write command: checks the vendor serves it, builds the request, then prints it
+/// (`--dry-run`) or confirms and sends it once, printing the vendor's receipt.
+pub async fn run(ctx: &Ctx, args: &WriteArgs, command: WriteCommand) -> Result<(), AppError> {
+    let account = ctx.account()?;
+    let op = command.operation();
+    ctx.require(&account, op, op.command())?;
+    let prepared = account.provider.prepare_write(&command)?;
+    if args.dry_run {
+        return print_dry_run(ctx, &prepared);
+    }
+    if !args.yes {
+        if !ctx.stdin_is_terminal {
+            return Err(AppError::usage(
+                format!(
+                    "'{}' changes something at {} and stdin is not a terminal to confirm it, so nothing was sent",
+                    op.command(),
+                    account.profile.vendor
+                ),
+                "add --yes to send it from a script, or --dry-run to see the request",
+            ));
+        }
+        let summary = prepared.summary.clone();
+        let confirmed = tokio::task::spawn_blocking(move || {
+            confirm(std::io::stdin().lock(), std::io::stderr().lock(), &summary)
+        })
+        .await
+        .map_err(|e| AppError::Internal(format!("the confirmation prompt failed: {e}")))?
+        .map_err(|e| AppError::Internal(format!("could not read the confirmation: {e}")))?;
+        if !confirmed {
+            return Err(AppError::usage(
+                "not confirmed, so nothing was sent",
+                "answer y to send, or use --dry-run to see the request",
+            ));
+        }
+    }
+    info!("{}: sending once (writes are never retried)", op.command());
+    let receipt: WriteReceipt = account.provider.submit_write(prepared).await?;
+    ctx.write_object(Vec::new(), receipt)
+}
+
+fn print_dry_run(ctx: &Ctx, prepared: &PreparedWrite) -> Result<(), AppError> {
+    let mut out = ctx.stdout();
+    out.write_all(prepared.dry_run_text().as_bytes())
+        .and_then(|()| out.flush())
+        .map_err(|source| crate::output::OutputError::Io {
+            target: "standard output".into(),
+            source,
+        })?;
+    note!("dry run: nothing was sent");
+    Ok(())
+}
+
+/// Asks `summary` on `prompt` and reads one answer from `answer`: `y` or `yes` (any case) is a
+/// yes; anything else, an empty line or the end of input is a no.
+fn confirm(
+    mut answer: impl BufRead,
+    mut prompt: impl Write,
+    summary: &str,
+) -> std::io::Result<bool> {
+    write!(prompt, "{summary}\nSend it? [y/N] ")?;
+    prompt.flush()?;
+    let mut line = String::new();
+    answer.read_line(&mut line)?;
+    let reply = line.trim().to_ascii_lowercase();
+    Ok(reply == "y" || reply == "yes")
+}
+
+/// A phone number as write commands take it: an optional `+` and 8 to 15 digits (E.164), given
+/// without spaces or dashes so what is sent is exactly what was typed.
+pub fn phone(s: &str) -> Result<String, String> {
+    let digits = s.strip_prefix('+').unwrap_or(s);
+    if (8..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "'{s}' is not a phone number: give the country code and digits only, e.g. +573001234567"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirm_accepts_only_yes() {
+        for (input, want) in [
+            ("y\n", true),
+            ("YES\n", true),
+            (" yes \n", true),
+            ("\n", false),
+            ("n\n", false),
+            ("yep\n", false),
+            ("", false),
+        ] {
+            let mut prompt = Vec::new();
+            let got = confirm(input.as_bytes(), &mut prompt, "send it to +57300").unwrap();
+            assert_eq!(got, want, "answer {input:?}");
+            assert_eq!(
+                String::from_utf8(prompt).unwrap(),
+                "send it to +57300\nSend it? [y/N] "
+            );
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_digits_with_an_optional_plus() {
+        assert_eq!(phone("+573001234567").as_deref(), Ok("+573001234567"));
+        assert_eq!(phone("923001234567").as_deref(), Ok("923001234567"));
+        for bad in [
+            "",
+            "+",
+            "12345",
+            "+57 300 123",
+            "57-300-1234567",
+            "1234567890123456",
+        ] {
+            assert!(phone(bad).is_err(), "{bad}");
+        }
+    }
+}

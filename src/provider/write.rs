@@ -1,0 +1,301 @@
+//! Write commands (product.md, "Write commands"): what a user asks a vendor to do, the request
+//! that would do it, and what the vendor answered.
+//!
+//! A write is two steps so that `--dry-run` and the confirmation prompt see exactly what would be
+//! sent: [`AnalyticsProvider::prepare_write`](super::AnalyticsProvider::prepare_write) builds a
+//! [`PreparedWrite`] without any I/O (no request, not even a read to validate), and
+//! [`AnalyticsProvider::submit_write`](super::AnalyticsProvider::submit_write) sends it once.
+//! Writes are [`Safety::Write`](crate::http::Safety::Write): never retried once they may have
+//! reached the vendor.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use reqwest::header::HeaderName;
+
+use super::{Operation, Record};
+use crate::http::ApiRequest;
+use crate::output::{FieldDef, FieldKind, Value};
+
+/// A write a user asked for, in vendor-neutral terms; each vendor turns it into its own request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WriteCommand {
+    /// `messages send-template`: one approved template message to one number.
+    SendTemplate(TemplateMessage),
+    /// `messages send-reaction`: an emoji reaction to a message the recipient sent.
+    SendReaction {
+        /// The recipient's phone number, as given.
+        to: String,
+        /// The WhatsApp message id (`wamid.…`) reacted to.
+        message_id: String,
+        /// The emoji.
+        emoji: String,
+    },
+    /// `messages send`: one free-form message (within the 24-hour window).
+    SendMessage {
+        /// The recipient's phone number, as given.
+        to: String,
+        /// What to send.
+        body: MessageBody,
+    },
+    /// `broadcast`: Engati's broadcast wrapper API.
+    Broadcast(BroadcastRequest),
+    /// `broadcast external`: Engati's external broadcast with a CSV audience.
+    BroadcastExternal(ExternalBroadcast),
+    /// `trigger`: Engati's API trigger of a bot flow for one user.
+    Trigger(FlowTrigger),
+}
+
+impl WriteCommand {
+    /// The command this is, for capability checks and messages.
+    pub fn operation(&self) -> Operation {
+        match self {
+            WriteCommand::SendTemplate(_) => Operation::SendTemplate,
+            WriteCommand::SendReaction { .. } => Operation::SendReaction,
+            WriteCommand::SendMessage { .. } => Operation::SendMessage,
+            WriteCommand::Broadcast(_) => Operation::Broadcast,
+            WriteCommand::BroadcastExternal(_) => Operation::BroadcastExternal,
+            WriteCommand::Trigger(_) => Operation::Trigger,
+        }
+    }
+}
+
+/// A template message to one recipient.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TemplateMessage {
+    /// The recipient's phone number, as given (digits, optionally with `+`).
+    pub to: String,
+    /// The template's name or code.
+    pub template: String,
+    /// The template language (`en_US`).
+    pub lang: String,
+    /// Body parameters `{{1}}`, `{{2}}`, … in order.
+    pub params: Vec<String>,
+}
+
+/// The content of a free-form message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MessageBody {
+    /// A text message.
+    Text(String),
+    /// A message object in the vendor's own JSON (image, location, interactive, …), sent as is.
+    Json(serde_json::Value),
+}
+
+/// Engati's broadcast wrapper API request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BroadcastRequest {
+    /// The broadcast's title.
+    pub title: String,
+    /// Channel user ids of the audience.
+    pub users: Vec<String>,
+    /// When to publish (UTC); `None` is immediately.
+    pub at: Option<DateTime<Utc>>,
+    /// The text message to broadcast.
+    pub text: String,
+}
+
+/// Engati's external broadcast request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExternalBroadcast {
+    /// The broadcast name (`broadcast_id`).
+    pub name: String,
+    /// The audience CSV file.
+    pub audience: PathBuf,
+    /// The template's name.
+    pub template: String,
+    /// The template language (`en_US`).
+    pub lang: String,
+}
+
+/// Engati's API trigger of a flow.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlowTrigger {
+    /// The flow key (32 hexadecimal characters).
+    pub flow_key: String,
+    /// API Trigger v2 (JSON body) instead of v1 (query parameters).
+    pub v2: bool,
+    /// The user's phone number with country code (`user.phone_no`).
+    pub phone: String,
+    /// Further attributes, in the order given.
+    pub attributes: Vec<(String, String)>,
+}
+
+/// A write request ready to send: built once, printed by `--dry-run`, summarised in the
+/// confirmation prompt, and sent by `submit_write`.
+#[derive(Debug, Clone)]
+pub struct PreparedWrite {
+    /// What it does.
+    pub operation: Operation,
+    /// One line for the confirmation prompt: "send template 'order_shipped' (en_US) to +57…".
+    pub summary: String,
+    /// The request, without credentials (the provider adds them when it sends).
+    pub request: ApiRequest,
+    /// The full URL it goes to.
+    pub url: String,
+    /// The credential headers the provider will add, shown as `***` by `--dry-run`.
+    pub credential_headers: Vec<HeaderName>,
+}
+
+impl PreparedWrite {
+    /// The request as `--dry-run` prints it: method and URL, headers (credentials as `***`), a
+    /// blank line and the body (JSON pretty-printed, text as is, binary as a byte count).
+    pub fn dry_run_text(&self) -> String {
+        let mut out = format!("{} {}\n", self.request.method, self.url);
+        for name in &self.credential_headers {
+            let _ = writeln!(out, "{}: ***", name.as_str());
+        }
+        for (name, value) in &self.request.headers {
+            let shown = if value.is_sensitive() {
+                "***"
+            } else {
+                value.to_str().unwrap_or("<binary>")
+            };
+            let _ = writeln!(out, "{}: {shown}", name.as_str());
+        }
+        if let Some((content_type, body)) = &self.request.body {
+            let _ = writeln!(
+                out,
+                "content-type: {}",
+                content_type.to_str().unwrap_or("<binary>")
+            );
+            out.push('\n');
+            match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(json) => out.push_str(
+                    &serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string()),
+                ),
+                Err(_) => match std::str::from_utf8(body) {
+                    Ok(text) => out.push_str(text),
+                    Err(_) => {
+                        let _ = write!(out, "<{} bytes of binary data>", body.len());
+                    }
+                },
+            }
+            if !out.ends_with('\n') {
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+/// What the vendor answered to an accepted write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WriteReceipt {
+    /// The command.
+    pub operation: Operation,
+    /// The vendor's own words ("Template message sent successfully").
+    pub message: Option<String>,
+    /// The id the vendor gave the message, broadcast or trigger, if any.
+    pub id: Option<String>,
+    /// The vendor's whole answer (its `data` or equivalent), for scripts.
+    pub response: serde_json::Value,
+}
+
+impl Record for WriteReceipt {
+    fn common_fields() -> Vec<FieldDef> {
+        vec![
+            FieldDef::new("command", FieldKind::Text, "the write command"),
+            FieldDef::new(
+                "accepted",
+                FieldKind::Bool,
+                "whether the vendor accepted it",
+            ),
+            FieldDef::new(
+                "id",
+                FieldKind::Text,
+                "the vendor's id for what was sent, if it gives one",
+            ),
+            FieldDef::new("message", FieldKind::Text, "the vendor's message"),
+            FieldDef::new("response", FieldKind::Json, "the vendor's whole answer"),
+        ]
+    }
+
+    fn into_row(self) -> Vec<Value> {
+        vec![
+            Value::Text(self.operation.command().to_string()),
+            Value::Bool(true),
+            self.id.map_or(Value::Null, Value::Text),
+            self.message.map_or(Value::Null, Value::Text),
+            Value::Json(self.response),
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use reqwest::header::{AUTHORIZATION, HeaderValue};
+
+    fn prepared(body: Option<(&'static str, Bytes)>) -> PreparedWrite {
+        let mut request = ApiRequest::post("/messages/send-template");
+        if let Some((ct, b)) = body {
+            request = request.body(HeaderValue::from_static(ct), b);
+        }
+        let mut secret = HeaderValue::from_static("canary-extra-secret");
+        secret.set_sensitive(true);
+        request = request
+            .header(HeaderName::from_static("x-extra"), secret)
+            .header(
+                HeaderName::from_static("x-plain"),
+                HeaderValue::from_static("visible"),
+            );
+        PreparedWrite {
+            operation: Operation::SendTemplate,
+            summary: "send".into(),
+            request,
+            url: "https://example.test/api/messages/send-template".into(),
+            credential_headers: vec![AUTHORIZATION],
+        }
+    }
+
+    #[test]
+    fn dry_run_text_shows_credentials_as_stars_and_pretty_json() {
+        let text = prepared(Some((
+            "application/json",
+            Bytes::from(r#"{"to":"+573001234567"}"#),
+        )))
+        .dry_run_text();
+        assert_eq!(
+            text,
+            "POST https://example.test/api/messages/send-template\n\
+             authorization: ***\n\
+             x-extra: ***\n\
+             x-plain: visible\n\
+             content-type: application/json\n\
+             \n\
+             {\n  \"to\": \"+573001234567\"\n}\n"
+        );
+        assert!(!text.contains("canary"));
+    }
+
+    #[test]
+    fn dry_run_text_shows_binary_bodies_as_a_byte_count() {
+        let text = prepared(Some((
+            "application/octet-stream",
+            Bytes::from_static(&[0xff, 0xfe, 0x00]),
+        )))
+        .dry_run_text();
+        assert!(text.ends_with("\n<3 bytes of binary data>\n"), "{text}");
+    }
+
+    #[test]
+    fn a_receipt_is_one_row_of_the_declared_fields() {
+        let receipt = WriteReceipt {
+            operation: Operation::SendReaction,
+            message: Some("Reaction sent".into()),
+            id: None,
+            response: serde_json::json!({}),
+        };
+        assert_eq!(
+            WriteReceipt::common_fields().len(),
+            receipt.clone().into_row().len()
+        );
+        assert_eq!(
+            receipt.into_row()[0],
+            Value::Text("messages send-reaction".into())
+        );
+    }
+}
