@@ -89,6 +89,9 @@ struct Minted {
 pub(super) struct InsiderClient {
     http: HttpClient,
     auth: Credentials,
+    /// Requests in flight at once (`--concurrency`, the profile's, or the default). Insider
+    /// documents a rate (100 requests per second per key), not a concurrency limit.
+    pub(super) concurrency: usize,
 }
 
 /// Which credential a request carried, to decide what a 401 renews.
@@ -168,8 +171,13 @@ impl InsiderClient {
             _ => OAUTH_HOST,
         };
         let base = profile.base_url.as_deref().unwrap_or(host);
-        let http = HttpClient::new(VENDOR, base, options, profile.concurrency)?;
-        Ok(InsiderClient { http, auth })
+        let concurrency = options.concurrency(profile.concurrency);
+        let http = HttpClient::new(VENDOR, base, options, Some(concurrency))?;
+        Ok(InsiderClient {
+            http,
+            auth,
+            concurrency,
+        })
     }
 
     /// Sends a statistics request and returns the successful answer, or Insider's error. A 401

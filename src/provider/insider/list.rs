@@ -1,6 +1,6 @@
 //! `campaigns list` from campaign-list (vendors.md Part 1: a 1-based `page` and `per_page` ≤ 100
 //! in the body, `meta.current_page/last_page/per_page/total` in the answer). Page 1 comes first;
-//! the rest are fetched a few at a time, in order. Every page is checked against page 1's
+//! the rest are fetched `concurrency` at a time, in order. Every page is checked against page 1's
 //! `meta`, ids must not repeat, and the rows must add up to `total`: anything else is an
 //! incomplete result (exit 3), never a silent gap.
 
@@ -20,8 +20,6 @@ use super::{Insider, VENDOR, check_statuses};
 
 /// The largest page campaign-list serves (Part 2 §3.3.5: `per_page` 1–100).
 const PER_PAGE: u64 = 100;
-/// Pages in flight at once after the first (Insider allows 100 requests per second per key).
-const IN_FLIGHT: usize = 4;
 /// A fixed order, so pages do not shift between requests: newest first.
 const SORT: &str = "createDate|desc";
 
@@ -130,7 +128,9 @@ impl<'a> ListPager<'a> {
                 self.next = 2;
                 self.fetch(1).await?
             } else if let Some(meta) = self.meta {
-                while self.inflight.len() < IN_FLIGHT && self.next <= meta.last_page {
+                while self.inflight.len() < self.insider.client.concurrency
+                    && self.next <= meta.last_page
+                {
                     let fut = self.fetch(self.next);
                     self.inflight.push_back(fut);
                     self.next += 1;

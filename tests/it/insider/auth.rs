@@ -354,3 +354,48 @@ async fn the_client_secret_is_not_sent_across_a_redirect_to_another_origin() {
         stderr(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn provider_insider_reads_its_credentials_from_variables_and_keeps_them_secret() {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    Mock::given(method("POST"))
+        .and(path("/auth/token"))
+        .and(body_json(json!({"client_id": "client-env", "client_secret": CANARIES[0], "scopes": ["wa-stats-api"]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(
+            json!({"access_token": CANARIES[3], "token_type": "Bearer", "expires_in": 3600}),
+        ))
+        .expect(1)
+        .mount(&server)
+        .await;
+    v2("campaign", CANARIES[3], json!({"campaign_id": 8}))
+        .respond_with(ok(fixture("campaign.json")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = Home::new();
+    let mut cmd = home.cmd();
+    cmd.env("WA_INSIDER_CLIENT_ID", "client-env")
+        .env("WA_INSIDER_CLIENT_SECRET", CANARIES[0])
+        .env("WA_INSIDER_BASE_URL", server.uri())
+        .args([
+            "-vv",
+            "--provider",
+            "insider",
+            "campaigns",
+            "summary",
+            "8",
+            "-f",
+            "csv",
+        ])
+        .args(["--fields", "id,sent"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "id,sent\n8,1200\n");
+    assert!(
+        stderr(&out).contains("authorization: ***"),
+        "{}",
+        stderr(&out)
+    );
+    assert_clean(&stderr(&out), &[CANARIES[0], CANARIES[3]]);
+}
