@@ -11,6 +11,7 @@ mod providers;
 mod sandbox;
 mod state;
 mod stats;
+mod templates;
 pub mod write;
 
 use std::io::Write;
@@ -188,6 +189,9 @@ pub enum Command {
     /// Send WhatsApp messages: templates, reactions, free-form (write)
     #[command(subcommand)]
     Messages(messages::MessagesCommand),
+    /// WhatsApp templates, their contents and lookups (Engagive)
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -224,6 +228,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Stats(args) => stats::run(args, ctx).await,
         Command::Clicks(args) => clicks::run(args, ctx).await,
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
+        Command::Templates(cmd) => templates::run(cmd, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),

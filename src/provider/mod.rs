@@ -9,7 +9,9 @@ pub mod reports;
 pub mod write;
 
 pub mod engage;
+pub mod engagive;
 pub mod insider;
+pub mod templates;
 pub mod wolkvox;
 
 use std::fmt;
@@ -467,6 +469,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
             &self.capabilities().supported_commands(),
         )
     }
+
+    /// The vendor's template catalogue (`templates …`), if it has one.
+    fn template_catalog(&self) -> Option<&dyn templates::TemplateCatalog> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -476,6 +483,7 @@ pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
         Vendor::Engage => Some(engage::capabilities()),
         Vendor::Insider => Some(insider::capabilities()),
         Vendor::Wolkvox => Some(wolkvox::capabilities()),
+        Vendor::Engagive => Some(engagive::capabilities()),
         _ => None,
     }
 }
@@ -489,6 +497,7 @@ pub fn build(
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         Vendor::Insider => Ok(Arc::new(insider::Insider::new(profile, http)?)),
         Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
+        Vendor::Engagive => Ok(Arc::new(engagive::Engagive::new(profile, http)?)),
         other => Err(ProviderError::new(
             ErrorKind::NotSupported,
             other.display_name(),

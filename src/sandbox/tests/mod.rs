@@ -2,6 +2,7 @@
 
 mod common;
 mod engage;
+mod engagive;
 mod insider;
 mod server;
 mod wolkvox;
