@@ -2,6 +2,7 @@
 
 use clap::{Args, Subcommand};
 
+use super::filters::FilterArgs;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::output::Format;
@@ -21,11 +22,17 @@ pub enum CampaignsCommand {
     ///
     /// Wolkvox: derived from campaign_9 record statuses (campaign_id=all), one row per campaign
     /// id with its first send and its record count; Wolkvox reports no names or types.
+    ///
+    /// Insider: campaign-list, every page; it takes no dates, so with no RANGE every campaign is
+    /// listed, and with one the campaigns sent (or, never sent, created) in it.
     List(ListArgs),
     /// Aggregated metrics and rates of one campaign
     ///
     /// Wolkvox: derived, counted from the campaign's campaign_9 record statuses; rates are
     /// computed from those counts.
+    ///
+    /// Insider: the campaign's statistics by id (with no RANGE, its whole lifetime), every count
+    /// and breakdown included; rates are computed from the counts.
     Summary(SummaryArgs),
     /// Contact-level rows of one campaign, every page unless --limit
     ///
@@ -40,15 +47,22 @@ pub enum CampaignsCommand {
 pub struct ListArgs {
     #[command(flatten)]
     range: RangeArgs,
-    /// Only campaigns of this execution type
+    /// Only campaigns of this type (Engage: one-time, recurrent; Insider: standard, ab-test,
+    /// split, transactional, other)
     #[arg(long = "type", value_name = "TYPE", value_enum)]
     campaign_type: Option<CampaignType>,
+    /// Only campaigns whose name contains TEXT, ignoring case (Insider)
+    #[arg(long, value_name = "TEXT")]
+    name: Option<String>,
+    #[command(flatten)]
+    filters: FilterArgs,
 }
 
 /// `campaigns summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
+    /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
+    /// for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -115,6 +129,7 @@ async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
     let query = CampaignQuery {
         range: ctx.range(&args.range, &account.profile)?,
         campaign_type: args.campaign_type,
+        filters: args.filters.filters(args.name),
     };
     let extra = account.provider.extra_fields(Operation::CampaignsList);
     ctx.write_stream(extra, account.provider.list_campaigns(&query), None)

@@ -298,6 +298,13 @@ impl Ctx {
             return Ok(0);
         }
         let spec = self.output_spec(command_default);
+        output::check_fields(&spec, &fields)?;
+        // The first record (or failure) comes before the output is opened: a refused query or a
+        // failed first request leaves stdout empty and no file behind, not a lone header.
+        let first = match records.next().await {
+            Some(Err(e)) => return Err(e.into()),
+            other => other,
+        };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
         let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
         let mut bar = progress::Bar::start(progress::wanted(
@@ -305,12 +312,15 @@ impl Ctx {
             self.global.quiet,
             rows_to_terminal,
         ));
-        while let Some(item) = records.next().await {
+        // The first item goes through the same loop; a stream that has ended is not polled again.
+        let mut next = first;
+        while let Some(item) = next {
             match item {
                 Ok(record) => {
                     if let Some(inc) = incremental.as_deref_mut() {
                         let key = record.dedup_key();
                         if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                            next = records.next().await;
                             continue;
                         }
                     }
@@ -322,6 +332,7 @@ impl Ctx {
                     return Err(abandon(writer, &spec, e.into()));
                 }
             }
+            next = records.next().await;
         }
         bar.finish();
         let rows = writer.finish()?;

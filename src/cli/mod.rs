@@ -4,6 +4,7 @@
 mod campaigns;
 mod clicks;
 mod ctx;
+mod filters;
 mod messages;
 mod profiles;
 mod providers;
@@ -168,10 +169,16 @@ pub enum Command {
     /// Campaigns: list, summary, contact-level details, export
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
-    /// Message metrics per day or week
+    /// Message metrics per day or week, per campaign or in total
     ///
     /// Wolkvox: derived, campaign_9 record statuses counted per day (or week) of sending, in the
     /// profile's timezone.
+    ///
+    /// Insider: the daily chart of its overall statistics (weeks add the days up); --by-campaign
+    /// gives its per-campaign breakdown and --total its totals for the range, every count
+    /// included; --report transactional|verify reads its transactional or OTP statistics
+    /// instead. Ranges over a year are asked a year at a time and added up; rates are computed
+    /// from the counts.
     Stats(stats::StatsArgs),
     /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
     /// for the totals (chat_15)

@@ -357,6 +357,11 @@ impl HttpClient {
                 method = Method::GET;
                 body = None;
             }
+            if body.is_some() && next.origin() != origin {
+                // A body can hold credentials (Insider's client_secret) or personal data: a
+                // 307/308 to another origin is answered as is, not followed.
+                return Ok(resp);
+            }
             url = next;
         }
         Err(Failure::after(self.error(

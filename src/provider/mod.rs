@@ -5,10 +5,12 @@
 pub mod clicks;
 pub mod error;
 pub mod model;
+pub mod reports;
 pub mod write;
 
 pub mod engage;
 pub mod engagive;
+pub mod insider;
 pub mod templates;
 pub mod wolkvox;
 
@@ -438,6 +440,10 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
 
+    /// Product reports, per-campaign rows and range totals (`stats --report/--by-campaign/--total`).
+    fn stats_reports(&self) -> Option<&dyn reports::StatsReports> {
+        None
+    }
     /// The click reports (`clicks`, `clicks summary`), where the vendor has them.
     fn click_reports(&self) -> Option<&dyn ClickReports> {
         None
@@ -475,6 +481,7 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
+        Vendor::Insider => Some(insider::capabilities()),
         Vendor::Wolkvox => Some(wolkvox::capabilities()),
         Vendor::Engagive => Some(engagive::capabilities()),
         _ => None,
@@ -488,6 +495,7 @@ pub fn build(
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
+        Vendor::Insider => Ok(Arc::new(insider::Insider::new(profile, http)?)),
         Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
         Vendor::Engagive => Ok(Arc::new(engagive::Engagive::new(profile, http)?)),
         other => Err(ProviderError::new(

@@ -4,8 +4,10 @@
 mod cli;
 mod engage;
 mod engagive;
+mod insider;
 mod sandbox;
 mod sandbox_engagive;
+mod sandbox_insider;
 mod sandbox_wolkvox;
 mod secrets;
 mod state;
