@@ -16,6 +16,7 @@ pub mod progress;
 pub mod provider;
 pub mod sandbox;
 pub mod secret;
+pub mod state;
 pub mod time;
 
 use std::io::IsTerminal;

@@ -2,19 +2,41 @@
 
 use clap::{Args, Subcommand};
 
+use super::filters::FilterArgs;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::output::Format;
-use crate::provider::{CampaignQuery, CampaignType, DetailsQuery, Operation, SummaryQuery};
+use chrono::Duration;
+use futures::StreamExt;
+
+use crate::provider::{
+    CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation, SummaryQuery,
+};
+use crate::state::{self, Incremental, StateFile};
+use crate::time;
 
 /// Campaign commands.
 #[derive(Debug, Subcommand)]
 pub enum CampaignsCommand {
     /// Campaigns sent (or created) in the range
+    ///
+    /// Wolkvox: derived from campaign_9 record statuses (campaign_id=all), one row per campaign
+    /// id with its first send and its record count; Wolkvox reports no names or types.
+    ///
+    /// Insider: campaign-list, every page; it takes no dates, so with no RANGE every campaign is
+    /// listed, and with one the campaigns sent (or, never sent, created) in it.
     List(ListArgs),
     /// Aggregated metrics and rates of one campaign
+    ///
+    /// Wolkvox: derived, counted from the campaign's campaign_9 record statuses; rates are
+    /// computed from those counts.
+    ///
+    /// Insider: the campaign's statistics by id (with no RANGE, its whole lifetime), every count
+    /// and breakdown included; rates are computed from the counts.
     Summary(SummaryArgs),
     /// Contact-level rows of one campaign, every page unless --limit
+    ///
+    /// Wolkvox: campaign_9 record statuses of a campaign id, or of 'all'.
     Details(DetailsArgs),
     /// Contact-level rows, every page, to a file (CSV unless -f or the extension says otherwise)
     Export(ExportArgs),
@@ -25,15 +47,22 @@ pub enum CampaignsCommand {
 pub struct ListArgs {
     #[command(flatten)]
     range: RangeArgs,
-    /// Only campaigns of this execution type
+    /// Only campaigns of this type (Engage: one-time, recurrent; Insider: standard, ab-test,
+    /// split, transactional, other)
     #[arg(long = "type", value_name = "TYPE", value_enum)]
     campaign_type: Option<CampaignType>,
+    /// Only campaigns whose name contains TEXT, ignoring case (Insider)
+    #[arg(long, value_name = "TEXT")]
+    name: Option<String>,
+    #[command(flatten)]
+    filters: FilterArgs,
 }
 
 /// `campaigns summary`.
 #[derive(Debug, Args)]
 pub struct SummaryArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
+    /// for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -42,7 +71,7 @@ pub struct SummaryArgs {
 /// `campaigns details`.
 #[derive(Debug, Args)]
 pub struct DetailsArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -62,8 +91,11 @@ pub struct DetailsArgs {
 
 /// `campaigns export`.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Incremental exports for cron: with --state, a run without --from/--last starts where the last completed run of this profile and campaign ended (minus --lookback) and ends now or at --to; the state is saved only after the file was written, so a failed run is simply repeated by the next one."
+)]
 pub struct ExportArgs {
-    /// The campaign (its name for Engage)
+    /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
     #[command(flatten)]
     range: RangeArgs,
@@ -73,6 +105,12 @@ pub struct ExportArgs {
     /// Rows per request, up to the vendor's maximum (Engage: 10,000) [default: the maximum]
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     page_size: Option<u64>,
+    /// Incremental export: a state file, or a name kept under $XDG_STATE_HOME/wa-analytics
+    #[arg(long, value_name = "FILE|NAME")]
+    state: Option<String>,
+    /// With --state: re-read this much before where the last run ended (late rows); rows already written are skipped
+    #[arg(long, value_name = "DURATION", requires = "state")]
+    lookback: Option<String>,
 }
 
 /// Runs a campaigns command.
@@ -91,6 +129,7 @@ async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
     let query = CampaignQuery {
         range: ctx.range(&args.range, &account.profile)?,
         campaign_type: args.campaign_type,
+        filters: args.filters.filters(args.name),
     };
     let extra = account.provider.extra_fields(Operation::CampaignsList);
     ctx.write_stream(extra, account.provider.list_campaigns(&query), None)
@@ -146,23 +185,106 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
             "name the file to write, e.g. -o contacts.csv (the format follows the extension; CSV by default); to print rows instead, use 'campaigns details'",
         ));
     }
+    let lookback = match &args.lookback {
+        Some(d) => time::parse_duration(d)?,
+        None => Duration::zero(),
+    };
     let account = ctx.account()?;
     ctx.require(&account, Operation::CampaignsDetails, "campaigns export")?;
     check_campaign(&args.campaign)?;
+    let mut range = ctx.range(&args.range, &account.profile)?;
+    let state = match &args.state {
+        Some(spec) => {
+            let path = state::resolve_path(spec, &*ctx.env)?;
+            let file = StateFile::load(&path)?;
+            let key = state::key(&account.profile.name, "campaigns export", &args.campaign);
+            Some((path, file, key))
+        }
+        None => None,
+    };
+    let previous = state
+        .as_ref()
+        .and_then(|(_, file, key)| file.entries.get(key).cloned());
+    let resumes = args.range.from.is_none() && args.range.last.is_none();
+    if let (Some(entry), true) = (&previous, resumes) {
+        range.range.start = entry.completed_until - lookback;
+        range.explicit = true;
+        if range.range.start >= range.range.end {
+            note!(
+                "nothing to export: the last run already reached {} (state {})",
+                entry
+                    .completed_until
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                state
+                    .as_ref()
+                    .map_or(String::new(), |(p, _, _)| p.display().to_string())
+            );
+            range.range.start = range.range.end;
+        } else {
+            info!(
+                "resuming from {} (the last run's end minus a lookback of {}s)",
+                range
+                    .range
+                    .start
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                lookback.num_seconds()
+            );
+        }
+    }
     let query = DetailsQuery {
-        range: ctx.range(&args.range, &account.profile)?,
+        range,
         campaign_type: args.campaign_type,
         limit: None,
         offset: 0,
         page_size: args.page_size,
     };
     let extra = account.provider.extra_fields(Operation::CampaignsDetails);
-    ctx.write_stream(
-        extra,
-        account.provider.campaign_details(&args.campaign, &query),
-        Some(Format::Csv),
-    )
-    .await?;
+    let Some((path, mut file, key)) = state else {
+        ctx.write_stream(
+            extra,
+            account.provider.campaign_details(&args.campaign, &query),
+            Some(Format::Csv),
+        )
+        .await?;
+        return Ok(());
+    };
+    let margin = previous.as_ref().map_or(&[][..], |e| &e.margin_keys[..]);
+    let mut incremental = Incremental::new(margin, query.range.range.end, lookback);
+    let rows = if query.range.range.start < query.range.range.end {
+        ctx.write_stream_incremental(
+            extra,
+            account.provider.campaign_details(&args.campaign, &query),
+            Some(Format::Csv),
+            Some(&mut incremental),
+        )
+        .await?
+    } else {
+        ctx.write_stream::<ContactRecord>(
+            extra,
+            futures::stream::empty().boxed(),
+            Some(Format::Csv),
+        )
+        .await?
+    };
+    if incremental.skipped() > 0 {
+        info!(
+            "skipped {} row(s) the last run already wrote",
+            incremental.skipped()
+        );
+    }
+    // The file is in place: only now may the state move forward.
+    file.entries.insert(
+        key,
+        state::Entry {
+            completed_until: query.range.range.end,
+            lookback_secs: lookback.num_seconds(),
+            margin_keys: incremental.into_margin(),
+            rows,
+            updated_at: ctx.now,
+        },
+    );
+    file.save(&path)?;
+    info!("state saved to {}", path.display());
     Ok(())
 }
 

@@ -18,6 +18,7 @@ use crate::progress;
 use crate::provider::{
     self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
 };
+use crate::state::Incremental;
 use crate::time::{self, RangeInput, Zone};
 
 /// The span of a read command with no RANGE options (product.md: "otherwise the last 30 days").
@@ -276,8 +277,20 @@ impl Ctx {
     pub async fn write_stream<T: Record>(
         &self,
         extra: Vec<FieldDef>,
+        records: RecordStream<'_, T>,
+        command_default: Option<Format>,
+    ) -> Result<u64, AppError> {
+        self.write_stream_incremental(extra, records, command_default, None)
+            .await
+    }
+
+    /// [`Ctx::write_stream`], skipping rows an earlier incremental run already wrote.
+    pub async fn write_stream_incremental<T: Record>(
+        &self,
+        extra: Vec<FieldDef>,
         mut records: RecordStream<'_, T>,
         command_default: Option<Format>,
+        mut incremental: Option<&mut Incremental>,
     ) -> Result<u64, AppError> {
         let mut fields = T::common_fields();
         fields.extend(extra);
@@ -285,6 +298,13 @@ impl Ctx {
             return Ok(0);
         }
         let spec = self.output_spec(command_default);
+        output::check_fields(&spec, &fields)?;
+        // The first record (or failure) comes before the output is opened: a refused query or a
+        // failed first request leaves stdout empty and no file behind, not a lone header.
+        let first = match records.next().await {
+            Some(Err(e)) => return Err(e.into()),
+            other => other,
+        };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
         let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
         let mut bar = progress::Bar::start(progress::wanted(
@@ -292,9 +312,18 @@ impl Ctx {
             self.global.quiet,
             rows_to_terminal,
         ));
-        while let Some(item) = records.next().await {
+        // The first item goes through the same loop; a stream that has ended is not polled again.
+        let mut next = first;
+        while let Some(item) = next {
             match item {
                 Ok(record) => {
+                    if let Some(inc) = incremental.as_deref_mut() {
+                        let key = record.dedup_key();
+                        if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                            next = records.next().await;
+                            continue;
+                        }
+                    }
                     writer.write_row(record.into_row())?;
                     bar.row();
                 }
@@ -303,6 +332,7 @@ impl Ctx {
                     return Err(abandon(writer, &spec, e.into()));
                 }
             }
+            next = records.next().await;
         }
         bar.finish();
         let rows = writer.finish()?;

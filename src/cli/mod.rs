@@ -3,13 +3,17 @@
 
 mod broadcast;
 mod campaigns;
+mod clicks;
 mod conversations;
 mod ctx;
+mod filters;
 mod messages;
 mod profiles;
 mod providers;
 mod sandbox;
+mod state;
 mod stats;
+mod templates;
 mod trigger;
 mod users;
 pub mod write;
@@ -111,11 +115,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
     pub retries: u32,
 
-    /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
     /// Requests in flight at once, within the vendor's limit (Wolkvox: 1) [default: the profile's, else 4]
-    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::ValueParser::new(clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64)))]
+    #[arg(long, global = true, value_name = "N", value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=64))]
     pub concurrency: Option<usize>,
 
+    /// Start CSV/TSV output with a UTF-8 byte-order mark (for Excel)
     #[arg(long, global = true)]
     pub bom: bool,
 
@@ -169,8 +173,23 @@ pub enum Command {
     /// Campaigns: list, summary, contact-level details, export
     #[command(subcommand)]
     Campaigns(campaigns::CampaignsCommand),
-    /// Message metrics per day or week
+    /// Message metrics per day or week, per campaign or in total
+    ///
+    /// Wolkvox: derived, campaign_9 record statuses counted per day (or week) of sending, in the
+    /// profile's timezone.
+    ///
+    /// Insider: the daily chart of its overall statistics (weeks add the days up); --by-campaign
+    /// gives its per-campaign breakdown and --total its totals for the range, every count
+    /// included; --report transactional|verify reads its transactional or OTP statistics
+    /// instead. Ranges over a year are asked a year at a time and added up; rates are computed
+    /// from the counts.
     Stats(stats::StatsArgs),
+    /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
+    /// for the totals (chat_15)
+    Clicks(clicks::ClicksArgs),
+    /// Incremental-export state: show where exports stand, or clear it
+    #[command(subcommand)]
+    State(state::StateCommand),
     /// Send WhatsApp messages: templates, reactions, free-form (write)
     #[command(subcommand)]
     Messages(messages::MessagesCommand),
@@ -183,6 +202,9 @@ pub enum Command {
     Broadcast(broadcast::BroadcastArgs),
     /// Start a bot flow for one WhatsApp user (Engati API Trigger, write)
     Trigger(trigger::TriggerArgs),
+    /// WhatsApp templates, their contents and lookups (Engagive)
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
@@ -217,11 +239,14 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
         Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
         Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Clicks(args) => clicks::run(args, ctx).await,
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Users(cmd) => users::run(cmd, ctx).await,
         Command::Conversations(args) => conversations::run(args, ctx).await,
         Command::Broadcast(args) => broadcast::run(args, ctx).await,
         Command::Trigger(args) => trigger::run(args, ctx).await,
+        Command::Templates(cmd) => templates::run(cmd, ctx).await,
+        Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers => providers::run(ctx),
         Command::Completions { shell } => {

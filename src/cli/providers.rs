@@ -49,6 +49,13 @@ pub fn run(ctx: &Ctx) -> Result<(), AppError> {
         Value::Text(
             match c {
                 None => UNAVAILABLE,
+                // No summary and no stats: there are no rates to speak of.
+                Some(c)
+                    if c.support(Operation::CampaignsSummary) == Support::NotSupported
+                        && c.support(Operation::Stats) == Support::NotSupported =>
+                {
+                    "not supported"
+                }
                 Some(c) if c.native_rates => "native",
                 Some(_) => "derived",
             }

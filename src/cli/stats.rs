@@ -1,10 +1,15 @@
-//! `stats`: message metrics per period.
+//! `stats`: message metrics per period, or per campaign, or in total, of the campaigns or of a
+//! vendor's product report.
 
 use clap::Args;
 
+use super::filters::FilterArgs;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
-use crate::provider::{CampaignType, Frequency, Operation, StatsQuery};
+use crate::provider::reports::{ReportView, StatsReport};
+use crate::provider::{
+    CampaignSummary, CampaignType, Frequency, Operation, ProviderError, Record, StatsQuery,
+};
 
 /// `stats`.
 #[derive(Debug, Args)]
@@ -14,22 +19,82 @@ pub struct StatsArgs {
     /// Bucket size (weeks start on Monday)
     #[arg(long, value_name = "FREQ", value_enum, default_value_t = Frequency::Daily)]
     frequency: Frequency,
-    /// Only campaigns of this execution type
+    /// Only campaigns of this type (Engage: one-time, recurrent; Insider: standard, ab-test,
+    /// split, transactional, other)
     #[arg(long = "type", value_name = "TYPE", value_enum)]
     campaign_type: Option<CampaignType>,
+    #[command(flatten)]
+    filters: FilterArgs,
+    /// Which statistics: the campaigns', or Insider's transactional or verify (OTP) reports
+    #[arg(long, value_name = "REPORT", value_enum, default_value_t = StatsReport::Campaigns)]
+    report: StatsReport,
+    /// One row per campaign over the whole range instead of one per period (Insider)
+    #[arg(long, conflicts_with_all = ["total", "frequency"])]
+    by_campaign: bool,
+    /// One row of totals over the whole range instead of one per period (Insider)
+    #[arg(long, conflicts_with = "frequency")]
+    total: bool,
 }
 
 /// Runs `stats`.
 pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::Stats, "stats")?;
+    let (op, command) = match args.report {
+        StatsReport::Campaigns => (Operation::Stats, "stats"),
+        StatsReport::Transactional => (
+            Operation::TransactionalStats,
+            "stats --report transactional",
+        ),
+        StatsReport::Verify => (Operation::VerifyStats, "stats --report verify"),
+    };
+    ctx.require(&account, op, command)?;
+    let view = match (args.by_campaign, args.total) {
+        (true, _) => ReportView::ByCampaign,
+        (false, true) => ReportView::Total,
+        (false, false) => ReportView::Periods,
+    };
     let query = StatsQuery {
         range: ctx.range(&args.range, &account.profile)?,
         frequency: args.frequency,
         campaign_type: args.campaign_type,
+        filters: args.filters.filters(None),
     };
-    let extra = account.provider.extra_fields(Operation::Stats);
-    ctx.write_stream(extra, account.provider.stats(&query), None)
-        .await?;
+    let provider = &account.provider;
+    if args.report == StatsReport::Campaigns && view == ReportView::Periods {
+        let extra = provider.extra_fields(Operation::Stats);
+        ctx.write_stream(extra, provider.stats(&query), None)
+            .await?;
+        return Ok(());
+    }
+    let Some(reports) = provider.stats_reports() else {
+        let option = match view {
+            ReportView::ByCampaign => "stats --by-campaign",
+            ReportView::Total => "stats --total",
+            ReportView::Periods => command,
+        };
+        let vendor = account.profile.vendor.display_name();
+        let supported = provider.capabilities().supported_commands();
+        return Err(ProviderError::not_supported(vendor, option, &supported).into());
+    };
+    let extra = reports.report_fields(args.report, view);
+    match view {
+        ReportView::Periods => {
+            let rows = reports.report_periods(args.report, &query);
+            ctx.write_stream(extra, rows, None).await?;
+        }
+        ReportView::ByCampaign => {
+            let rows = reports.report_by_campaign(args.report, &query);
+            ctx.write_stream(extra, rows, None).await?;
+        }
+        ReportView::Total => {
+            let mut fields = CampaignSummary::common_fields();
+            fields.extend(extra.clone());
+            if ctx.fields_help(&fields)? {
+                return Ok(());
+            }
+            let total = reports.report_total(args.report, &query).await?;
+            ctx.write_object(extra, total)?;
+        }
+    }
     Ok(())
 }

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::Ctx;
 use crate::error::AppError;
-use crate::provider::{PreparedWrite, WriteCommand, WriteReceipt};
+use crate::provider::{ErrorKind, PreparedWrite, ProviderError, WriteCommand, WriteReceipt};
 
 /// The options of every write command.
 #[derive(Debug, Clone, Default, Args)]
@@ -57,8 +57,29 @@ pub async fn run(ctx: &Ctx, args: &WriteArgs, command: WriteCommand) -> Result<(
         }
     }
     info!("{}: sending once (writes are never retried)", op.command());
-    let receipt: WriteReceipt = account.provider.submit_write(prepared).await?;
+    let receipt: WriteReceipt = account
+        .provider
+        .submit_write(prepared)
+        .await
+        .map_err(may_have_been_sent)?;
     ctx.write_object(Vec::new(), receipt)
+}
+
+/// A write that failed in a way that does not prove the vendor ignored it (a 5xx, a time-out, a
+/// reset, an unreadable answer) may still have been carried out: a generic hint (the HTTP
+/// layer's "try again") must not invite the user to simply send it again. Hints an adapter
+/// wrote for its vendor's answers are kept.
+fn may_have_been_sent(mut e: ProviderError) -> ProviderError {
+    let unknown_outcome = matches!(e.kind, ErrorKind::Unavailable | ErrorKind::BadResponse)
+        && e.status.is_none_or(|s| s >= 500 || (200..300).contains(&s));
+    let generic = e.hint.as_deref().is_none_or(|h| h.contains("try again"));
+    if unknown_outcome && generic {
+        e.hint = Some(
+            "the vendor may have received it before the failure and writes are never retried; check whether it arrived before sending it again"
+                .to_string(),
+        );
+    }
+    e
 }
 
 fn print_dry_run(ctx: &Ctx, prepared: &PreparedWrite) -> Result<(), AppError> {
@@ -124,6 +145,24 @@ mod tests {
                 "send it to +57300\nSend it? [y/N] "
             );
         }
+    }
+
+    #[test]
+    fn failures_of_unknown_outcome_warn_against_sending_again() {
+        let hint = |e: ProviderError| may_have_been_sent(e).hint.unwrap_or_default();
+        let timeout =
+            ProviderError::new(ErrorKind::Unavailable, "X", "timed out").with_hint("try again");
+        assert!(hint(timeout).contains("check whether it arrived"));
+        let bad_gateway = ProviderError::new(ErrorKind::Unavailable, "X", "502").with_status(502);
+        assert!(hint(bad_gateway).contains("check whether it arrived"));
+        let meta = ProviderError::new(ErrorKind::Unavailable, "X", "502")
+            .with_status(502)
+            .with_hint("Meta refused it, so nothing was delivered");
+        assert_eq!(hint(meta), "Meta refused it, so nothing was delivered");
+        let refused = ProviderError::new(ErrorKind::Unauthenticated, "X", "401")
+            .with_status(401)
+            .with_hint("check the token");
+        assert_eq!(hint(refused), "check the token");
     }
 
     #[test]

@@ -133,8 +133,15 @@ impl ApiRequest {
     }
 
     /// Adds a query pair.
-    pub fn query(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Self {
-        self.query.push((key.into(), value.into()));
+    pub fn query(mut self, key: &'static str, value: impl Into<String>) -> Self {
+        self.query.push((Cow::Borrowed(key), value.into()));
+        self
+    }
+
+    /// Adds a query pair whose name is not known in advance (Engati's API Trigger v1 takes the
+    /// user's own attribute names as query parameters).
+    pub fn query_named(mut self, key: String, value: impl Into<String>) -> Self {
+        self.query.push((Cow::Owned(key), value.into()));
         self
     }
 
@@ -358,6 +365,11 @@ impl HttpClient {
             {
                 method = Method::GET;
                 body = None;
+            }
+            if body.is_some() && next.origin() != origin {
+                // A body can hold credentials (Insider's client_secret) or personal data: a
+                // 307/308 to another origin is answered as is, not followed.
+                return Ok(resp);
             }
             url = next;
         }

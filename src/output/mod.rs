@@ -206,6 +206,12 @@ pub fn fields_help(fields: &[FieldDef]) -> String {
     fields::help(fields)
 }
 
+/// Checks `--fields` against a command's fields without opening anything (so a bad name is
+/// reported before any request).
+pub fn check_fields(spec: &OutputSpec, fields: &[FieldDef]) -> Result<(), OutputError> {
+    fields::select(fields, spec.fields.as_deref()).map(|_| ())
+}
+
 /// A writer of one command's result, to stdout or atomically to `-o FILE`.
 ///
 /// With a path, rows go to a temporary file in the same folder, which [`Writer::finish`] renames

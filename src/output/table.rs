@@ -96,7 +96,10 @@ impl TableOut {
             Shape::Object => {
                 for &index in columns {
                     let field = &fields[index];
-                    let value = display(field.kind, at(row, index));
+                    let value = match at(row, index) {
+                        Value::Json(nested) => clean(readable(nested)),
+                        other => display(field.kind, other),
+                    };
                     self.table.add_row(vec![field.name.to_string(), value]);
                 }
             }
@@ -175,6 +178,41 @@ fn display(kind: FieldKind, value: &Value) -> String {
             String::from_utf8_lossy(&buf).into_owned()
         }
     };
+    clean(text)
+}
+
+/// Nested data in a single-object table, as lines people read: an object as one `key: value`
+/// line per entry, a list of objects as one line per item (`key: value, key: value`); anything
+/// else as compact JSON.
+fn readable(nested: &serde_json::Value) -> String {
+    use serde_json::Value as J;
+    fn inline(v: &J) -> String {
+        match v {
+            J::String(s) => s.clone(),
+            J::Object(m) => m
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", inline(v)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            other => other.to_string(),
+        }
+    }
+    match nested {
+        J::Object(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", inline(v)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        J::Array(items) if !items.is_empty() && items.iter().all(J::is_object) => {
+            items.iter().map(inline).collect::<Vec<_>>().join("\n")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The text without control characters that could move the cursor or recolour the terminal
+/// (newlines stay, tabs become spaces).
+fn clean(text: String) -> String {
     if text.chars().any(|c| c.is_control() && c != '\n') {
         text.chars()
             .map(|c| match c {
@@ -233,6 +271,29 @@ mod tests {
              read_rate  66.67%\n\
              engaged    yes\n\
              error\n"
+        );
+    }
+
+    #[test]
+    fn table_of_a_single_object_shows_nested_data_as_lines() {
+        let spec = with_fields(&["contact", "attributes"]);
+        let mut row = rows().remove(0);
+        row[6] = Value::Json(serde_json::json!({"duplicates": 3, "meta_errors": 10}));
+        let out = render(&spec, Shape::Object, vec![row.clone()]);
+        assert!(
+            out.ends_with("attributes  duplicates: 3\n            meta_errors: 10\n"),
+            "{out}"
+        );
+        row[6] = Value::Json(serde_json::json!([
+            {"card_id": 1, "button_name": "Sí"},
+            {"card_id": 2, "button_name": "No\u{1b}"}
+        ]));
+        let out = render(&spec, Shape::Object, vec![row]);
+        assert!(
+            out.ends_with(
+                "attributes  button_name: Sí, card_id: 1\n            button_name: No\u{FFFD}, card_id: 2\n"
+            ),
+            "{out}"
         );
     }
 

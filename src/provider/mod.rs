@@ -2,13 +2,19 @@
 //! vendor table (profile fields, capabilities). A new vendor is one folder here and one line in
 //! [`build`].
 
+pub mod clicks;
 pub mod error;
 pub mod model;
+pub mod reports;
 pub mod users;
 pub mod write;
 
 pub mod engage;
+pub mod engagive;
 pub mod engati;
+pub mod insider;
+pub mod templates;
+pub mod wolkvox;
 
 use std::fmt;
 use std::sync::Arc;
@@ -16,6 +22,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+pub use clicks::{Click, ClickReports, ClickSummary};
 pub use error::{ErrorKind, ProviderError};
 pub use model::*;
 pub use write::{
@@ -435,6 +442,15 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;
 
+    /// Product reports, per-campaign rows and range totals (`stats --report/--by-campaign/--total`).
+    fn stats_reports(&self) -> Option<&dyn reports::StatsReports> {
+        None
+    }
+    /// The click reports (`clicks`, `clicks summary`), where the vendor has them.
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        None
+    }
+
     /// The vendor's user directory and chat history (`users find`, `conversations`), if it has
     /// one.
     fn user_directory(&self) -> Option<&dyn users::UserDirectory> {
@@ -461,6 +477,11 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
             &self.capabilities().supported_commands(),
         )
     }
+
+    /// The vendor's template catalogue (`templates …`), if it has one.
+    fn template_catalog(&self) -> Option<&dyn templates::TemplateCatalog> {
+        None
+    }
 }
 
 /// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
@@ -469,7 +490,9 @@ pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
     match vendor {
         Vendor::Engage => Some(engage::capabilities()),
         Vendor::Engati => Some(engati::capabilities()),
-        _ => None,
+        Vendor::Insider => Some(insider::capabilities()),
+        Vendor::Wolkvox => Some(wolkvox::capabilities()),
+        Vendor::Engagive => Some(engagive::capabilities()),
     }
 }
 
@@ -481,11 +504,8 @@ pub fn build(
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         Vendor::Engati => Ok(Arc::new(engati::Engati::new(profile, http)?)),
-        other => Err(ProviderError::new(
-            ErrorKind::NotSupported,
-            other.display_name(),
-            format!("the {other} adapter is not available in this version of wa-analytics"),
-        )
-        .with_hint("run 'wa-analytics providers' to see which vendors are available")),
+        Vendor::Insider => Ok(Arc::new(insider::Insider::new(profile, http)?)),
+        Vendor::Wolkvox => Ok(Arc::new(wolkvox::Wolkvox::new(profile, http)?)),
+        Vendor::Engagive => Ok(Arc::new(engagive::Engagive::new(profile, http)?)),
     }
 }

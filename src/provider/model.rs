@@ -6,23 +6,118 @@ use chrono::{DateTime, NaiveDate, Utc};
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::time::DateRange;
 
-/// How a campaign is executed (Engage's `type` filter; other vendors map onto it where they can).
+/// A campaign's type, as the `--type` filter and the `type` column spell it. Engage types
+/// campaigns by execution (`one-time`, `recurrent`); Insider by kind (`standard`, `ab-test`,
+/// `split`, `transactional`, `other`: its campaign type ids 1, 2, 3, 5, 6). An adapter refuses a
+/// type its vendor does not know (exit 2) rather than ignoring it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CampaignType {
-    /// Sent once.
+    /// Sent once (Engage).
     OneTime,
-    /// Sent on a schedule.
+    /// Sent on a schedule (Engage).
     Recurrent,
+    /// A standard campaign (Insider type 1).
+    Standard,
+    /// An A/B test (Insider type 2).
+    AbTest,
+    /// A split campaign (Insider type 3).
+    Split,
+    /// Transactional hook messages (Insider type 5).
+    Transactional,
+    /// Any other kind (Insider type 6).
+    Other,
 }
 
 impl CampaignType {
-    /// The vendor-neutral spelling (`one-time`, `recurrent`), which is also Engage's.
+    /// The spelling of the option and the `type` column (`one-time`, `ab-test`, …).
     pub fn as_str(self) -> &'static str {
         match self {
             CampaignType::OneTime => "one-time",
             CampaignType::Recurrent => "recurrent",
+            CampaignType::Standard => "standard",
+            CampaignType::AbTest => "ab-test",
+            CampaignType::Split => "split",
+            CampaignType::Transactional => "transactional",
+            CampaignType::Other => "other",
         }
     }
+
+    /// Whether this is an execution type (`one-time`, `recurrent`), the kind Engage filters by.
+    pub fn is_execution_type(self) -> bool {
+        matches!(self, CampaignType::OneTime | CampaignType::Recurrent)
+    }
+}
+
+/// Campaign filters that some vendors' APIs apply (Insider's campaign-list and statistics). An
+/// adapter that cannot apply one the user gave refuses the command with exit 2, naming itself
+/// ([`CampaignFilters::refuse_unsupported`]), never ignores it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CampaignFilters {
+    /// `--status`: only campaigns in one of these statuses (the vendor's words).
+    pub statuses: Vec<String>,
+    /// `--name`: only campaigns whose name contains this text (case-insensitive).
+    pub name: Option<String>,
+    /// `--tag`: only campaigns with one of these tags (ids or names).
+    pub tags: Vec<String>,
+    /// `--account`: only campaigns sent from one of these sender numbers.
+    pub accounts: Vec<String>,
+}
+
+impl CampaignFilters {
+    /// The options the user gave (`--status`, `--name`, `--tag`, `--account`), in that order.
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given = Vec::new();
+        if !self.statuses.is_empty() {
+            given.push("--status");
+        }
+        if self.name.is_some() {
+            given.push("--name");
+        }
+        if !self.tags.is_empty() {
+            given.push("--tag");
+        }
+        if !self.accounts.is_empty() {
+            given.push("--account");
+        }
+        given
+    }
+
+    /// Refuses (exit 2) the first option given that is not in `supported`, naming the vendor
+    /// and what it can filter `command` by.
+    pub fn refuse_unsupported(
+        &self,
+        vendor: &'static str,
+        command: &str,
+        supported: &[&str],
+    ) -> Result<(), super::ProviderError> {
+        match self.given().into_iter().find(|f| !supported.contains(f)) {
+            None => Ok(()),
+            Some(option) => Err(refuse_filter(vendor, command, option, supported)),
+        }
+    }
+}
+
+/// The exit-2 error for a filter option `vendor` cannot apply to `command`.
+pub fn refuse_filter(
+    vendor: &'static str,
+    command: &str,
+    option: &str,
+    supported: &[&str],
+) -> super::ProviderError {
+    let can = if supported.is_empty() {
+        format!("{vendor} takes none of these filters for '{command}'")
+    } else {
+        format!(
+            "{vendor} can filter '{command}' by: {}",
+            supported.join(", ")
+        )
+    };
+    super::ProviderError::new(
+        super::ErrorKind::InvalidRequest,
+        vendor,
+        format!("cannot apply {option} to '{command}'"),
+    )
+    .with_hint(format!("{can}; remove {option}"))
 }
 
 /// The bucket size of `stats`.
@@ -60,8 +155,10 @@ pub struct QueryRange {
 pub struct CampaignQuery {
     /// The range the campaigns were sent (or created) in.
     pub range: QueryRange,
-    /// Only campaigns of this execution type.
+    /// Only campaigns of this type.
     pub campaign_type: Option<CampaignType>,
+    /// Only campaigns matching these filters (where the vendor can apply them).
+    pub filters: CampaignFilters,
 }
 
 /// Parameters of `campaigns summary`.
@@ -93,8 +190,10 @@ pub struct StatsQuery {
     pub range: QueryRange,
     /// Bucket size.
     pub frequency: Frequency,
-    /// Only campaigns of this execution type.
+    /// Only campaigns of this type.
     pub campaign_type: Option<CampaignType>,
+    /// Only campaigns matching these filters (where the vendor can apply them).
+    pub filters: CampaignFilters,
 }
 
 /// A campaign in `campaigns list`.
@@ -199,6 +298,11 @@ pub trait Record: Send + 'static {
     fn common_fields() -> Vec<FieldDef>;
     /// The record's values: the common fields in order, then its vendor-only extras.
     fn into_row(self) -> Vec<Value>;
+    /// The row's identity and time stamp, for de-duplicating incremental exports (`--state`);
+    /// `None` for records that are not time-stamped rows.
+    fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
+        None
+    }
 }
 
 fn count(v: Option<u64>) -> Value {
@@ -351,6 +455,12 @@ impl Record for ContactRecord {
             FieldDef::new("response", FieldKind::Text, "the contact's response"),
             FieldDef::new("error", FieldKind::Text, "why the message failed"),
         ]
+    }
+
+    /// A contact's message is identified by the contact and when it was sent.
+    fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
+        self.sent_at
+            .map(|at| (format!("{}|{}", self.contact, at.timestamp()), at))
     }
 
     fn into_row(self) -> Vec<Value> {

@@ -13,6 +13,8 @@
 mod data;
 mod engage;
 mod engagive;
+mod engagive_data;
+mod engagive_send;
 mod engati;
 mod engati_write;
 mod fault;

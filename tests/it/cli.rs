@@ -27,6 +27,8 @@ fn providers_lists_every_command_for_every_vendor() {
     assert_eq!(row("campaigns summary")["engage"], "native");
     assert_eq!(row("clicks")["engage"], "not supported");
     assert_eq!(row("rates")["engage"], "native");
+    assert_eq!(row("rates")["engagive"], "not supported");
+    assert_eq!(row("templates list")["engagive"], "native");
     let csv = home
         .cmd()
         .args(["providers", "-f", "csv"])

@@ -18,7 +18,7 @@ pub async fn forbid_others(server: &MockServer) {
 }
 
 /// A GET of `p` with Engage's two credentials and an exact raw query.
-fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
+pub(crate) fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
     Mock::given(method("GET"))
         .and(path(p))
         .and(RawQuery(query))
@@ -26,7 +26,7 @@ fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
         .and(header("authorization", "Bearer jwt-1"))
 }
 
-async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
+pub(crate) async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()

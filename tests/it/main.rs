@@ -3,8 +3,15 @@
 
 mod cli;
 mod engage;
+mod engagive;
 mod engati;
+mod insider;
 mod sandbox;
+mod sandbox_engagive;
 mod sandbox_engati;
+mod sandbox_insider;
+mod sandbox_wolkvox;
 mod secrets;
+mod state;
 mod support;
+mod wolkvox;

@@ -15,9 +15,9 @@ use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor,
+    AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
+    Capabilities, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream,
+    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -72,6 +72,25 @@ fn with_range(req: ApiRequest, range: &DateRange) -> ApiRequest {
         .query("to", format_time(range.end - Duration::seconds(1)))
 }
 
+/// Engage filters by execution type only; any other filter is refused (exit 2), never ignored.
+fn check_filters(
+    command: &str,
+    campaign_type: Option<CampaignType>,
+    filters: &CampaignFilters,
+) -> Result<(), ProviderError> {
+    const SUPPORTED: &[&str] = &["--type one-time|recurrent"];
+    if let Some(t) = campaign_type.filter(|t| !t.is_execution_type()) {
+        let option = format!("--type {}", t.as_str());
+        return Err(refuse_filter(VENDOR, command, &option, SUPPORTED));
+    }
+    filters.refuse_unsupported(VENDOR, command, SUPPORTED)
+}
+
+/// A stream that fails at once, before any request.
+fn refused<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
+    stream::once(async move { Err(e) }).boxed()
+}
+
 fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
     ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
         .with_request(resp.request_line.clone())
@@ -100,6 +119,9 @@ impl AnalyticsProvider for Engage {
     }
 
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        if let Err(e) = check_filters("campaigns list", query.campaign_type, &query.filters) {
+            return refused(e);
+        }
         let page = async move {
             let mut req = with_range(ApiRequest::get("/campaigns"), &query.range.range);
             if let Some(t) = query.campaign_type {
@@ -134,6 +156,10 @@ impl AnalyticsProvider for Engage {
         campaign: &'a str,
         query: &'a DetailsQuery,
     ) -> RecordStream<'a, ContactRecord> {
+        let none = CampaignFilters::default();
+        if let Err(e) = check_filters("campaigns details", query.campaign_type, &none) {
+            return refused(e);
+        }
         let pager = DetailsPager {
             client: &self.client,
             path: format!("/campaign/{}/details", encode::segment(campaign)),
@@ -169,6 +195,9 @@ impl AnalyticsProvider for Engage {
     }
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        if let Err(e) = check_filters("stats", query.campaign_type, &query.filters) {
+            return refused(e);
+        }
         let page = async move {
             let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)
                 .query("frequency", query.frequency.as_str());

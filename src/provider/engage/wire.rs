@@ -119,10 +119,36 @@ pub(super) struct WireBucket {
 /// Engage's `YYYY-MM-DD HH:MM:SS` in UTC (RFC 3339 tolerated).
 pub(super) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     let t = s.trim();
+    if let Some(fast) = parse_fixed(t.as_bytes()) {
+        return Ok(fast);
+    }
     NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S")
         .map(|n| n.and_utc())
         .or_else(|_| DateTime::parse_from_rfc3339(t).map(|d| d.with_timezone(&Utc)))
         .map_err(|_| format!("unreadable time '{s}' (expected YYYY-MM-DD HH:MM:SS)"))
+}
+
+/// `YYYY-MM-DD HH:MM:SS` read digit by digit: three of these stamps are in every contact row, and
+/// chrono's general format parser was a fifth of a large export's CPU time. Anything else
+/// (including invalid dates, which chrono then rejects with the usual message) goes the slow way.
+fn parse_fixed(b: &[u8]) -> Option<DateTime<Utc>> {
+    if b.len() != 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b' '
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
+    let time = date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
+    Some(time.and_utc())
 }
 
 /// The `from`/`to` format.
@@ -247,6 +273,31 @@ mod tests {
             "2026-04-01T13:05:00+00:00"
         );
         assert!(parse_time("01/04/2026").is_err());
+    }
+
+    #[test]
+    fn the_fast_time_reader_agrees_with_chrono() {
+        for t in [
+            "2026-04-01 13:05:00",
+            "2024-02-29 23:59:59",
+            "1999-12-31 00:00:00",
+            "2026-02-29 10:00:00",
+            "2026-13-01 10:00:00",
+            "2026-04-01 24:00:00",
+            "2026-04-01 13:05:60",
+            "2026-04-01T13:05:00",
+            "2026-4-01 13:05:00 ",
+            "２０２６-04-01 13:05:00",
+        ] {
+            let slow = NaiveDateTime::parse_from_str(t.trim(), "%Y-%m-%d %H:%M:%S")
+                .ok()
+                .map(|n| n.and_utc());
+            if let Some(fast) = parse_fixed(t.as_bytes()) {
+                assert_eq!(Some(fast), slow, "{t}");
+            }
+            assert_eq!(parse_time(t).ok(), slow, "{t}");
+        }
+        assert!(parse_time("2026-02-29 10:00:00").is_err());
     }
 
     #[test]

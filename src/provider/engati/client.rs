@@ -170,8 +170,7 @@ fn check(resp: ApiResponse, endpoint: Endpoint) -> Result<Answer, ProviderError>
     if resp.is_success() {
         let Some(body) = decoded else {
             // Not JSON (an HTML login page from a proxy, a truncated body): say so.
-            let err = resp.json::<serde_json::Value>(VENDOR).unwrap_err();
-            return Err(write_may_have_happened(err, endpoint));
+            return Err(resp.json::<serde_json::Value>(VENDOR).unwrap_err());
         };
         match status.as_ref().and_then(|s| s.code) {
             Some(SUCCESS) => return Ok(Answer { resp, body }),
@@ -187,8 +186,12 @@ fn check(resp: ApiResponse, endpoint: Endpoint) -> Result<Answer, ProviderError>
                 )
                 .with_request(resp.request_line.clone())
                 .with_status(http)
-                .with_hint("Engati answered a shape wa-analytics does not know; run with -vv and report it");
-                return Err(write_may_have_happened(err, endpoint));
+                .with_hint(if matches!(endpoint, Endpoint::Users | Endpoint::Conversations) {
+                    "Engati answered a shape wa-analytics does not know; run with -vv and report it"
+                } else {
+                    "Engati answered a shape wa-analytics does not know, so whether it was carried out is unknown: check in the Engati portal before sending it again, and run with -vv to report the answer"
+                });
+                return Err(err);
             }
             Some(_) => {}
         }
@@ -228,7 +231,7 @@ fn vendor_error(resp: &ApiResponse, status: Status, endpoint: Endpoint) -> Provi
             wait.as_secs()
         ));
     }
-    write_may_have_happened(err, endpoint)
+    err
 }
 
 /// The kind and hint of an error (vendors.md Part 1 and Part 2 §2.3, §2.5 for the codes).
@@ -349,19 +352,4 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
             ),
         },
     }
-}
-
-/// For writes, an error that does not prove the request was refused may hide a delivered
-/// message: say so, so nobody sends twice without checking.
-fn write_may_have_happened(err: ProviderError, endpoint: Endpoint) -> ProviderError {
-    let maybe_sent = matches!(err.kind, ErrorKind::Unavailable | ErrorKind::BadResponse)
-        && !matches!(endpoint, Endpoint::Users | Endpoint::Conversations);
-    if !maybe_sent {
-        return err;
-    }
-    let hint = err.hint.clone().unwrap_or_default();
-    err.with_hint(format!(
-        "{hint}{}it may have reached Engati: check in the Engati portal before sending it again (wa-analytics never resends a write)",
-        if hint.is_empty() { "" } else { ". Note: " }
-    ))
 }

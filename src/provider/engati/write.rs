@@ -229,7 +229,7 @@ fn trigger(client: &EngatiClient, t: &FlowTrigger) -> Result<(ApiRequest, String
     } else {
         t.attributes.iter().fold(
             ApiRequest::post(path).query("user.phone_no", t.phone.clone()),
-            |req, (name, value)| req.query(name.clone(), value.clone()),
+            |req, (name, value)| req.query_named(name.clone(), value.clone()),
         )
     };
     let summary = format!(

@@ -2,6 +2,7 @@
 
 mod common;
 mod engage;
+mod engagive;
 mod engati;
 mod insider;
 mod server;

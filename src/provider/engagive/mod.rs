@@ -1,0 +1,336 @@
+//! Engagive's WhatsApp Business Platform API (seeds/engagive.txt; vendors.md Part 1 "Engagive"
+//! and Part 2 §5): the template catalogue (templates, contents, lookups) under
+//! `/channels/whatsapp/accounts/{account_id}/templates`, and outbound messages (send-template,
+//! send-reaction, send-single) under `…/messages`. Engagive documents no analytics, so the
+//! unified analytics commands are not supported (exit 2, naming what is).
+
+mod client;
+mod pager;
+mod send;
+mod wire;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use futures::stream;
+use serde::de::DeserializeOwned;
+
+use crate::config::Profile;
+use crate::http::encode;
+use crate::http::pagination::flatten_pages;
+use crate::http::{ApiRequest, ApiResponse, HttpOptions};
+use crate::output::{FieldDef, FieldKind};
+use crate::provider::templates::{
+    Lookup, Template, TemplateCatalog, TemplateContent, TemplateQuery,
+};
+use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
+use crate::provider::{
+    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
+    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    SummaryQuery, Support, Vendor,
+};
+
+use client::EngagiveClient;
+use pager::ListSpec;
+use wire::{WireContent, WireLookup, WireTemplate};
+
+/// The vendor's display name in messages.
+const VENDOR: &str = "Engagive";
+
+/// "per_page … at most 100" (vendors.md Part 1); the adapter asks for the most by default.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// What Engagive serves: its template catalogue and outbound messages, natively. It documents
+/// no analytics.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        operations: [
+            Operation::TemplatesList,
+            Operation::TemplatesShow,
+            Operation::TemplatesContents,
+            Operation::TemplateCategories,
+            Operation::TemplateCategoryOptions,
+            Operation::TemplateLanguages,
+            Operation::SendTemplate,
+            Operation::SendReaction,
+            Operation::SendMessage,
+        ]
+        .into_iter()
+        .map(|op| (op, Support::Native))
+        .collect(),
+        native_rates: false,
+    }
+}
+
+/// The Engagive provider.
+#[derive(Debug)]
+pub struct Engagive {
+    client: EngagiveClient,
+    /// `/channels/whatsapp/accounts/{account_id}`, the account id encoded as one segment.
+    account_path: String,
+}
+
+impl Engagive {
+    /// A provider for an engagive profile.
+    pub fn new(profile: &Profile, options: &HttpOptions) -> Result<Engagive, ProviderError> {
+        let account = profile
+            .plain("account_id")
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+            .ok_or_else(|| {
+                ProviderError::new(
+                    ErrorKind::InvalidRequest,
+                    VENDOR,
+                    format!("profile '{}' has no account_id", profile.name),
+                )
+                .with_hint("copy the WhatsApp account id from the account's HTTP API tab in the Engagive portal")
+            })?;
+        Ok(Engagive {
+            client: EngagiveClient::new(profile, options)?,
+            account_path: format!("/channels/whatsapp/accounts/{}", encode::segment(account)),
+        })
+    }
+
+    fn templates_path(&self) -> String {
+        format!("{}/templates", self.account_path)
+    }
+
+    /// `…/templates/{code}`, or a usage error for an empty code (which would list instead).
+    fn template_path(&self, code: &str) -> Result<String, ProviderError> {
+        if code.trim().is_empty() {
+            return Err(ProviderError::new(
+                ErrorKind::InvalidRequest,
+                VENDOR,
+                "the template code is empty",
+            )
+            .with_hint("pass a code as 'wa-analytics templates list' shows it"));
+        }
+        Ok(format!(
+            "{}/{}",
+            self.templates_path(),
+            encode::segment(code)
+        ))
+    }
+
+    /// Every page of a list endpoint as one stream (see `pager.rs`).
+    fn paged<'a, W, T>(
+        &'a self,
+        path: Result<String, ProviderError>,
+        filters: Vec<(&'static str, String)>,
+        page_size: Option<u64>,
+        what: &'static str,
+        convert: fn(W) -> T,
+    ) -> RecordStream<'a, T>
+    where
+        W: DeserializeOwned + Keyed + Send + 'a,
+        T: Send + 'a,
+    {
+        let path = match path {
+            Ok(p) => p,
+            Err(e) => return stream::once(async move { Err(e) }).boxed(),
+        };
+        let spec = ListSpec {
+            path,
+            filters,
+            per_page: page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
+            what,
+        };
+        let pages = pager::pages::<W>(&self.client, spec)
+            .map(move |page| page.map(|rows| rows.into_iter().map(convert).collect::<Vec<T>>()));
+        flatten_pages(pages).boxed()
+    }
+}
+
+#[async_trait]
+impl AnalyticsProvider for Engagive {
+    fn vendor(&self) -> Vendor {
+        Vendor::Engagive
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
+        match op {
+            Operation::TemplatesList | Operation::TemplatesShow => vec![
+                FieldDef::new("id", FieldKind::Text, "Engagive's numeric template id"),
+                FieldDef::new(
+                    "option_code",
+                    FieldKind::Text,
+                    "the category option (STANDARD, …)",
+                ),
+                FieldDef::new(
+                    "parameter_format_code",
+                    FieldKind::Text,
+                    "how placeholders are written (POSITIONAL: {{1}}, {{2}}, …)",
+                ),
+            ],
+            Operation::TemplatesContents => vec![FieldDef::new(
+                "id",
+                FieldKind::Text,
+                "Engagive's content id",
+            )],
+            Operation::TemplateCategoryOptions => vec![FieldDef::new(
+                "category",
+                FieldKind::Text,
+                "the category the option belongs to",
+            )],
+            _ => Vec::new(),
+        }
+    }
+
+    fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        let e = self.unsupported(Operation::CampaignsList);
+        stream::once(async move { Err(e) }).boxed()
+    }
+
+    async fn campaign_summary(
+        &self,
+        _campaign: &str,
+        _query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        Err(self.unsupported(Operation::CampaignsSummary))
+    }
+
+    fn campaign_details<'a>(
+        &'a self,
+        _campaign: &'a str,
+        _query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        let e = self.unsupported(Operation::CampaignsDetails);
+        stream::once(async move { Err(e) }).boxed()
+    }
+
+    fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        let e = self.unsupported(Operation::Stats);
+        stream::once(async move { Err(e) }).boxed()
+    }
+
+    /// One template on one page: checks the token (401) and the account (403) cheaply.
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let req = ApiRequest::get(self.templates_path())
+            .query("page", "1")
+            .query("per_page", "1");
+        self.client.call::<serde_json::Value>(req).await.map(|_| ())
+    }
+
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
+        send::prepare(&self.account_path, command, |req| self.client.url(req))
+            .unwrap_or_else(|| Err(self.unsupported(command.operation())))
+    }
+
+    /// Sends once: a write is never retried once it may have reached Engagive (only a 401,
+    /// refused before anything is done, is sent again after a token refresh).
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError> {
+        let (envelope, resp) = self.client.call::<serde_json::Value>(write.request).await?;
+        let body = resp.json::<serde_json::Value>(VENDOR)?;
+        Ok(send::receipt(write.operation, envelope.text(), body))
+    }
+
+    fn template_catalog(&self) -> Option<&dyn TemplateCatalog> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl TemplateCatalog for Engagive {
+    fn templates<'a>(&'a self, query: &'a TemplateQuery) -> RecordStream<'a, Template> {
+        self.paged(
+            Ok(self.templates_path()),
+            search(query),
+            query.page_size,
+            "templates",
+            WireTemplate::into_unified,
+        )
+    }
+
+    async fn template(&self, code: &str) -> Result<Template, ProviderError> {
+        let req = ApiRequest::get(self.template_path(code)?);
+        let (envelope, resp) = self.client.call::<WireTemplate>(req).await?;
+        match envelope.data {
+            Some(t) => Ok(t.into_unified()),
+            None => Err(bad_shape(
+                &resp,
+                "the answer holds no template (data is missing)",
+            )),
+        }
+    }
+
+    fn contents<'a>(
+        &'a self,
+        code: &'a str,
+        query: &'a TemplateQuery,
+    ) -> RecordStream<'a, TemplateContent> {
+        self.paged(
+            self.template_path(code).map(|p| format!("{p}/contents")),
+            search(query),
+            query.page_size,
+            "contents",
+            WireContent::into_unified,
+        )
+    }
+
+    fn categories(&self) -> RecordStream<'_, Lookup> {
+        self.paged(
+            Ok(format!("{}/lookups/categories", self.templates_path())),
+            Vec::new(),
+            None,
+            "categories",
+            WireLookup::into_unified,
+        )
+    }
+
+    fn category_options<'a>(&'a self, category: &'a str) -> RecordStream<'a, Lookup> {
+        let path = if category.trim().is_empty() {
+            Err(ProviderError::new(ErrorKind::InvalidRequest, VENDOR, "the category code is empty")
+                .with_hint("pass a code as 'wa-analytics templates categories' shows it (MARKETING, UTILITY, …)"))
+        } else {
+            Ok(format!(
+                "{}/lookups/categories/{}/options",
+                self.templates_path(),
+                encode::segment(category)
+            ))
+        };
+        self.paged(
+            path,
+            Vec::new(),
+            None,
+            "category options",
+            WireLookup::into_option,
+        )
+    }
+
+    fn languages<'a>(&'a self, template: &'a str) -> RecordStream<'a, Lookup> {
+        self.paged(
+            self.template_path(template)
+                .map(|p| format!("{p}/contents/lookups/languages")),
+            Vec::new(),
+            None,
+            "languages",
+            WireLookup::into_unified,
+        )
+    }
+}
+
+fn search(query: &TemplateQuery) -> Vec<(&'static str, String)> {
+    query
+        .search
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| ("search", s.clone()))
+        .collect()
+}
+
+fn bad_shape(resp: &ApiResponse, what: &str) -> ProviderError {
+    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_status(resp.status.as_u16())
+        .with_hint(
+            "Engagive answered a shape wa-analytics does not know; run with -vv and report it",
+        )
+}
+
+/// A row with a key that identifies it across pages (wire types implement it).
+trait Keyed {
+    fn key(&self) -> String;
+}

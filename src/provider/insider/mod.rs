@@ -1,0 +1,319 @@
+//! Insider One WhatsApp campaign analytics (vendors.md Part 2 §3, Part 1 "Insider"): the
+//! campaign statistics by id (`campaigns summary`), campaign-list (`campaigns list`), overall
+//! (`stats`, `--by-campaign`, `--total`), and the transactional and verify reports
+//! (`stats --report …`). Insider serves no contact-level rows, so `campaigns details/export`
+//! are not supported. Insider returns counts only: every rate is derived from them.
+
+mod client;
+mod errors;
+mod list;
+mod records;
+mod stats;
+mod wire;
+
+use async_trait::async_trait;
+use futures::StreamExt;
+use futures::stream;
+use serde_json::Value;
+
+use crate::config::Profile;
+use crate::http::pagination::flatten_pages;
+use crate::http::{ApiResponse, HttpOptions};
+use crate::output::FieldDef;
+use crate::provider::reports::{ReportView, StatsReport, StatsReports};
+use crate::provider::{
+    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
+    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    SummaryQuery, Support, Vendor,
+};
+
+use client::{Endpoint, InsiderClient};
+use list::ListPager;
+use wire::{CampaignRequest, ListRequest, WireCounts, unwrap_statistics};
+
+/// The vendor's display name in messages.
+const VENDOR: &str = "Insider";
+
+/// Campaign statuses Insider knows (Part 2 §3.3).
+const STATUSES: [&str; 8] = [
+    "active",
+    "test",
+    "passive",
+    "completed",
+    "failed",
+    "scheduled",
+    "draft",
+    "stop",
+];
+
+/// What Insider serves: everything but contact-level rows, with rates derived from counts.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        operations: [
+            Operation::CampaignsList,
+            Operation::CampaignsSummary,
+            Operation::Stats,
+            Operation::TransactionalStats,
+            Operation::VerifyStats,
+        ]
+        .into_iter()
+        .map(|op| (op, Support::Native))
+        .collect(),
+        native_rates: false,
+    }
+}
+
+/// The Insider provider.
+#[derive(Debug)]
+pub struct Insider {
+    client: InsiderClient,
+}
+
+impl Insider {
+    /// A provider for an insider profile (OAuth client credentials, a token, or an API key).
+    pub fn new(profile: &Profile, options: &HttpOptions) -> Result<Insider, ProviderError> {
+        Ok(Insider {
+            client: InsiderClient::new(profile, options)?,
+        })
+    }
+}
+
+/// `--status` values, lower-cased, or the refusal of one Insider does not know.
+fn check_statuses(given: &[String]) -> Result<Vec<String>, ProviderError> {
+    given
+        .iter()
+        .map(|s| {
+            let s = s.trim().to_lowercase();
+            if STATUSES.contains(&s.as_str()) {
+                Ok(s)
+            } else {
+                Err(ProviderError::new(
+                    ErrorKind::InvalidRequest,
+                    VENDOR,
+                    format!("'{s}' is not an Insider campaign status"),
+                )
+                .with_hint(format!("--status takes: {}", STATUSES.join(", "))))
+            }
+        })
+        .collect()
+}
+
+/// The campaign id of `campaigns summary`: Insider's ids are integers greater than 0, checked
+/// before any request (Part 2 §3.3.1, "Must be greater than 0").
+fn campaign_id(s: &str) -> Result<u64, ProviderError> {
+    let bad = |why: String| {
+        ProviderError::new(ErrorKind::InvalidRequest, VENDOR, why).with_hint(
+            "pass the campaign's numeric id, as the id column of 'wa-analytics campaigns list' shows it",
+        )
+    };
+    match s.trim().parse::<i64>() {
+        Ok(id) if id > 0 => Ok(id.unsigned_abs()),
+        Ok(id) => Err(bad(format!(
+            "campaign ids are whole numbers greater than 0, not {id}"
+        ))),
+        Err(_) => Err(bad(format!(
+            "'{s}' is not an Insider campaign id (a whole number greater than 0)"
+        ))),
+    }
+}
+
+fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+        .with_request(resp.request_line.clone())
+        .with_status(resp.status.as_u16())
+        .with_hint(
+            "Insider answered a shape wa-analytics does not know; run with -vv and report it",
+        )
+}
+
+/// A stream that fails at once.
+fn failed<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
+    stream::once(async move { Err(e) }).boxed()
+}
+
+#[async_trait]
+impl AnalyticsProvider for Insider {
+    fn vendor(&self) -> Vendor {
+        Vendor::Insider
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
+        match op {
+            Operation::CampaignsList => records::list_fields(),
+            Operation::CampaignsSummary => records::defs(records::SUMMARY),
+            Operation::Stats => stats::report_fields(StatsReport::Campaigns, ReportView::Periods),
+            Operation::TransactionalStats => {
+                stats::report_fields(StatsReport::Transactional, ReportView::Periods)
+            }
+            Operation::VerifyStats => {
+                stats::report_fields(StatsReport::Verify, ReportView::Periods)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        let body: ListRequest = match list::first_request(query) {
+            Ok(body) => body,
+            Err(e) => return failed(e),
+        };
+        let range = if query.range.explicit {
+            Some(query.range.range)
+        } else {
+            info!(
+                "Insider: no range given, so every campaign is listed (campaign-list takes no dates)"
+            );
+            None
+        };
+        let pager = ListPager::new(self, body, range);
+        let pages = stream::unfold(Some(pager), |state| async move {
+            let mut pager = state?;
+            match pager.next_rows().await {
+                Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
+                Ok(None) => None,
+                Err(e) => Some((Err(e), None)),
+            }
+        });
+        flatten_pages(pages).boxed()
+    }
+
+    async fn campaign_summary(
+        &self,
+        campaign: &str,
+        query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        let id = campaign_id(campaign)?;
+        // No range: Insider's default, the campaign's whole lifetime (Part 2 §3.3.1).
+        let (start_time, end_time) = if query.range.explicit {
+            let (s, e) = stats::seconds(&query.range.range)?;
+            (Some(s), Some(e))
+        } else {
+            info!("Insider: no range given, so the campaign's whole lifetime is summarised");
+            (None, None)
+        };
+        let body = CampaignRequest {
+            campaign_id: id,
+            start_time,
+            end_time,
+        };
+        let resp = self.client.post(Endpoint::Campaign, &body).await?;
+        let value: Value = resp.json(VENDOR)?;
+        let counts: WireCounts = serde_json::from_value(unwrap_statistics(value)).map_err(|e| {
+            bad_shape(
+                &resp,
+                format!("the campaign statistics are not in Insider's shape ({e})"),
+            )
+        })?;
+        Ok(records::summary(
+            &counts,
+            Some(id.to_string()),
+            records::SUMMARY,
+        ))
+    }
+
+    fn campaign_details<'a>(
+        &'a self,
+        _campaign: &'a str,
+        _query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        failed(ProviderError::not_supported(
+            VENDOR,
+            "campaigns details",
+            &capabilities().supported_commands(),
+        ))
+    }
+
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        self.report_periods(StatsReport::Campaigns, query)
+    }
+
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        // One campaign of page 1: authenticates (minting a token first for OAuth) and proves
+        // the WhatsApp product is readable, for the price of a tiny answer.
+        let body = list::probe_request();
+        let resp = self.client.post(Endpoint::CampaignList, &body).await?;
+        resp.json::<Value>(VENDOR).map(|_| ())
+    }
+
+    fn stats_reports(&self) -> Option<&dyn StatsReports> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl StatsReports for Insider {
+    fn report_fields(&self, report: StatsReport, view: ReportView) -> Vec<FieldDef> {
+        stats::report_fields(report, view)
+    }
+
+    fn report_periods<'a>(
+        &'a self,
+        report: StatsReport,
+        query: &'a StatsQuery,
+    ) -> RecordStream<'a, StatsBucket> {
+        let page = async move {
+            let merged = self.report(report, ReportView::Periods, query).await?;
+            Ok(stats::periods(merged, report, query.frequency))
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    fn report_by_campaign<'a>(
+        &'a self,
+        report: StatsReport,
+        query: &'a StatsQuery,
+    ) -> RecordStream<'a, CampaignSummary> {
+        let page = async move {
+            let merged = self.report(report, ReportView::ByCampaign, query).await?;
+            stats::by_campaign(merged)
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    async fn report_total(
+        &self,
+        report: StatsReport,
+        query: &StatsQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        let merged = self.report(report, ReportView::Total, query).await?;
+        stats::total(merged, report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn campaign_ids_must_be_whole_numbers_above_zero() {
+        assert_eq!(campaign_id(" 12345 ").unwrap(), 12345);
+        for bad in ["0", "-3", "abc", "1.5", ""] {
+            assert_eq!(campaign_id(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
+    }
+
+    #[test]
+    fn statuses_are_checked_and_lower_cased() {
+        assert_eq!(
+            check_statuses(&["Active".into(), "stop".into()]).unwrap(),
+            vec!["active", "stop"]
+        );
+        let e = check_statuses(&["running".into()]).unwrap_err();
+        assert!(e.hint.unwrap().contains("active, test, passive"));
+    }
+
+    #[test]
+    fn insider_serves_every_read_but_contact_rows() {
+        let caps = capabilities();
+        assert_eq!(
+            caps.support(Operation::CampaignsDetails),
+            Support::NotSupported
+        );
+        assert_eq!(caps.support(Operation::VerifyStats), Support::Native);
+        assert!(!caps.native_rates);
+    }
+}

@@ -1,0 +1,508 @@
+//! Insider's wire types (vendors.md Part 2 §3, with Part 1's `page`/`meta` for campaign-list):
+//! the JSON request bodies, and tolerant readers of the answers. Private to this folder.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Deserializer, Serialize};
+use serde_json::{Map, Value};
+
+/// `POST /auth/token` (Part 2 §3.2): a JSON body, not a form; the scope must be `wa-stats-api`.
+#[derive(Serialize)]
+pub(super) struct TokenRequest<'a> {
+    pub client_id: &'a str,
+    pub client_secret: &'a str,
+    pub scopes: [&'static str; 1],
+}
+
+/// `{"access_token","token_type","expires_in"}`.
+#[derive(Deserialize)]
+pub(super) struct TokenResponse {
+    pub access_token: String,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub expires_in: Option<u64>,
+}
+
+/// `POST …/campaign` (Part 2 §3.3.1): without times, the campaign's whole lifetime.
+#[derive(Debug, Serialize)]
+pub(super) struct CampaignRequest {
+    pub campaign_id: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+}
+
+/// A tag filter: Insider takes integer ids and names, mixed (Part 2 §3.3.2).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(untagged)]
+pub(super) enum Tag {
+    Id(u64),
+    Name(String),
+}
+
+impl Tag {
+    /// A number is an id, anything else a name.
+    pub fn parse(s: &str) -> Tag {
+        s.trim()
+            .parse::<u64>()
+            .map_or_else(|_| Tag::Name(s.trim().to_string()), Tag::Id)
+    }
+}
+
+/// `campaign_filter` of `overall`; omitted keys mean "all".
+#[derive(Debug, Default, Serialize)]
+pub(super) struct CampaignFilter {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub campaign_type_ids: Vec<u8>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+}
+
+impl CampaignFilter {
+    pub fn is_empty(&self) -> bool {
+        self.campaign_type_ids.is_empty()
+            && self.statuses.is_empty()
+            && self.accounts.is_empty()
+            && self.tags.is_empty()
+    }
+}
+
+/// `POST …/overall` (Part 2 §3.3.2).
+#[derive(Debug, Serialize)]
+pub(super) struct OverallRequest<'a> {
+    pub start_time: i64,
+    pub end_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub campaign_filter: Option<&'a CampaignFilter>,
+}
+
+/// `POST …/transactional` and `…/verify` (Part 2 §3.3.3–3.3.4).
+#[derive(Debug, Serialize)]
+pub(super) struct ProductRequest<'a> {
+    pub start_time: i64,
+    pub end_time: i64,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub accounts: &'a [String],
+}
+
+/// `POST …/campaign-list` (Part 2 §3.3.5; `page` from Part 1).
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct ListRequest {
+    pub page: u64,
+    pub per_page: u64,
+    pub sort: &'static str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub statuses: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub types: Vec<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<Tag>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+}
+
+/// `{"data":[…],"meta":{…}}` of campaign-list.
+#[derive(Deserialize)]
+pub(super) struct ListPage {
+    pub data: Vec<WireCampaign>,
+    #[serde(default)]
+    pub meta: Option<ListMeta>,
+}
+
+/// Part 1: `{"current_page","last_page","per_page","total"}`.
+#[derive(Debug, Clone, Copy, Deserialize)]
+pub(super) struct ListMeta {
+    #[serde(default, deserialize_with = "opt_count")]
+    pub current_page: Option<u64>,
+    #[serde(deserialize_with = "count")]
+    pub last_page: u64,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub per_page: Option<u64>,
+    #[serde(deserialize_with = "count")]
+    pub total: u64,
+}
+
+/// One campaign-list item (Part 2 §3.3.5 field names; dates in Unix seconds).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireCampaign {
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
+    #[serde(default)]
+    pub camp_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub create_date: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub active_date_start: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub active_date_end: Option<u64>,
+    #[serde(default, deserialize_with = "opt_flag")]
+    pub is_active: Option<bool>,
+    #[serde(default, deserialize_with = "opt_flag")]
+    pub is_test: Option<bool>,
+    #[serde(default, deserialize_with = "opt_flag")]
+    pub never_ends: Option<bool>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub campaign_type_id: Option<u64>,
+    #[serde(default, deserialize_with = "opt_flag")]
+    pub is_pinned: Option<bool>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub sent: Option<u64>,
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub phone_number: Option<String>,
+    #[serde(default)]
+    pub phone_number_name: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub sub_product_alias: Option<String>,
+    #[serde(default)]
+    pub query_hash: Option<String>,
+    #[serde(default)]
+    pub failed_reason: Option<Value>,
+    #[serde(default)]
+    pub approval_status: Option<Value>,
+    #[serde(default)]
+    pub status_translation: Option<String>,
+    #[serde(default)]
+    pub personalization_status: Option<String>,
+    #[serde(default)]
+    pub variations: Option<Value>,
+}
+
+/// The counts Insider reports for a campaign, a range or a product (the flat object of
+/// Part 2 §3.3.1, the `summary` and `details` rows of overall, the flat transactional and verify
+/// answers). Insider's `open` is the unified `read` (the wrapped sample of §3.3.1 says `read`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireCounts {
+    #[serde(default, deserialize_with = "opt_count")]
+    pub sent: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub delivered: Option<u64>,
+    #[serde(default, alias = "read", deserialize_with = "opt_count")]
+    pub open: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub click: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub conversion: Option<u64>,
+    #[serde(default, deserialize_with = "opt_number")]
+    pub revenue: Option<serde_json::Number>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub drop: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub targeted: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub unsubscribe: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub undelivered: Option<u64>,
+    #[serde(default, alias = "delivery_pending", deserialize_with = "opt_count")]
+    pub delivery_pending: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub verified: Option<u64>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub unverified: Option<u64>,
+    #[serde(default)]
+    pub drop_details: Option<Value>,
+    #[serde(default)]
+    pub undelivered_details: Option<Value>,
+    #[serde(default)]
+    pub unverified_details: Option<Value>,
+    #[serde(default)]
+    pub responses: Option<Value>,
+    #[serde(default)]
+    pub response_summary: Option<Value>,
+    /// Identity of an overall `details` row.
+    #[serde(default, alias = "id", deserialize_with = "opt_string_or_number")]
+    pub campaign_id: Option<String>,
+    #[serde(default, alias = "name")]
+    pub camp_name: Option<String>,
+    #[serde(default, deserialize_with = "opt_count")]
+    pub campaign_type_id: Option<u64>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default, deserialize_with = "opt_string_or_number")]
+    pub phone_number: Option<String>,
+}
+
+/// The campaign endpoint's object: flat, or (tolerated) wrapped in `data.statistics`.
+pub(super) fn unwrap_statistics(v: Value) -> Value {
+    match v {
+        Value::Object(mut m) => match m.remove("data") {
+            Some(Value::Object(mut data)) => match data.remove("statistics") {
+                Some(stats @ Value::Object(_)) => stats,
+                _ => Value::Object(data),
+            },
+            Some(other) => {
+                m.insert("data".into(), other);
+                Value::Object(m)
+            }
+            None => Value::Object(m),
+        },
+        other => other,
+    }
+}
+
+/// Keys that identify a row rather than count something: never summed across windows.
+const IDENTITY_KEYS: [&str; 4] = ["id", "campaignId", "campaignTypeId", "cardId"];
+
+/// Adds the counts of `more` (a later window) into `into`: numbers are summed, objects merged
+/// key by key, anything else (names, statuses) is taken from the later window. Insider's figures
+/// are message counts, so counts of disjoint windows add up.
+pub(super) fn add_counts(into: &mut Map<String, Value>, more: Map<String, Value>) {
+    for (key, value) in more {
+        let merged = match (into.remove(&key), value) {
+            (Some(Value::Number(a)), Value::Number(b))
+                if !IDENTITY_KEYS.contains(&key.as_str()) =>
+            {
+                add_numbers(&a, &b)
+            }
+            (Some(Value::Object(mut a)), Value::Object(b)) => {
+                add_counts(&mut a, b);
+                Value::Object(a)
+            }
+            (Some(old), Value::Null) => old,
+            (_, new) => new,
+        };
+        into.insert(key, merged);
+    }
+}
+
+fn add_numbers(a: &serde_json::Number, b: &serde_json::Number) -> Value {
+    match (a.as_u64(), b.as_u64()) {
+        (Some(x), Some(y)) => Value::from(x.saturating_add(y)),
+        _ => serde_json::Number::from_f64(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0))
+            .map_or(Value::Null, Value::Number),
+    }
+}
+
+/// A chart (Part 2 §3.3.2): `dates` (or `datesAsTimestamp`) and one array per series.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct WireChart {
+    #[serde(default)]
+    pub dates: Option<Vec<String>>,
+    #[serde(default)]
+    pub dates_as_timestamp: Option<Vec<i64>>,
+    #[serde(flatten)]
+    pub series: Map<String, Value>,
+}
+
+/// One day of a chart: the date and each series' value.
+pub(super) type ChartDay = (NaiveDate, Vec<(String, u64)>);
+
+impl WireChart {
+    /// The chart's days, each with its series values, or why the chart cannot be read.
+    pub fn days(self) -> Result<Vec<ChartDay>, String> {
+        let days: Vec<NaiveDate> = match (self.dates, self.dates_as_timestamp) {
+            (Some(dates), _) => dates
+                .iter()
+                .map(|d| {
+                    NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
+                        .map_err(|_| format!("unreadable chart date '{d}' (expected YYYY-MM-DD)"))
+                })
+                .collect::<Result<_, _>>()?,
+            (None, Some(stamps)) => stamps
+                .iter()
+                .map(|s| {
+                    DateTime::<Utc>::from_timestamp(*s, 0)
+                        .map(|t| t.date_naive())
+                        .ok_or_else(|| format!("unreadable chart timestamp {s}"))
+                })
+                .collect::<Result<_, _>>()?,
+            (None, None) => return Err("the chart has no dates".to_string()),
+        };
+        let mut out: Vec<ChartDay> = days.iter().map(|d| (*d, Vec::new())).collect();
+        for (name, values) in self.series {
+            let Value::Array(values) = values else {
+                continue;
+            };
+            if values.len() != days.len() {
+                return Err(format!(
+                    "the chart's '{name}' series has {} values for {} dates",
+                    values.len(),
+                    days.len()
+                ));
+            }
+            for (slot, v) in out.iter_mut().zip(values) {
+                let n = count_of(&v)
+                    .ok_or_else(|| format!("the chart's '{name}' series holds {v}, not a count"))?;
+                slot.1.push((name.clone(), n));
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Insider's camelCase keys in nested data, as the snake_case the output contract uses.
+pub(super) fn snake_keys(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (snake_case(&k), snake_keys(v)))
+                .collect(),
+        ),
+        Value::Array(a) => Value::Array(a.into_iter().map(snake_keys).collect()),
+        other => other,
+    }
+}
+
+/// `dropDetails` → `drop_details`.
+pub(super) fn snake_case(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 4);
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn count_of(v: &Value) -> Option<u64> {
+    match v {
+        Value::Number(n) => n.as_u64().or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        }),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A count as a number, an integral float or a numeric string.
+fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        v => count_of(&v)
+            .map(Some)
+            .ok_or_else(|| serde::de::Error::custom(format!("expected a count, found {v}"))),
+    }
+}
+
+fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    opt_count(d)?.ok_or_else(|| serde::de::Error::custom("expected a count, found null"))
+}
+
+fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Number>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(Some(n)),
+        Value::String(s) => s
+            .trim()
+            .parse::<serde_json::Number>()
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom(format!("expected a number, found '{s}'"))),
+        v => Err(serde::de::Error::custom(format!(
+            "expected a number, found {v}"
+        ))),
+    }
+}
+
+/// Insider's 0/1 flags (`isActive`), or booleans (`isPinned`).
+fn opt_flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::Bool(b) => Ok(Some(b)),
+        v => match count_of(&v) {
+            Some(0) => Ok(Some(false)),
+            Some(1) => Ok(Some(true)),
+            _ => Err(serde::de::Error::custom(format!(
+                "expected 0, 1, true or false, found {v}"
+            ))),
+        },
+    }
+}
+
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    opt_string_or_number(d)?
+        .ok_or_else(|| serde::de::Error::custom("expected a string or a number, found null"))
+}
+
+fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    match Value::deserialize(d)? {
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s)),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        other => Err(serde::de::Error::custom(format!(
+            "expected a string or a number, found {other}"
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn camel_case_keys_become_snake_case_at_every_depth() {
+        let v = json!({"dropDetails": {"frequencyCapped": 5}, "responses": [{"cardId": 1, "isNoReplyMessage": false}]});
+        assert_eq!(
+            snake_keys(v),
+            json!({"drop_details": {"frequency_capped": 5}, "responses": [{"card_id": 1, "is_no_reply_message": false}]})
+        );
+    }
+
+    #[test]
+    fn counts_of_windows_add_up_but_identities_do_not() {
+        let mut a = json!({"campaignId": 7, "campaignTypeId": 2, "sent": 3, "status": "active",
+                           "dropDetails": {"duplicates": 1}, "revenue": 1.5})
+        .as_object()
+        .cloned()
+        .unwrap();
+        let b = json!({"campaignId": 7, "campaignTypeId": 2, "sent": 4, "status": "completed",
+                       "dropDetails": {"duplicates": 2, "rateLimits": 1}, "revenue": 2})
+        .as_object()
+        .cloned()
+        .unwrap();
+        add_counts(&mut a, b);
+        assert_eq!(
+            Value::Object(a),
+            json!({"campaignId": 7, "campaignTypeId": 2, "sent": 7, "status": "completed",
+                   "dropDetails": {"duplicates": 3, "rateLimits": 1}, "revenue": 3.5})
+        );
+    }
+
+    #[test]
+    fn the_wrapped_statistics_sample_is_read_like_the_flat_one() {
+        let wrapped = json!({"data": {"statistics": {"sent": 42, "delivered": 41, "read": 30}}});
+        let c: WireCounts = serde_json::from_value(unwrap_statistics(wrapped)).unwrap();
+        assert_eq!(
+            (c.sent, c.delivered, c.open),
+            (Some(42), Some(41), Some(30))
+        );
+    }
+
+    #[test]
+    fn a_chart_whose_series_disagree_with_its_dates_is_refused() {
+        let chart: WireChart =
+            serde_json::from_value(json!({"dates": ["2025-03-01"], "sent": [1, 2]})).unwrap();
+        assert!(
+            chart
+                .days()
+                .unwrap_err()
+                .contains("'sent' series has 2 values")
+        );
+    }
+
+    #[test]
+    fn tags_are_ids_when_numeric_and_names_otherwise() {
+        assert_eq!(Tag::parse("42"), Tag::Id(42));
+        assert_eq!(Tag::parse(" promo "), Tag::Name("promo".into()));
+        assert_eq!(
+            serde_json::to_string(&[Tag::Id(42), Tag::Name("promo".into())]).unwrap(),
+            r#"[42,"promo"]"#
+        );
+    }
+}

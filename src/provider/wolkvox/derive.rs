@@ -1,0 +1,240 @@
+//! The unified views Wolkvox has no report for, counted honestly from campaign_9 record statuses
+//! (vendors.md Part 2 §4.3 and §6.5: `accepted/submitted/delivered/read/failed`): a campaign's
+//! summary, the campaigns of a range, and sends per day or week.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::output::Value;
+use crate::provider::{Campaign, CampaignSummary, Frequency, StatsBucket};
+use crate::time::{DateRange, Zone};
+
+use super::wire::{RecordStatus, WireRecord, local_time, naive_time};
+
+/// Record counts by status.
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct Tally {
+    total: u64,
+    accepted: u64,
+    submitted: u64,
+    delivered: u64,
+    read: u64,
+    failed: u64,
+    other: u64,
+}
+
+impl Tally {
+    /// Counts one record.
+    pub fn add(&mut self, status: RecordStatus) {
+        self.total += 1;
+        let n = match status {
+            RecordStatus::Accepted => &mut self.accepted,
+            RecordStatus::Submitted => &mut self.submitted,
+            RecordStatus::Delivered => &mut self.delivered,
+            RecordStatus::Read => &mut self.read,
+            RecordStatus::Failed => &mut self.failed,
+            RecordStatus::Other => &mut self.other,
+        };
+        *n += 1;
+    }
+
+    /// Records that left the platform: every status but failed (and unknown words).
+    fn sent(&self) -> u64 {
+        self.accepted + self.submitted + self.delivered + self.read
+    }
+
+    /// A read message was delivered first.
+    fn delivered(&self) -> u64 {
+        self.delivered + self.read
+    }
+
+    /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement.
+    pub fn into_summary(self, id: &str) -> CampaignSummary {
+        CampaignSummary {
+            id: Some(id.to_string()),
+            name: None,
+            campaign_type: None,
+            total: Some(self.total),
+            sent: Some(self.sent()),
+            delivered: Some(self.delivered()),
+            read: Some(self.read),
+            engaged: None,
+            errors: Some(self.failed),
+            read_rate: rate(self.read, self.delivered()),
+            engagement_rate: None,
+            error_rate: rate(self.failed, self.total),
+            extra: vec![
+                Value::Int(self.accepted as i64),
+                Value::Int(self.submitted as i64),
+                Value::Int(self.other as i64),
+            ],
+        }
+    }
+
+    fn into_bucket(self, period: NaiveDate) -> StatsBucket {
+        StatsBucket {
+            period,
+            sent: Some(self.sent()),
+            delivered: Some(self.delivered()),
+            read: Some(self.read),
+            engaged: None,
+            errors: Some(self.failed),
+            extra: Vec::new(),
+        }
+    }
+}
+
+/// `num / den` to four decimals; undefined (null) when nothing was counted below it.
+fn rate(num: u64, den: u64) -> Option<f64> {
+    (den > 0).then(|| (num as f64 / den as f64 * 10_000.0).round() / 10_000.0)
+}
+
+/// The campaigns seen in the records of a range, in the order of their first send.
+#[derive(Debug, Default)]
+pub(super) struct CampaignList {
+    order: Vec<CampaignSeen>,
+    index: HashMap<String, usize>,
+}
+
+#[derive(Debug)]
+struct CampaignSeen {
+    id: String,
+    records: u64,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+}
+
+impl CampaignList {
+    /// Counts one record.
+    pub fn add(&mut self, record: &WireRecord, zone: &Zone) -> Result<(), String> {
+        let id = record.campaign_id.clone().unwrap_or_default();
+        let sent = local_time("date", record.date.as_deref(), zone)?;
+        let k = *self.index.entry(id.clone()).or_insert_with(|| {
+            self.order.push(CampaignSeen {
+                id,
+                records: 0,
+                first: None,
+                last: None,
+            });
+            self.order.len() - 1
+        });
+        let seen = &mut self.order[k];
+        seen.records += 1;
+        if let Some(t) = sent {
+            seen.first = Some(seen.first.map_or(t, |f| f.min(t)));
+            seen.last = Some(seen.last.map_or(t, |l| l.max(t)));
+        }
+        Ok(())
+    }
+
+    /// One campaign per id; the id stands in for the name Wolkvox does not report.
+    pub fn into_campaigns(self) -> Vec<Campaign> {
+        self.order
+            .into_iter()
+            .map(|c| Campaign {
+                id: Some(c.id.clone()).filter(|id| !id.is_empty()),
+                name: c.id,
+                campaign_type: None,
+                status: None,
+                created_at: None,
+                sent_at: c.first,
+                total_contacts: Some(c.records),
+                extra: vec![c.last.map_or(Value::Null, Value::Time)],
+            })
+            .collect()
+    }
+}
+
+/// Sends per period, by the record's send date in the operation's local time.
+#[derive(Debug)]
+pub(super) struct Periods {
+    frequency: Frequency,
+    buckets: BTreeMap<NaiveDate, Tally>,
+}
+
+impl Periods {
+    /// Every period of the range, empty ones included, so a quiet day shows as zeros.
+    pub fn new(range: &DateRange, zone: &Zone, frequency: Frequency) -> Periods {
+        let mut periods = Periods {
+            frequency,
+            buckets: BTreeMap::new(),
+        };
+        let first = zone.to_local(range.start).date();
+        let last = zone
+            .to_local((range.end - Duration::seconds(1)).max(range.start))
+            .date();
+        let mut day = periods.period_of(first);
+        while day <= last {
+            periods.buckets.insert(day, Tally::default());
+            day += Duration::days(match frequency {
+                Frequency::Daily => 1,
+                Frequency::Weekly => 7,
+            });
+        }
+        periods
+    }
+
+    /// The first day of the period of `day` (weeks start on Monday).
+    fn period_of(&self, day: NaiveDate) -> NaiveDate {
+        match self.frequency {
+            Frequency::Daily => day,
+            Frequency::Weekly => day - Duration::days(day.weekday().num_days_from_monday().into()),
+        }
+    }
+
+    /// Counts one record in the period of its send date.
+    pub fn add(&mut self, record: &WireRecord) -> Result<(), String> {
+        let date = record.date.as_deref().unwrap_or("");
+        let day = naive_time(date)
+            .ok_or_else(|| {
+                format!("the date '{date}' is not a date-time Wolkvox is known to send")
+            })?
+            .date();
+        let period = self.period_of(day);
+        self.buckets
+            .entry(period)
+            .or_default()
+            .add(RecordStatus::parse(record.status.as_deref()));
+        Ok(())
+    }
+
+    /// The buckets, oldest first.
+    pub fn into_buckets(self) -> Vec<StatsBucket> {
+        self.buckets
+            .into_iter()
+            .map(|(period, t)| t.into_bucket(period))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_summary_counts_read_as_delivered_and_sent_and_rates_are_fractions() {
+        let mut t = Tally::default();
+        for s in [
+            RecordStatus::Accepted,
+            RecordStatus::Submitted,
+            RecordStatus::Delivered,
+            RecordStatus::Read,
+            RecordStatus::Read,
+            RecordStatus::Failed,
+            RecordStatus::Other,
+        ] {
+            t.add(s);
+        }
+        let s = t.into_summary("3001");
+        assert_eq!(
+            (s.total, s.sent, s.delivered, s.read, s.errors),
+            (Some(7), Some(5), Some(3), Some(2), Some(1))
+        );
+        assert_eq!(s.read_rate, Some(0.6667));
+        assert_eq!(s.error_rate, Some(0.1429));
+        assert_eq!(s.engagement_rate, None);
+        assert_eq!(s.extra, [Value::Int(1), Value::Int(1), Value::Int(1)]);
+        assert_eq!(Tally::default().into_summary("all").read_rate, None);
+    }
+}

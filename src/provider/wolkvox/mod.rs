@@ -1,0 +1,359 @@
+//! Wolkvox contact-centre reports (vendors.md Part 1 "Wolkvox", Part 2 §4): chat_14 WhatsApp
+//! click detail, chat_15 click summary and campaign_9 WhatsApp campaign record status, all from
+//! `reports_manager.php`. Campaign details are campaign_9's rows; the campaign list, a campaign's
+//! summary and stats are counted from them.
+
+mod client;
+mod derive;
+mod windows;
+mod wire;
+
+use async_trait::async_trait;
+use chrono::{Duration, Utc};
+use futures::{StreamExt, stream};
+
+use crate::config::Profile;
+use crate::http::HttpOptions;
+use crate::http::pagination::flatten_pages;
+use crate::output::{FieldDef, FieldKind, Value};
+use crate::provider::{
+    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
+    ClickReports, ClickSummary, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError,
+    QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor,
+};
+use crate::time::{DateRange, Zone};
+
+use client::WolkvoxClient;
+use derive::{CampaignList, Periods, Tally};
+use windows::{Walk, plan, records};
+use wire::{RecordStatus, WireClick, WireClickSummary, WireRecord, local_time};
+
+/// The vendor's display name in messages.
+const VENDOR: &str = "Wolkvox";
+
+/// What Wolkvox serves: campaign_9 rows natively, the other unified views counted from them,
+/// and the click reports.
+pub fn capabilities() -> Capabilities {
+    Capabilities {
+        operations: vec![
+            (
+                Operation::CampaignsList,
+                Support::Derived(
+                    "campaign ids, first send and record counts from campaign_9 record statuses; Wolkvox reports no names or types",
+                ),
+            ),
+            (
+                Operation::CampaignsSummary,
+                Support::Derived("counted from the campaign's campaign_9 record statuses"),
+            ),
+            (Operation::CampaignsDetails, Support::Native),
+            (
+                Operation::Stats,
+                Support::Derived("campaign_9 record statuses counted per day or week of sending"),
+            ),
+            (Operation::Clicks, Support::Native),
+            (Operation::ClicksSummary, Support::Native),
+        ],
+        native_rates: false,
+    }
+}
+
+/// The Wolkvox provider.
+#[derive(Debug)]
+pub struct Wolkvox {
+    client: WolkvoxClient,
+    /// The operation's zone: `date_ini`, `date_end` and the rows' times are its local time.
+    zone: Zone,
+}
+
+impl Wolkvox {
+    /// A provider for a wolkvox profile.
+    pub fn new(profile: &Profile, options: &HttpOptions) -> Result<Wolkvox, ProviderError> {
+        Ok(Wolkvox {
+            client: WolkvoxClient::new(profile, options)?,
+            zone: profile.timezone.unwrap_or(Zone::UTC),
+        })
+    }
+
+    fn walk(&self, api: &'static str, campaign_id: Option<String>, range: DateRange) -> Walk<'_> {
+        Walk {
+            client: &self.client,
+            api,
+            campaign_id,
+            range,
+            zone: self.zone,
+        }
+    }
+
+    /// Every campaign_9 record of `campaign_id` in the range, as sent.
+    fn campaign_records(
+        &self,
+        campaign_id: String,
+        range: DateRange,
+    ) -> RecordStream<'_, WireRecord> {
+        records(
+            self.walk("campaign_9", Some(campaign_id), range),
+            0,
+            None,
+            Ok,
+        )
+    }
+}
+
+fn usage(message: String, hint: &str) -> ProviderError {
+    ProviderError::new(ErrorKind::InvalidRequest, VENDOR, message).with_hint(hint)
+}
+
+/// campaign_9's `campaign_id`: a numeric id or `all` (Part 2 §4.3).
+fn campaign_id(campaign: &str) -> Result<String, ProviderError> {
+    let c = campaign.trim();
+    if c.eq_ignore_ascii_case("all") {
+        return Ok("all".to_string());
+    }
+    if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(c.to_string());
+    }
+    Err(usage(
+        format!("Wolkvox addresses campaigns by their numeric id or 'all', not '{campaign}'"),
+        "list the ids with 'wa-analytics campaigns list', or pass 'all' for every campaign",
+    ))
+}
+
+/// campaign_9 rows carry no execution type, so `--type` cannot filter them.
+fn no_type(campaign_type: Option<CampaignType>) -> Result<(), ProviderError> {
+    match campaign_type {
+        None => Ok(()),
+        Some(_) => Err(usage(
+            "Wolkvox campaign records have no execution type, so --type cannot filter them"
+                .to_string(),
+            "run the command without --type",
+        )),
+    }
+}
+
+fn bad_row(what: String) -> ProviderError {
+    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+        .with_request("GET /reports_manager.php")
+        .with_hint(
+            "Wolkvox answered a value wa-analytics does not know; run with -vv and report it",
+        )
+}
+
+/// A campaign_9 row as a contact row: `telephone` exactly as sent, the status in the unified
+/// words (the vendor's own in `vendor_status`), `errors` as the error.
+fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, String> {
+    let status = RecordStatus::parse(r.status.as_deref());
+    Ok(ContactRecord {
+        contact: r
+            .telephone
+            .ok_or_else(|| "a campaign_9 record has no telephone".to_string())?,
+        name: None,
+        status: status.unified().map(str::to_string),
+        sent_at: local_time("date", r.date.as_deref(), zone)?,
+        delivered_at: None,
+        read_at: None,
+        engaged: None,
+        response: None,
+        error: r.errors,
+        extra: vec![
+            r.campaign_id.map_or(Value::Null, Value::Text),
+            r.status.map_or(Value::Null, Value::Text),
+            local_time("last_update", r.last_update.as_deref(), zone)?
+                .map_or(Value::Null, Value::Time),
+        ],
+    })
+}
+
+/// Runs `f` over every item of `rows`, stopping at the first error.
+async fn each<T>(
+    mut rows: RecordStream<'_, T>,
+    mut f: impl FnMut(T) -> Result<(), String>,
+) -> Result<(), ProviderError> {
+    while let Some(row) = rows.next().await {
+        f(row?).map_err(bad_row)?;
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl AnalyticsProvider for Wolkvox {
+    fn vendor(&self) -> Vendor {
+        Vendor::Wolkvox
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        capabilities()
+    }
+
+    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
+        match op {
+            Operation::CampaignsList => vec![FieldDef::new(
+                "last_sent_at",
+                FieldKind::Time,
+                "Wolkvox: the last send of the campaign in the range (UTC)",
+            )],
+            Operation::CampaignsSummary => vec![
+                FieldDef::new(
+                    "accepted",
+                    FieldKind::Count,
+                    "Wolkvox: records accepted, delivery not confirmed (Cloud API connectors)",
+                ),
+                FieldDef::new(
+                    "submitted",
+                    FieldKind::Count,
+                    "Wolkvox: records submitted, delivery not confirmed (Gupshup connectors)",
+                ),
+                FieldDef::new(
+                    "other",
+                    FieldKind::Count,
+                    "Wolkvox: records with a status this version does not know",
+                ),
+            ],
+            Operation::CampaignsDetails => vec![
+                FieldDef::new(
+                    "campaign_id",
+                    FieldKind::Text,
+                    "Wolkvox: the campaign's numeric id",
+                ),
+                FieldDef::new(
+                    "vendor_status",
+                    FieldKind::Text,
+                    "Wolkvox: the record's status in Wolkvox's words (accepted, submitted, delivered, read, failed)",
+                ),
+                FieldDef::new(
+                    "last_update",
+                    FieldKind::Time,
+                    "Wolkvox: when the record's status last changed (UTC)",
+                ),
+            ],
+            _ => Vec::new(),
+        }
+    }
+
+    fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        let page = async move {
+            no_type(query.campaign_type)?;
+            let mut list = CampaignList::default();
+            let rows = self.campaign_records("all".to_string(), query.range.range);
+            each(rows, |r| list.add(&r, &self.zone)).await?;
+            Ok(list.into_campaigns())
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    async fn campaign_summary(
+        &self,
+        campaign: &str,
+        query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        let id = campaign_id(campaign)?;
+        let mut tally = Tally::default();
+        let mut seen = 0u64;
+        let rows = self.campaign_records(id.clone(), query.range.range);
+        each(rows, |r| {
+            seen += 1;
+            tally.add(RecordStatus::parse(r.status.as_deref()));
+            Ok(())
+        })
+        .await?;
+        if seen == 0 && id != "all" {
+            // campaign_9 answers an unknown id like a quiet one: "0 records were found".
+            let range = &query.range.range;
+            return Err(ProviderError::new(
+                ErrorKind::NotFound,
+                VENDOR,
+                format!(
+                    "campaign_9 has no records of campaign {id} between {} and {} (Wolkvox does not tell an unknown campaign from one that sent nothing then)",
+                    range.start.format("%Y-%m-%d %H:%M:%S UTC"),
+                    range.end.format("%Y-%m-%d %H:%M:%S UTC")
+                ),
+            )
+            .with_hint("check the id with 'wa-analytics campaigns list', or widen the range with --from/--to"));
+        }
+        Ok(tally.into_summary(&id))
+    }
+
+    fn campaign_details<'a>(
+        &'a self,
+        campaign: &'a str,
+        query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        let checked = campaign_id(campaign).and_then(|id| {
+            no_type(query.campaign_type)?;
+            match query.page_size {
+                Some(_) => Err(usage(
+                    "--page-size does not apply to Wolkvox: campaign_9 has no pages; each request returns a whole window of up to 31 days".to_string(),
+                    "run the command without --page-size",
+                )),
+                None => Ok(id),
+            }
+        });
+        match checked {
+            Ok(id) => {
+                let zone = self.zone;
+                let walk = self.walk("campaign_9", Some(id), query.range.range);
+                records(walk, query.offset, query.limit, move |r| contact(r, &zone))
+            }
+            Err(e) => stream::once(async move { Err(e) }).boxed(),
+        }
+    }
+
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        let page = async move {
+            no_type(query.campaign_type)?;
+            let range = query.range.range;
+            let mut periods = Periods::new(&range, &self.zone, query.frequency);
+            let rows = self.campaign_records("all".to_string(), range);
+            each(rows, |r| periods.add(&r)).await?;
+            Ok(periods.into_buckets())
+        };
+        flatten_pages(stream::once(page)).boxed()
+    }
+
+    /// chat_15 over the last minute: one small authenticated answer.
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let now = Utc::now();
+        let window = DateRange::new(now - Duration::minutes(1), now)
+            .map_err(|e| usage(e.to_string(), "check the system clock"))?;
+        self.client
+            .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
+            .await
+            .map(|_| ())
+    }
+
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl ClickReports for Wolkvox {
+    fn clicks<'a>(&'a self, range: &'a QueryRange) -> RecordStream<'a, Click> {
+        let zone = self.zone;
+        let walk = self.walk("chat_14", None, range.range);
+        records(walk, 0, None, move |c: WireClick| c.into_unified(&zone))
+    }
+
+    /// chat_15 per window, summed: the counts of disjoint windows add up.
+    async fn click_summary(&self, range: &QueryRange) -> Result<ClickSummary, ProviderError> {
+        let zero = Some(0);
+        let mut sum = ClickSummary {
+            ad_chatbot: zero,
+            ad_agents: zero,
+            post_chatbot: zero,
+            post_agents: zero,
+            total_chatbot: zero,
+            total_agents: zero,
+        };
+        for window in plan(&range.range, &self.zone) {
+            let page = self
+                .client
+                .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
+                .await?;
+            for row in &page.rows {
+                row.add_to(&mut sum);
+            }
+        }
+        Ok(sum)
+    }
+}

@@ -1,0 +1,276 @@
+//! Walking a range through Wolkvox's report limits (vendors.md Part 1 "Wolkvox", Part 2 §4.1):
+//! at most 31 days per request, so ranges are split into half-open windows that tile them; at
+//! most 60,000 rows per answer, returned oldest first and silently cut, so a full answer is
+//! treated as truncated and its window bisected until every piece is under the cap. A row a seam
+//! could have doubled (the same key in two consecutive windows) is dropped.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Duration, Utc};
+use futures::StreamExt;
+use futures::stream;
+
+use crate::http::pagination::flatten_pages;
+use crate::provider::{ErrorKind, ProviderError, RecordStream};
+use crate::time::{DateRange, Zone};
+
+use super::VENDOR;
+use super::client::WolkvoxClient;
+use super::wire::WireRow;
+
+/// "Date range ≤ 31 days" per request (Part 2 §4.1; Part 1: longer is a 400).
+pub(super) const MAX_SPAN: Duration = Duration::days(31);
+
+/// "Download ≤ 60,000 records per call" (Part 2 §4.1): an answer this long may be cut.
+pub(super) const MAX_ROWS: usize = 60_000;
+
+/// `YYYYMMDDHHMMSS` of an instant in the operation's zone (`date_ini`, `date_end`).
+pub(super) fn date_param(t: DateTime<Utc>, zone: &Zone) -> String {
+    zone.to_local(t).format("%Y%m%d%H%M%S").to_string()
+}
+
+/// The windows of a range, oldest first, each at most 31 days as the vendor counts them: from
+/// `date_ini` to the inclusive `date_end` in the operation's local time, so a window that a
+/// daylight-saving change would stretch past 31 wall-clock days is halved.
+pub(super) fn plan(range: &DateRange, zone: &Zone) -> Vec<DateRange> {
+    fn fit(w: DateRange, zone: &Zone, out: &mut Vec<DateRange>) {
+        let last = w.end - Duration::seconds(1);
+        let span = zone.to_local(last) - zone.to_local(w.start);
+        match w.bisect() {
+            Some((a, b)) if span > MAX_SPAN => {
+                fit(a, zone, out);
+                fit(b, zone, out);
+            }
+            _ => out.push(w),
+        }
+    }
+    let mut out = Vec::new();
+    for w in range.split(MAX_SPAN) {
+        fit(w, zone, &mut out);
+    }
+    out
+}
+
+/// A window as the vendor is asked for it: its inclusive local bounds and the zone.
+pub(super) fn describe(w: &DateRange, zone: &Zone) -> String {
+    let first = zone.to_local(w.start).format("%Y-%m-%d %H:%M:%S");
+    let last = zone
+        .to_local((w.end - Duration::seconds(1)).max(w.start))
+        .format("%Y-%m-%d %H:%M:%S");
+    if first.to_string() == last.to_string() {
+        format!("the one-second window {first} ({})", zone.name())
+    } else {
+        format!("the window {first} – {last} ({})", zone.name())
+    }
+}
+
+/// Which report to walk, and how.
+pub(super) struct Walk<'a> {
+    pub client: &'a WolkvoxClient,
+    /// `chat_14`, `campaign_9`.
+    pub api: &'static str,
+    /// campaign_9's `campaign_id` (a number or `all`).
+    pub campaign_id: Option<String>,
+    pub range: DateRange,
+    /// The operation's zone (the profile's `timezone`).
+    pub zone: Zone,
+}
+
+/// Walks the windows of a report, a window at a time.
+struct Walker<'a, T> {
+    walk: Walk<'a>,
+    /// Windows still to fetch; the next one is last.
+    pending: Vec<DateRange>,
+    /// The keys of the previous window's rows.
+    previous: HashSet<String>,
+    _rows: std::marker::PhantomData<T>,
+}
+
+impl<T: WireRow> Walker<'_, T> {
+    /// The rows of the next window that has any; `None` when every window was read.
+    async fn next_rows(&mut self) -> Result<Option<Vec<T>>, ProviderError> {
+        let (api, zone) = (self.walk.api, self.walk.zone);
+        while let Some(window) = self.pending.pop() {
+            let page = self
+                .walk
+                .client
+                .report::<T>(api, self.walk.campaign_id.as_deref(), &window, &zone)
+                .await?;
+            // No total is known before the last window, so the bar counts pages, with no ETA.
+            crate::progress::page_done();
+            let served = page.rows.len();
+            if served >= MAX_ROWS {
+                let Some((first, second)) = window.bisect() else {
+                    return Err(ProviderError::new(
+                        ErrorKind::Incomplete,
+                        VENDOR,
+                        format!(
+                            "{api} returned {served} rows for {}, Wolkvox's cap per request, so it may hold more rows that no smaller window can reach",
+                            describe(&window, &zone)
+                        ),
+                    )
+                    .with_request("GET /reports_manager.php")
+                    .with_hint("the rows of that second cannot be proven complete through this report; ask Wolkvox for an export of that second"));
+                };
+                info!(
+                    "Wolkvox {api}: {} returned {served} rows, the cap: asking for each half",
+                    describe(&window, &zone)
+                );
+                self.pending.push(second);
+                self.pending.push(first);
+                continue;
+            }
+            if let Some(reported) = page.reported.filter(|n| *n != served as u64) {
+                return Err(ProviderError::new(
+                    ErrorKind::Incomplete,
+                    VENDOR,
+                    format!(
+                        "{api} said {reported} records were found for {} but sent {served}",
+                        describe(&window, &zone)
+                    ),
+                )
+                .with_request("GET /reports_manager.php")
+                .with_hint("the rows could not be proven complete; run the command again (with -o, the previous file was kept)"));
+            }
+            let mut keys = HashSet::with_capacity(served);
+            let mut rows = page.rows;
+            rows.retain(|row| match row.key() {
+                Some(k) if self.previous.contains(&k) => false,
+                Some(k) => {
+                    keys.insert(k);
+                    true
+                }
+                None => true,
+            });
+            if rows.len() < served {
+                info!(
+                    "Wolkvox {api}: dropped {} row(s) of {} already returned by the previous window",
+                    served - rows.len(),
+                    describe(&window, &zone)
+                );
+            }
+            self.previous = keys;
+            if !rows.is_empty() {
+                return Ok(Some(rows));
+            }
+        }
+        Ok(None)
+    }
+}
+
+/// The rows of every window, converted, in order; `skip` rows dropped first and at most `limit`
+/// kept (no window is asked for once the limit is reached).
+pub(super) fn records<'a, T, U, F>(
+    walk: Walk<'a>,
+    skip: u64,
+    limit: Option<u64>,
+    convert: F,
+) -> RecordStream<'a, U>
+where
+    T: WireRow + 'a,
+    U: Send + 'a,
+    F: Fn(T) -> Result<U, String> + Send + Sync + 'a,
+{
+    let mut pending = plan(&walk.range, &walk.zone);
+    pending.reverse();
+    let walker = Walker::<T> {
+        walk,
+        pending,
+        previous: HashSet::new(),
+        _rows: std::marker::PhantomData,
+    };
+    let state = (walker, skip, limit, convert);
+    let pages = stream::unfold(Some(state), |state| async move {
+        let (mut walker, mut skip, mut limit, convert) = state?;
+        loop {
+            if limit == Some(0) {
+                return None;
+            }
+            let rows = match walker.next_rows().await {
+                Ok(Some(rows)) => rows,
+                Ok(None) => return None,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let skipped = skip.min(rows.len() as u64);
+            skip -= skipped;
+            let take = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
+            let page: Result<Vec<U>, ProviderError> = rows
+                .into_iter()
+                .skip(skipped as usize)
+                .take(take)
+                .map(|row| {
+                    convert(row).map_err(|what| {
+                        ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
+                            .with_request("GET /reports_manager.php")
+                            .with_hint("Wolkvox answered a value wa-analytics does not know; run with -vv and report it")
+                    })
+                })
+                .collect();
+            match page {
+                Ok(page) if page.is_empty() => continue,
+                Ok(page) => {
+                    if let Some(l) = &mut limit {
+                        *l -= page.len() as u64;
+                    }
+                    return Some((Ok(page), Some((walker, skip, limit, convert))));
+                }
+                Err(e) => return Some((Err(e), None)),
+            }
+        }
+    });
+    flatten_pages(pages).boxed()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn utc(y: i32, m: u32, d: u32, h: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn ranges_over_31_days_tile_into_31_day_windows() {
+        let range = DateRange::new(utc(2026, 1, 1, 0), utc(2026, 4, 1, 0)).unwrap();
+        let w = plan(&range, &Zone::UTC);
+        let bounds: Vec<_> = w.iter().map(|w| (w.start, w.end)).collect();
+        assert_eq!(
+            bounds,
+            [
+                (utc(2026, 1, 1, 0), utc(2026, 2, 1, 0)),
+                (utc(2026, 2, 1, 0), utc(2026, 3, 4, 0)),
+                (utc(2026, 3, 4, 0), utc(2026, 4, 1, 0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_window_stretched_by_a_dst_change_is_halved() {
+        // New York springs forward on 2026-03-08: 31 UTC days from Feb 20 are 31 days and one
+        // hour on the wall clock.
+        let ny = Zone::parse("America/New_York").unwrap();
+        let range = DateRange::new(utc(2026, 2, 20, 5), utc(2026, 3, 23, 5)).unwrap();
+        let w = plan(&range, &ny);
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert_eq!((w[0].start, w[1].end), (range.start, range.end));
+        assert_eq!(w[0].end, w[1].start);
+        // Without a change, one window.
+        assert_eq!(plan(&range, &Zone::UTC).len(), 1);
+    }
+
+    #[test]
+    fn dates_are_compact_local_times() {
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        assert_eq!(date_param(utc(2026, 4, 2, 4), &bogota), "20260401230000");
+        let second = DateRange::new(
+            utc(2026, 4, 2, 4),
+            utc(2026, 4, 2, 4) + Duration::seconds(1),
+        )
+        .unwrap();
+        assert_eq!(
+            describe(&second, &bogota),
+            "the one-second window 2026-04-01 23:00:00 (America/Bogota)"
+        );
+    }
+}
