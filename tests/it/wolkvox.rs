@@ -484,7 +484,15 @@ async fn bad_campaign_ids_and_options_wolkvox_cannot_honour_are_exit_2_before_an
     forbid_others(&server).await;
     let home = Home::new();
     config(&home, &server, "");
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 7] = [
+        (
+            &["campaigns", "list", "--status", "active"],
+            "cannot apply --status to 'campaigns list'",
+        ),
+        (
+            &["stats", "--account", "acme"],
+            "cannot apply --account to 'stats'",
+        ),
         (
             &["campaigns", "details", "Promo 1"],
             "Wolkvox addresses campaigns by their numeric id or 'all', not 'Promo 1'",

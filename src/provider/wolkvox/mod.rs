@@ -233,6 +233,9 @@ impl AnalyticsProvider for Wolkvox {
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         let page = async move {
             no_type(query.campaign_type)?;
+            query
+                .filters
+                .refuse_unsupported(VENDOR, "campaigns list", &[])?;
             let mut list = CampaignList::default();
             let rows = self.campaign_records("all".to_string(), query.range.range);
             each(rows, |r| list.add(&r, &self.zone)).await?;
@@ -301,6 +304,7 @@ impl AnalyticsProvider for Wolkvox {
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
         let page = async move {
             no_type(query.campaign_type)?;
+            query.filters.refuse_unsupported(VENDOR, "stats", &[])?;
             let range = query.range.range;
             let mut periods = Periods::new(&range, &self.zone, query.frequency);
             let rows = self.campaign_records("all".to_string(), range);
