@@ -328,56 +328,72 @@ impl<'a> DetailsPager<'a> {
         }
         let resp = self.client.get(req).await?;
         crate::progress::page_done();
-        let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
-        let Some(pagination) = body.pagination else {
-            return Err(bad_shape(
-                &resp,
-                "the details page has no pagination object".to_string(),
-            ));
-        };
-        if let Some(echoed) = pagination.offset
-            && echoed != offset
-        {
-            return Err(incomplete(
-                &resp,
-                format!("asked for offset {offset} but Engage answered offset {echoed}"),
-            ));
-        }
-        let total = pagination.total;
-        if let Some(before) = known_total
-            && before != total
-        {
-            return Err(incomplete(
-                &resp,
-                format!(
-                    "the row count of {} changed from {before} to {total} while paging (rows were added or removed during the export)",
-                    describe(&range)
-                ),
-            ));
-        }
-        let served = body.data.len() as u64;
-        let expected = limit.min(total.saturating_sub(offset));
-        if served != expected {
-            let what = if served == 0 {
-                format!(
-                    "Engage reported {total} rows for {} but the page at offset {offset} was empty",
-                    describe(&range)
-                )
-            } else {
-                format!(
-                    "Engage served {served} rows at offset {offset} of {} where {expected} were due ({total} in all)",
-                    describe(&range)
-                )
-            };
-            return Err(incomplete(&resp, what));
-        }
-        let rows = body
-            .data
-            .into_iter()
-            .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(Page { total, rows })
+        // Decoding a 10,000-row page is most of an export's CPU: it runs on the blocking pool,
+        // so pages in flight are decoded in parallel while earlier rows are being written.
+        tokio::task::spawn_blocking(move || decode_page(&resp, range, offset, limit, known_total))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
+}
+
+/// Checks and converts one details page: `limit` rows at `offset` of `range`, against the
+/// window's total when it is already known.
+fn decode_page(
+    resp: &ApiResponse,
+    range: DateRange,
+    offset: u64,
+    limit: u64,
+    known_total: Option<u64>,
+) -> Result<Page, ProviderError> {
+    let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
+    let Some(pagination) = body.pagination else {
+        return Err(bad_shape(
+            resp,
+            "the details page has no pagination object".to_string(),
+        ));
+    };
+    if let Some(echoed) = pagination.offset
+        && echoed != offset
+    {
+        return Err(incomplete(
+            resp,
+            format!("asked for offset {offset} but Engage answered offset {echoed}"),
+        ));
+    }
+    let total = pagination.total;
+    if let Some(before) = known_total
+        && before != total
+    {
+        return Err(incomplete(
+            resp,
+            format!(
+                "the row count of {} changed from {before} to {total} while paging (rows were added or removed during the export)",
+                describe(&range)
+            ),
+        ));
+    }
+    let served = body.data.len() as u64;
+    let expected = limit.min(total.saturating_sub(offset));
+    if served != expected {
+        let what = if served == 0 {
+            format!(
+                "Engage reported {total} rows for {} but the page at offset {offset} was empty",
+                describe(&range)
+            )
+        } else {
+            format!(
+                "Engage served {served} rows at offset {offset} of {} where {expected} were due ({total} in all)",
+                describe(&range)
+            )
+        };
+        return Err(incomplete(resp, what));
+    }
+    let rows = body
+        .data
+        .into_iter()
+        .map(|c| c.into_unified().map_err(|e| bad_shape(resp, e)))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page { total, rows })
 }
 
 fn describe(range: &DateRange) -> String {
