@@ -203,7 +203,15 @@ async fn conversations_reads_until_a_page_is_shorter_than_the_echoed_page_size()
             .await;
     }
     let mut cmd = home.cmd();
-    cmd.args(["conversations", "573001234567", "-f", "csv"]);
+    // One page at a time, so exactly these three requests are made (read-ahead is tested below).
+    cmd.args([
+        "conversations",
+        "573001234567",
+        "-f",
+        "csv",
+        "--concurrency",
+        "1",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(
@@ -214,6 +222,55 @@ async fn conversations_reads_until_a_page_is_shorter_than_the_echoed_page_size()
          m002,bot,line 2,2026-04-02T10:02:00Z\n\
          m003,user,line 3,2026-04-02T10:03:00Z\n\
          m004,bot,line 4,2026-04-02T10:04:00Z\n"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conversations_reads_pages_ahead_once_the_page_size_is_known_and_keeps_their_order() {
+    let (server, home) = server_with_config().await;
+    let p = conversations_path("573001234567");
+    // Page 1 alone (it tells the size, 2); then pages 2, 3, 4, … four at a time. Page 2 is slow
+    // and must still come out before page 3; page 4 is the short last one; pages past it may or
+    // may not be asked for before the last one arrives, and are empty.
+    for (n, rows, delay) in [
+        (1u64, 0..2usize, 0u64),
+        (2, 2..4, 300),
+        (3, 4..6, 0),
+        (4, 6..7, 0),
+    ] {
+        engati_get(&p, &format!("page_number={n}&page_size=500"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(page(n, 2, rows))
+                    .set_delay(std::time::Duration::from_millis(delay)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    for n in 5u64..=8 {
+        engati_get(&p, &format!("page_number={n}&page_size=500"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page(n, 2, 0..0)))
+            .expect(0..=1)
+            .mount(&server)
+            .await;
+    }
+    let mut cmd = home.cmd();
+    cmd.args([
+        "conversations",
+        "573001234567",
+        "-f",
+        "csv",
+        "--fields",
+        "message_id",
+        "--concurrency",
+        "4",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "message_id\nm000\nm001\nm002\nm003\nm004\nm005\nm006\n"
     );
 }
 
@@ -241,6 +298,8 @@ async fn conversations_ends_at_an_empty_page_after_a_full_one() {
         "jsonl",
         "--fields",
         "message_id",
+        "--concurrency",
+        "1",
     ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
@@ -393,6 +452,8 @@ async fn conversations_fails_with_exit_3_when_engati_answers_another_page_or_rep
         "2",
         "-o",
         "out.csv",
+        "--concurrency",
+        "1",
     ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
@@ -424,6 +485,8 @@ async fn conversations_fails_with_exit_3_when_engati_answers_another_page_or_rep
         "2",
         "-f",
         "csv",
+        "--concurrency",
+        "1",
     ]);
     let out = run(cmd).await;
     assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));

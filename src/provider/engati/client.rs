@@ -49,6 +49,8 @@ pub(super) struct Answer {
 #[derive(Debug)]
 pub(super) struct EngatiClient {
     http: HttpClient,
+    /// Requests in flight at once (Engati documents no limit).
+    pub(super) concurrency: usize,
     api_key: Arc<Credential>,
     customer_id: String,
     bot_key: String,
@@ -84,9 +86,11 @@ impl EngatiClient {
             .base_url
             .clone()
             .unwrap_or_else(|| Vendor::Engati.default_base_url().to_string());
-        let http = HttpClient::new(VENDOR, &base, options, profile.concurrency)?;
+        let concurrency = options.concurrency(profile.concurrency);
+        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
         Ok(EngatiClient {
             http,
+            concurrency,
             api_key,
             customer_id,
             bot_key,

@@ -3,12 +3,14 @@
 //!
 //! Engati gives no total: the last page is the first one shorter than the `page_size` it echoes
 //! (it silently serves more than 500 as 500, so the size asked for proves nothing), and a page
-//! past the end is empty.
+//! past the end is empty. So page 1 is read alone; once its size is known, the next pages are
+//! read ahead `concurrency` at a time and taken in order, and those past the end (empty, cheap)
+//! are dropped unread when the last page arrives.
 
 use std::collections::HashSet;
 
 use futures::StreamExt;
-use futures::stream;
+use futures::stream::{self, BoxStream};
 
 use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, encode};
@@ -61,6 +63,7 @@ pub(super) fn stream<'a>(
         remaining: query.limit,
         seen: HashSet::new(),
         done: false,
+        ahead: None,
     };
     let pages = stream::unfold(Some(pager), |state| async move {
         let mut pager = state?;
@@ -100,24 +103,70 @@ struct Pager<'a> {
     /// Message ids already written: a message is never written twice.
     seen: HashSet<String>,
     done: bool,
+    /// Pages 2, 3, … being read ahead, in order.
+    ahead: Option<BoxStream<'a, Fetched>>,
 }
 
-impl Pager<'_> {
+/// One page as Engati answered it.
+type Fetched = Result<(ApiResponse, ConversationPage), ProviderError>;
+
+/// Reads page `page` of `path`.
+async fn fetch(
+    client: &EngatiClient,
+    path: &str,
+    window: Option<(i64, i64)>,
+    page: u64,
+    page_size: u64,
+) -> Fetched {
+    let mut req = ApiRequest::get(path.to_string())
+        .query("page_number", page.to_string())
+        .query("page_size", page_size.to_string());
+    if let Some((start, end)) = window {
+        req = req
+            .query("start_date", start.to_string())
+            .query("end_date", end.to_string());
+    }
+    let answer = client.send(req, Endpoint::Conversations).await?;
+    response_object(answer)
+}
+
+impl<'a> Pager<'a> {
+    /// The next page in order: page 1 alone, then from the read-ahead.
+    async fn fetch_next(&mut self) -> Fetched {
+        // With --limit the reads stop as soon as enough messages came: no read-ahead.
+        if self.page == 1 || self.client.concurrency <= 1 || self.remaining.is_some() {
+            return fetch(
+                self.client,
+                &self.path,
+                self.window,
+                self.page,
+                self.page_size,
+            )
+            .await;
+        }
+        let ahead = self.ahead.get_or_insert_with(|| {
+            let (client, path, window, size) =
+                (self.client, self.path.clone(), self.window, self.page_size);
+            stream::iter(self.page..)
+                .map(move |n| {
+                    let path = path.clone();
+                    async move { fetch(client, &path, window, n, size).await }
+                })
+                .buffered(client.concurrency)
+                .boxed()
+        });
+        ahead
+            .next()
+            .await
+            .expect("the read-ahead of page numbers never ends")
+    }
+
     async fn next_page(&mut self) -> Result<Option<Vec<ChatMessage>>, ProviderError> {
         loop {
             if self.done || self.remaining == Some(0) {
                 return Ok(None);
             }
-            let mut req = ApiRequest::get(self.path.clone())
-                .query("page_number", self.page.to_string())
-                .query("page_size", self.page_size.to_string());
-            if let Some((start, end)) = self.window {
-                req = req
-                    .query("start_date", start.to_string())
-                    .query("end_date", end.to_string());
-            }
-            let answer = self.client.send(req, Endpoint::Conversations).await?;
-            let (resp, page): (_, ConversationPage) = response_object(answer)?;
+            let (resp, page) = self.fetch_next().await?;
             if let Some(echoed) = page.page_number
                 && echoed != self.page
             {
