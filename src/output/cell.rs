@@ -100,6 +100,8 @@ pub(super) fn write_scalar(buf: &mut Vec<u8>, value: &Value) -> io::Result<()> {
             }
         }
         Value::Date(d) => write!(buf, "{d}"),
+        // A nested null is still null: an empty cell, as the output contract says.
+        Value::Json(serde_json::Value::Null) => Ok(()),
         Value::Json(j) => serde_json::to_writer(buf, j).map_err(io::Error::from),
     }
 }
@@ -131,6 +133,7 @@ mod tests {
         assert_eq!(text(&Value::Date(date)), "2026-04-01");
         let nested = serde_json::json!({"a": [1, "x"]});
         assert_eq!(text(&Value::Json(nested)), r#"{"a":[1,"x"]}"#);
+        assert_eq!(text(&Value::Json(serde_json::Value::Null)), "");
     }
 
     #[test]
