@@ -188,7 +188,9 @@ fn state_errors_are_clear() {
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("there is no state at")
-            && stderr(&out).contains(".local/state/wa-analytics/nightly.json"),
+            && stderr(&out)
+                .replace('\\', "/")
+                .contains(".local/state/wa-analytics/nightly.json"),
         "{}",
         stderr(&out)
     );
