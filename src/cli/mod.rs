@@ -187,24 +187,24 @@ pub enum Command {
     /// Clicks on ads and posts that opened a WhatsApp chat (Wolkvox chat_14); 'clicks summary'
     /// for the totals (chat_15)
     Clicks(clicks::ClicksArgs),
-    /// Incremental-export state: show where exports stand, or clear it
-    #[command(subcommand)]
-    State(state::StateCommand),
-    /// Send WhatsApp messages: templates, reactions, free-form (write)
-    #[command(subcommand)]
-    Messages(messages::MessagesCommand),
     /// Users of the bot, found by attribute (Engati)
     #[command(subcommand)]
     Users(users::UsersCommand),
     /// One user's chat history, every page, oldest first (Engati); without RANGE, all of it
     Conversations(conversations::ConversationsArgs),
+    /// WhatsApp templates, their contents and lookups (Engagive)
+    #[command(subcommand)]
+    Templates(templates::TemplatesCommand),
+    /// Send WhatsApp messages: templates, reactions, free-form (write)
+    #[command(subcommand)]
+    Messages(messages::MessagesCommand),
     /// Broadcast a text to users, or a template to a CSV audience with 'external' (Engati, write)
     Broadcast(broadcast::BroadcastArgs),
     /// Start a bot flow for one WhatsApp user (Engati API Trigger, write)
     Trigger(trigger::TriggerArgs),
-    /// WhatsApp templates, their contents and lookups (Engagive)
+    /// Incremental-export state: show where exports stand, or clear it
     #[command(subcommand)]
-    Templates(templates::TemplatesCommand),
+    State(state::StateCommand),
     /// Configured accounts
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
