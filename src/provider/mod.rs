@@ -3,6 +3,7 @@
 //! [`build`].
 
 pub mod clicks;
+pub(crate) mod de;
 pub mod error;
 pub mod model;
 pub mod reports;

@@ -1,6 +1,7 @@
 //! Engage's wire types (vendors.md Part 1, "Engage") and their conversion into the unified model.
 //! Private to this folder.
 
+use crate::provider::de::{opt_string_or_number, string_or_number};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
@@ -286,23 +287,6 @@ impl WireBucket {
             errors: self.errors,
             extra: Vec::new(),
         })
-    }
-}
-
-/// Phone numbers and ids may come as JSON numbers; keep their exact digits as text.
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    opt_string_or_number(d)?
-        .ok_or_else(|| serde::de::Error::custom("expected a string or a number, found null"))
-}
-
-fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::String(s) => Ok(Some(s)),
-        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
     }
 }
 

@@ -1,6 +1,7 @@
 //! Engati's wire types (vendors.md Part 1 "Engati", tolerant of the Part 2 variants) and their
 //! conversion into the unified records. Private to this folder.
 
+use crate::provider::de::{opt_string_or_number, string_or_number};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::{Deserialize, Deserializer};
 
@@ -176,23 +177,6 @@ impl WireMessage {
             message: self.message,
             timestamp,
         })
-    }
-}
-
-/// Ids and phone numbers may come as JSON numbers; keep their exact digits as text.
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    opt_string_or_number(d)?
-        .ok_or_else(|| serde::de::Error::custom("expected a string or a number, found null"))
-}
-
-fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match serde_json::Value::deserialize(d)? {
-        serde_json::Value::Null => Ok(None),
-        serde_json::Value::String(s) => Ok(Some(s)),
-        serde_json::Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
     }
 }
 

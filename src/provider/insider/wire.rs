@@ -1,6 +1,7 @@
 //! Insider's wire types (vendors.md Part 2 §3, with Part 1's `page`/`meta` for campaign-list):
 //! the JSON request bodies, and tolerant readers of the answers. Private to this folder.
 
+use crate::provider::de::{opt_string_or_number, string_or_number};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
@@ -421,22 +422,6 @@ fn opt_flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
                 "expected 0, 1, true or false, found {v}"
             ))),
         },
-    }
-}
-
-fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    opt_string_or_number(d)?
-        .ok_or_else(|| serde::de::Error::custom("expected a string or a number, found null"))
-}
-
-fn opt_string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::String(s) => Ok(Some(s)),
-        Value::Number(n) => Ok(Some(n.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
     }
 }
 
