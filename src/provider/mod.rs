@@ -404,6 +404,11 @@ impl Capabilities {
 /// A stream of records, a page at a time; an `Err` ends it.
 pub type RecordStream<'a, T> = BoxStream<'a, Result<T, ProviderError>>;
 
+/// A stream that fails at once, before any request (a refused option, an unsupported command).
+pub fn failed_stream<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
+    futures::StreamExt::boxed(futures::stream::once(async move { Err(e) }))
+}
+
 /// One vendor's analytics API behind the unified interface.
 ///
 /// Paginated operations return streams that fetch pages on demand, never whole exports in

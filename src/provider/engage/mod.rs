@@ -17,7 +17,7 @@ use crate::output::FieldDef;
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
     Capabilities, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream,
-    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, refuse_filter,
+    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream, refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -86,11 +86,6 @@ fn check_filters(
     filters.refuse_unsupported(VENDOR, command, SUPPORTED)
 }
 
-/// A stream that fails at once, before any request.
-fn refused<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
-    stream::once(async move { Err(e) }).boxed()
-}
-
 fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
     ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
         .with_request(resp.request_line.clone())
@@ -120,7 +115,7 @@ impl AnalyticsProvider for Engage {
 
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         if let Err(e) = check_filters("campaigns list", query.campaign_type, &query.filters) {
-            return refused(e);
+            return failed_stream(e);
         }
         let page = async move {
             let mut req = with_range(ApiRequest::get("/campaigns"), &query.range.range);
@@ -158,7 +153,7 @@ impl AnalyticsProvider for Engage {
     ) -> RecordStream<'a, ContactRecord> {
         let none = CampaignFilters::default();
         if let Err(e) = check_filters("campaigns details", query.campaign_type, &none) {
-            return refused(e);
+            return failed_stream(e);
         }
         let pager = DetailsPager {
             client: &self.client,
@@ -196,7 +191,7 @@ impl AnalyticsProvider for Engage {
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
         if let Err(e) = check_filters("stats", query.campaign_type, &query.filters) {
-            return refused(e);
+            return failed_stream(e);
         }
         let page = async move {
             let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)

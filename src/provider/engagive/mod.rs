@@ -11,7 +11,6 @@ mod wire;
 
 use async_trait::async_trait;
 use futures::StreamExt;
-use futures::stream;
 use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
@@ -26,7 +25,7 @@ use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor,
+    SummaryQuery, Support, Vendor, failed_stream,
 };
 
 use client::EngagiveClient;
@@ -126,7 +125,7 @@ impl Engagive {
     {
         let path = match path {
             Ok(p) => p,
-            Err(e) => return stream::once(async move { Err(e) }).boxed(),
+            Err(e) => return failed_stream(e),
         };
         let spec = ListSpec {
             path,
@@ -181,7 +180,7 @@ impl AnalyticsProvider for Engagive {
 
     fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         let e = self.unsupported(Operation::CampaignsList);
-        stream::once(async move { Err(e) }).boxed()
+        failed_stream(e)
     }
 
     async fn campaign_summary(
@@ -198,12 +197,12 @@ impl AnalyticsProvider for Engagive {
         _query: &'a DetailsQuery,
     ) -> RecordStream<'a, ContactRecord> {
         let e = self.unsupported(Operation::CampaignsDetails);
-        stream::once(async move { Err(e) }).boxed()
+        failed_stream(e)
     }
 
     fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
         let e = self.unsupported(Operation::Stats);
-        stream::once(async move { Err(e) }).boxed()
+        failed_stream(e)
     }
 
     /// One template on one page: checks the token (401) and the account (403) cheaply.

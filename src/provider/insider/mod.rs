@@ -24,7 +24,7 @@ use crate::provider::reports::{ReportView, StatsReport, StatsReports};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor,
+    SummaryQuery, Support, Vendor, failed_stream,
 };
 
 use client::{Endpoint, InsiderClient};
@@ -127,10 +127,6 @@ fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
 }
 
 /// A stream that fails at once.
-fn failed<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
-    stream::once(async move { Err(e) }).boxed()
-}
-
 #[async_trait]
 impl AnalyticsProvider for Insider {
     fn vendor(&self) -> Vendor {
@@ -159,7 +155,7 @@ impl AnalyticsProvider for Insider {
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         let body: ListRequest = match list::first_request(query) {
             Ok(body) => body,
-            Err(e) => return failed(e),
+            Err(e) => return failed_stream(e),
         };
         let range = if query.range.explicit {
             Some(query.range.range)
@@ -220,7 +216,7 @@ impl AnalyticsProvider for Insider {
         _campaign: &'a str,
         _query: &'a DetailsQuery,
     ) -> RecordStream<'a, ContactRecord> {
-        failed(ProviderError::not_supported(
+        failed_stream(ProviderError::not_supported(
             VENDOR,
             "campaigns details",
             &capabilities().supported_commands(),

@@ -20,6 +20,7 @@ use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
     ClickReports, ClickSummary, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError,
     QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor,
+    failed_stream,
 };
 use crate::time::{DateRange, Zone};
 
@@ -297,7 +298,7 @@ impl AnalyticsProvider for Wolkvox {
                 let walk = self.walk("campaign_9", Some(id), query.range.range);
                 records(walk, query.offset, query.limit, move |r| contact(r, &zone))
             }
-            Err(e) => stream::once(async move { Err(e) }).boxed(),
+            Err(e) => failed_stream(e),
         }
     }
 
