@@ -62,7 +62,7 @@ pub async fn run(ctx: &Ctx, args: &WriteArgs, command: WriteCommand) -> Result<(
         .submit_write(prepared)
         .await
         .map_err(may_have_been_sent)?;
-    ctx.write_object(Vec::new(), receipt)
+    ctx.write_object(Vec::new(), receipt.scrubbed())
 }
 
 /// A write that failed in a way that does not prove the vendor ignored it (a 5xx, a time-out, a

@@ -193,6 +193,35 @@ pub struct WriteReceipt {
     pub response: serde_json::Value,
 }
 
+impl WriteReceipt {
+    /// The receipt with every text in it scrubbed of the run's secrets: it is printed as data,
+    /// which is not scrubbed like logs and errors, and a vendor may echo what it was sent.
+    pub fn scrubbed(self) -> WriteReceipt {
+        let scrub = |s: String| crate::secret::scrub(&s).into_owned();
+        WriteReceipt {
+            operation: self.operation,
+            message: self.message.map(scrub),
+            id: self.id.map(scrub),
+            response: scrub_json(self.response),
+        }
+    }
+}
+
+fn scrub_json(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value as Json;
+    let scrub = |s: String| crate::secret::scrub(&s).into_owned();
+    match value {
+        Json::String(s) => Json::String(scrub(s)),
+        Json::Array(items) => Json::Array(items.into_iter().map(scrub_json).collect()),
+        Json::Object(map) => Json::Object(
+            map.into_iter()
+                .map(|(k, v)| (scrub(k), scrub_json(v)))
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
 impl Record for WriteReceipt {
     fn common_fields() -> Vec<FieldDef> {
         vec![
@@ -279,6 +308,22 @@ mod tests {
         )))
         .dry_run_text();
         assert!(text.ends_with("\n<3 bytes of binary data>\n"), "{text}");
+    }
+
+    #[test]
+    fn a_scrubbed_receipt_hides_echoed_secrets_everywhere() {
+        crate::secret::register("canary-receipt-secret-71");
+        let receipt = WriteReceipt {
+            operation: Operation::Trigger,
+            message: Some("accepted canary-receipt-secret-71".into()),
+            id: Some("canary-receipt-secret-71".into()),
+            response: serde_json::json!({"echo": ["x canary-receipt-secret-71"],
+                                         "canary-receipt-secret-71": 1, "n": 2}),
+        }
+        .scrubbed();
+        let text = format!("{receipt:?}");
+        assert!(!text.contains("canary-receipt-secret-71"), "{text}");
+        assert_eq!(receipt.response["n"], 2);
     }
 
     #[test]

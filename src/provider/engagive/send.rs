@@ -204,32 +204,18 @@ pub(super) fn prepare(
 }
 
 /// The receipt of an accepted send: Engagive's message, the WhatsApp message id from Meta's
-/// answer (`metaResponse.messages[0].id`), and the whole answer — every text in it scrubbed of
-/// the profile's secrets, since a vendor may echo what it was sent.
+/// answer (`metaResponse.messages[0].id`), and the whole answer (scrubbed of secrets by the
+/// command that prints it, as every vendor's receipt is).
 pub(super) fn receipt(operation: Operation, message: Option<String>, body: Json) -> WriteReceipt {
-    let body = scrubbed(body);
     let id = body
         .pointer("/metaResponse/messages/0/id")
         .and_then(Json::as_str)
         .map(String::from);
     WriteReceipt {
         operation,
-        message: message.map(|m| crate::secret::scrub(&m).into_owned()),
+        message,
         id,
         response: body,
-    }
-}
-
-fn scrubbed(value: Json) -> Json {
-    match value {
-        Json::String(s) => Json::String(crate::secret::scrub(&s).into_owned()),
-        Json::Array(items) => Json::Array(items.into_iter().map(scrubbed).collect()),
-        Json::Object(map) => Json::Object(
-            map.into_iter()
-                .map(|(k, v)| (crate::secret::scrub(&k).into_owned(), scrubbed(v)))
-                .collect(),
-        ),
-        other => other,
     }
 }
 

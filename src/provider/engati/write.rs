@@ -76,14 +76,11 @@ pub(super) async fn submit(
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
     });
-    // The receipt is printed as data, which is not scrubbed like logs and errors: a vendor
-    // that echoes the key must not make it appear.
-    let scrub = |s: String| crate::secret::scrub(&s).into_owned();
-    let response = serde_json::from_str(&scrub(response.to_string())).unwrap_or(Value::Null);
+    // Secrets echoed back are scrubbed by the command that prints the receipt.
     Ok(WriteReceipt {
         operation: write.operation,
-        message: message.map(scrub),
-        id: id.map(scrub),
+        message,
+        id,
         response,
     })
 }
