@@ -185,7 +185,31 @@ impl Ctx {
         profile.resolve_secrets()?;
         let provider = provider::build(&profile, &self.http_options())?;
         info!("profile '{}' ({})", profile.name, profile.vendor.id());
+        if let Some(limit) = provider.capabilities().concurrency_limit {
+            self.warn_over_limit(&profile, limit);
+        }
         Ok(Account { profile, provider })
+    }
+
+    /// Warns when `--concurrency` (or else the profile) asks for more than the vendor allows.
+    fn warn_over_limit(&self, profile: &Profile, limit: provider::ConcurrencyLimit) {
+        let asked = match (self.global.concurrency, profile.concurrency) {
+            (Some(n), _) => (n > limit.max).then(|| format!("--concurrency {n}")),
+            (None, Some(n)) => {
+                (n > limit.max).then(|| format!("profile '{}': concurrency = {n}", profile.name))
+            }
+            (None, None) => None,
+        };
+        if let Some(asked) = asked {
+            let pace = match limit.max {
+                1 => "one at a time".to_string(),
+                n => format!("at most {n} at a time"),
+            };
+            warn!(
+                "{asked} is ignored: {}, so requests are sent {pace}",
+                limit.why
+            );
+        }
     }
 
     /// Fails with exit 2 when the vendor cannot serve `op`, naming what it can.

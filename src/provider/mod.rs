@@ -380,6 +380,18 @@ pub struct Capabilities {
     pub operations: Vec<(Operation, Support)>,
     /// Whether the vendor returns rates itself (else they are derived from counts).
     pub native_rates: bool,
+    /// The vendor's own cap on requests in flight, if it has one (Wolkvox: 1 per token).
+    pub concurrency_limit: Option<ConcurrencyLimit>,
+}
+
+/// A vendor's cap on requests in flight; `--concurrency` or a profile asking for more is
+/// warned about and ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConcurrencyLimit {
+    /// Requests in flight at most.
+    pub max: usize,
+    /// Why, in the vendor's terms ("Wolkvox allows one request in flight per token").
+    pub why: &'static str,
 }
 
 impl Capabilities {

@@ -46,6 +46,7 @@ pub fn capabilities() -> Capabilities {
         .map(|op| (op, Support::Native))
         .collect(),
         native_rates: true,
+        concurrency_limit: None,
     }
 }
 

@@ -49,6 +49,7 @@ pub fn capabilities() -> Capabilities {
         .map(|op| (op, Support::Native))
         .collect(),
         native_rates: false,
+        concurrency_limit: None,
     }
 }
 

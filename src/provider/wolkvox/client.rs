@@ -56,21 +56,9 @@ impl WolkvoxClient {
             )
         })?;
         let base = base_url(profile)?;
-        let asked = match (options.concurrency, profile.concurrency) {
-            (Some(n), _) if n > 1 => Some(format!("--concurrency {n}")),
-            (None, Some(n)) if n > 1 => {
-                Some(format!("profile '{}': concurrency = {n}", profile.name))
-            }
-            _ => None,
-        };
-        if let Some(asked) = asked {
-            warn!(
-                "{asked} is ignored: Wolkvox allows one request in flight per token, so requests are sent one at a time"
-            );
-        }
-        // Part 1: "a second request while one is in flight on the same token is HTTP 403";
-        // Part 2 §4.1: "schedule the next API call only after the previous one returns".
-        let http = HttpClient::new(VENDOR, &base, options, Some(1))?;
+        // One request in flight per token (see `capabilities`); asking for more is warned
+        // about where the account is opened.
+        let http = HttpClient::new(VENDOR, &base, options, Some(super::IN_FLIGHT))?;
         Ok(WolkvoxClient { http, token })
     }
 

@@ -18,9 +18,9 @@ use crate::http::pagination::flatten_pages;
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
-    ClickReports, ClickSummary, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError,
-    QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor,
-    failed_stream,
+    ClickReports, ClickSummary, ConcurrencyLimit, ContactRecord, DetailsQuery, ErrorKind,
+    Operation, ProviderError, QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery,
+    Support, Vendor, failed_stream,
 };
 use crate::time::{DateRange, Zone};
 
@@ -31,6 +31,9 @@ use wire::{RecordStatus, WireClick, WireClickSummary, WireRecord, local_time};
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Wolkvox";
+
+/// Requests in flight per token.
+const IN_FLIGHT: usize = 1;
 
 /// What Wolkvox serves: campaign_9 rows natively, the other unified views counted from them,
 /// and the click reports.
@@ -56,6 +59,12 @@ pub fn capabilities() -> Capabilities {
             (Operation::ClicksSummary, Support::Native),
         ],
         native_rates: false,
+        // Part 1: "a second request while one is in flight on the same token is HTTP 403";
+        // Part 2 §4.1: "schedule the next API call only after the previous one returns".
+        concurrency_limit: Some(ConcurrencyLimit {
+            max: IN_FLIGHT,
+            why: "Wolkvox allows one request in flight per token",
+        }),
     }
 }
 
