@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
-use crate::provider::{ClickSummary, Operation, ProviderError, Record};
+use crate::provider::{ClickSummary, Operation, Record};
 
 /// `clicks`: one row per click, or `clicks summary` for the totals.
 #[derive(Debug, Args)]
@@ -41,8 +41,7 @@ pub async fn run(args: ClicksArgs, ctx: &Ctx) -> Result<(), AppError> {
 
 async fn detail(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::Clicks, "clicks")?;
-    let reports = reports(&account, "clicks")?;
+    let reports = ctx.capability(&account, Operation::Clicks, |p| p.click_reports())?;
     let range = ctx.range(&range, &account.profile)?;
     ctx.write_stream(Vec::new(), reports.clicks(&range), None)
         .await?;
@@ -51,30 +50,13 @@ async fn detail(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
 
 async fn summary(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::ClicksSummary, "clicks summary")?;
+    let reports = ctx.capability(&account, Operation::ClicksSummary, |p| p.click_reports())?;
     if ctx.fields_help(&ClickSummary::common_fields())? {
         return Ok(());
     }
-    let reports = reports(&account, "clicks summary")?;
     let range = ctx.range(&range, &account.profile)?;
     let totals = reports.click_summary(&range).await?;
     ctx.write_object(Vec::new(), totals)
-}
-
-/// The provider's click reports; a vendor whose capabilities claim them must have them.
-fn reports<'a>(
-    account: &'a super::ctx::Account,
-    command: &str,
-) -> Result<&'a dyn crate::provider::ClickReports, AppError> {
-    account.provider.click_reports().ok_or_else(|| {
-        let caps = account.provider.capabilities();
-        ProviderError::not_supported(
-            account.profile.vendor.display_name(),
-            command,
-            &caps.supported_commands(),
-        )
-        .into()
-    })
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use clap::Args;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::provider::users::{ChatMessage, ConversationQuery};
-use crate::provider::{Operation, ProviderError, Record};
+use crate::provider::{Operation, Record};
 
 /// `conversations`.
 #[derive(Debug, Args)]
@@ -30,14 +30,7 @@ pub async fn run(args: ConversationsArgs, ctx: &Ctx) -> Result<(), AppError> {
         return Ok(());
     }
     let account = ctx.account()?;
-    ctx.require(&account, Operation::Conversations, "conversations")?;
-    let directory = account.provider.user_directory().ok_or_else(|| {
-        ProviderError::not_supported(
-            account.profile.vendor.display_name(),
-            "conversations",
-            &account.provider.capabilities().supported_commands(),
-        )
-    })?;
+    let directory = ctx.capability(&account, Operation::Conversations, |p| p.user_directory())?;
     if args.user.trim().is_empty() {
         return Err(AppError::usage(
             "the user id is empty",

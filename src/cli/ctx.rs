@@ -226,6 +226,19 @@ impl Ctx {
         }
     }
 
+    /// The capability family a vendor-specific command needs (`click_reports`,
+    /// `template_catalog`, …), after checking the vendor serves `op`: exit 2 naming what it
+    /// does serve otherwise.
+    pub fn capability<'a, F: ?Sized>(
+        &self,
+        account: &'a Account,
+        op: Operation,
+        get: impl FnOnce(&'a dyn AnalyticsProvider) -> Option<&'a F>,
+    ) -> Result<&'a F, AppError> {
+        self.require(account, op, op.command())?;
+        get(account.provider.as_ref()).ok_or_else(|| account.provider.unsupported(op).into())
+    }
+
     /// Resolves RANGE options in `--tz`, else the profile's zone, else UTC.
     pub fn range(&self, args: &RangeArgs, profile: &Profile) -> Result<QueryRange, AppError> {
         let zone = match &args.tz {

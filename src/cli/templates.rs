@@ -4,10 +4,9 @@
 use clap::{Args, Subcommand};
 
 use super::Ctx;
-use super::ctx::Account;
 use crate::error::AppError;
-use crate::provider::templates::{Template, TemplateCatalog, TemplateQuery};
-use crate::provider::{Operation, ProviderError, Record};
+use crate::provider::templates::{Template, TemplateQuery};
+use crate::provider::{Operation, Record};
 
 /// Template commands.
 #[derive(Debug, Subcommand)]
@@ -65,20 +64,16 @@ pub struct ContentsArgs {
 
 /// Runs a templates command.
 pub async fn run(cmd: TemplatesCommand, ctx: &Ctx) -> Result<(), AppError> {
-    let (op, command) = match &cmd {
-        TemplatesCommand::List(_) => (Operation::TemplatesList, "templates list"),
-        TemplatesCommand::Show { .. } => (Operation::TemplatesShow, "templates show"),
-        TemplatesCommand::Contents(_) => (Operation::TemplatesContents, "templates contents"),
-        TemplatesCommand::Categories => (Operation::TemplateCategories, "templates categories"),
-        TemplatesCommand::CategoryOptions { .. } => (
-            Operation::TemplateCategoryOptions,
-            "templates category-options",
-        ),
-        TemplatesCommand::Languages { .. } => (Operation::TemplateLanguages, "templates languages"),
+    let op = match &cmd {
+        TemplatesCommand::List(_) => Operation::TemplatesList,
+        TemplatesCommand::Show { .. } => Operation::TemplatesShow,
+        TemplatesCommand::Contents(_) => Operation::TemplatesContents,
+        TemplatesCommand::Categories => Operation::TemplateCategories,
+        TemplatesCommand::CategoryOptions { .. } => Operation::TemplateCategoryOptions,
+        TemplatesCommand::Languages { .. } => Operation::TemplateLanguages,
     };
     let account = ctx.account()?;
-    ctx.require(&account, op, command)?;
-    let catalog = catalog(&account, command)?;
+    let catalog = ctx.capability(&account, op, |p| p.template_catalog())?;
     let extra = account.provider.extra_fields(op);
     match cmd {
         TemplatesCommand::List(args) => {
@@ -123,19 +118,6 @@ pub async fn run(cmd: TemplatesCommand, ctx: &Ctx) -> Result<(), AppError> {
         }
     }
     Ok(())
-}
-
-/// The provider's catalogue; a vendor whose capabilities claim templates must have one.
-fn catalog<'a>(account: &'a Account, command: &str) -> Result<&'a dyn TemplateCatalog, AppError> {
-    account.provider.template_catalog().ok_or_else(|| {
-        let caps = account.provider.capabilities();
-        ProviderError::not_supported(
-            account.profile.vendor.display_name(),
-            command,
-            &caps.supported_commands(),
-        )
-        .into()
-    })
 }
 
 fn check_code(code: &str, what: &str, list: &str) -> Result<(), AppError> {

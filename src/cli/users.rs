@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 use super::Ctx;
 use crate::error::AppError;
 use crate::provider::users::{BotUser, UserQuery};
-use crate::provider::{Operation, ProviderError, Record};
+use crate::provider::{Operation, Record};
 
 /// User commands.
 #[derive(Debug, Subcommand)]
@@ -37,14 +37,7 @@ async fn find(args: FindArgs, ctx: &Ctx) -> Result<(), AppError> {
         return Ok(());
     }
     let account = ctx.account()?;
-    ctx.require(&account, Operation::UsersFind, "users find")?;
-    let directory = account.provider.user_directory().ok_or_else(|| {
-        ProviderError::not_supported(
-            account.profile.vendor.display_name(),
-            "users find",
-            &account.provider.capabilities().supported_commands(),
-        )
-    })?;
+    let directory = ctx.capability(&account, Operation::UsersFind, |p| p.user_directory())?;
     if args.attribute.trim().is_empty() {
         return Err(AppError::usage(
             "the attribute name is empty",
