@@ -39,7 +39,7 @@ pub struct Bar {
 }
 
 /// Rows between redraws of the length and the page count (the bar itself redraws at most 20
-/// times a second whatever the row rate).
+/// times a second whatever the row rate); a batch of rows that crosses a multiple redraws once.
 const SYNC_EVERY: u64 = 512;
 
 impl Bar {
@@ -54,12 +54,13 @@ impl Bar {
         Bar { bar, rows: 0 }
     }
 
-    /// One more row written.
-    pub fn row(&mut self) {
-        self.rows += 1;
+    /// `n` more rows written.
+    pub fn rows(&mut self, n: u64) {
+        let before = self.rows;
+        self.rows += n;
         if let Some(bar) = &self.bar {
-            bar.inc(1);
-            if self.rows % SYNC_EVERY == 1 {
+            bar.inc(n);
+            if before == 0 || before / SYNC_EVERY != self.rows / SYNC_EVERY {
                 self.sync(bar);
             }
         }
@@ -133,8 +134,9 @@ mod tests {
     fn a_disabled_bar_has_nothing_to_draw() {
         let mut bar = Bar::start(false);
         for _ in 0..1000 {
-            bar.row();
+            bar.rows(1);
         }
+        bar.rows(10_000);
         assert!(bar.bar.is_none());
         bar.finish();
     }

@@ -4,10 +4,11 @@
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::task::Poll;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
+use futures::{StreamExt, stream};
 
 use super::{GlobalArgs, RangeArgs};
 use crate::config::{self, ConfigFile, Profile};
@@ -325,7 +326,7 @@ impl Ctx {
     pub async fn write_stream_incremental<T: Record>(
         &self,
         extra: Vec<FieldDef>,
-        mut records: RecordStream<'_, T>,
+        records: RecordStream<'_, T>,
         command_default: Option<Format>,
         mut incremental: Option<&mut Incremental>,
     ) -> Result<u64, AppError> {
@@ -336,12 +337,17 @@ impl Ctx {
         }
         let spec = self.output_spec(command_default);
         output::check_fields(&spec, &fields)?;
-        // The first record (or failure) comes before the output is opened: a refused query or a
-        // failed first request leaves stdout empty and no file behind, not a lone header.
-        let first = match records.next().await {
-            Some(Err(e)) => return Err(e.into()),
-            other => other,
-        };
+        // Records are taken a batch at a time (all that is ready, so a page of a large export is
+        // one batch). The first batch (or failure) comes before the output is opened: a refused
+        // query or a failed first request leaves stdout empty and no file behind, not a lone
+        // header.
+        let mut batches = until_failure(records).ready_chunks(BATCH_RECORDS);
+        let mut first = batches.next().await.unwrap_or_default();
+        if let [Err(_)] = first.as_slice()
+            && let Some(Err(e)) = first.pop()
+        {
+            return Err(e.into());
+        }
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
         let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
         let mut bar = progress::Bar::start(progress::wanted(
@@ -349,28 +355,34 @@ impl Ctx {
             self.global.quiet,
             rows_to_terminal,
         ));
-        // The first item goes through the same loop; a stream that has ended is not polled again.
-        let mut next = first;
-        while let Some(item) = next {
-            match item {
-                Ok(record) => {
-                    if let Some(inc) = incremental.as_deref_mut() {
-                        let key = record.dedup_key();
-                        if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
-                            next = records.next().await;
-                            continue;
-                        }
-                    }
-                    writer.write_row(record.into_row())?;
-                    bar.row();
+        // Each batch is encoded on the blocking pool, several at once, while earlier ones are
+        // written in order; the incremental filter sees the records in order before that.
+        let encoder = writer.encoder();
+        let mut encoded = stream::iter([first])
+            .chain(batches)
+            .map(|batch| {
+                let (records, failure) = admit_batch(batch, incremental.as_deref_mut());
+                let encoder = encoder.clone();
+                async move {
+                    let rows = records.into_iter().map(Record::into_row);
+                    let encoded = tokio::task::spawn_blocking(move || encoder.encode(rows))
+                        .await
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+                    (encoded, failure)
                 }
-                Err(e) => {
-                    bar.finish();
-                    return Err(abandon(writer, &spec, e.into()));
-                }
+            })
+            .buffered(ENCODE_AHEAD);
+        while let Some((batch, failure)) = encoded.next().await {
+            let rows = batch.rows();
+            writer.write_encoded(batch)?;
+            bar.rows(rows);
+            if let Some(e) = failure {
+                drop(encoded);
+                bar.finish();
+                return Err(abandon(writer, &spec, e.into()));
             }
-            next = records.next().await;
         }
+        drop(encoded);
         bar.finish();
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
@@ -421,6 +433,51 @@ impl Ctx {
 
 /// Drops a writer after a failure: with `-o` nothing was delivered (the temporary file goes,
 /// the previous file stays); on stdout, rows already written make the result incomplete.
+/// The most records encoded as one batch.
+const BATCH_RECORDS: usize = 10_000;
+
+/// How many batches are encoded at once, ahead of the one being written.
+const ENCODE_AHEAD: usize = 4;
+
+/// `records` up to and including the first failure: nothing more is asked of the vendor after it.
+fn until_failure<'a, T: 'a>(
+    mut records: RecordStream<'a, T>,
+) -> impl futures::Stream<Item = Result<T, ProviderError>> + 'a {
+    let mut failed = false;
+    stream::poll_fn(move |cx| {
+        if failed {
+            return Poll::Ready(None);
+        }
+        let item = records.poll_next_unpin(cx);
+        failed = matches!(item, Poll::Ready(Some(Err(_))));
+        item
+    })
+}
+
+/// The records of `batch` up to its failure (the stream's last item), less those an earlier
+/// incremental run already wrote.
+fn admit_batch<T: Record>(
+    batch: Vec<Result<T, ProviderError>>,
+    mut incremental: Option<&mut Incremental>,
+) -> (Vec<T>, Option<ProviderError>) {
+    let mut records = Vec::with_capacity(batch.len());
+    for item in batch {
+        match item {
+            Ok(record) => {
+                if let Some(inc) = incremental.as_deref_mut() {
+                    let key = record.dedup_key();
+                    if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
+                        continue;
+                    }
+                }
+                records.push(record);
+            }
+            Err(e) => return (records, Some(e)),
+        }
+    }
+    (records, None)
+}
+
 fn abandon(writer: Writer, spec: &OutputSpec, cause: AppError) -> AppError {
     // The writer is dropped on return: with -o, that removes the temporary file.
     let rows = writer.rows_written();

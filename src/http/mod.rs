@@ -182,7 +182,29 @@ impl ApiResponse {
         &self,
         vendor: &'static str,
     ) -> Result<T, ProviderError> {
-        serde_json::from_slice(&self.body).map_err(|e| {
+        self.json_seed(vendor, std::marker::PhantomData)
+    }
+
+    /// [`ApiResponse::json`] through a [`DeserializeSeed`](serde::de::DeserializeSeed), for a
+    /// page decoded with what the caller knows (its size, say).
+    pub fn json_seed<'de, S: serde::de::DeserializeSeed<'de>>(
+        &'de self,
+        vendor: &'static str,
+        seed: S,
+    ) -> Result<S::Value, ProviderError> {
+        let decoded = match std::str::from_utf8(&self.body) {
+            // UTF-8 is checked once for the whole body here, not again for every string in it.
+            Ok(text) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+            }
+            // serde_json says where the bad byte is.
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_slice(&self.body);
+                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+            }
+        };
+        decoded.map_err(|e| {
             let what = describe_unreadable(&self.body, &e);
             ProviderError::new(ErrorKind::BadResponse, vendor, what)
                 .with_request(self.request_line.clone())

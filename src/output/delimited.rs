@@ -14,43 +14,52 @@ use super::{FieldDef, Value};
 /// The UTF-8 byte-order mark `--bom` writes first, so Excel reads the file as UTF-8.
 const BOM: &[u8] = "\u{FEFF}".as_bytes();
 
-/// A CSV or TSV body: one reused `csv` writer and one reused scratch buffer for every row.
-pub(super) struct Delimited {
-    csv: csv::Writer<Out>,
+/// Writes the BOM (if asked) and the header row of the selected `fields`.
+pub(super) fn write_header(
+    out: &mut Out,
+    delimiter: u8,
+    bom: bool,
+    fields: &[&FieldDef],
+) -> io::Result<()> {
+    if bom {
+        out.write_all(BOM)?;
+    }
+    let mut csv = writer(out, delimiter);
+    // Headers are our own snake_case names: nothing to guard.
+    csv.write_record(fields.iter().map(|field| field.name.as_bytes()))
+        .map_err(csv_io)?;
+    csv.flush()
+}
+
+/// The `csv` writer of every CSV/TSV record: quoted only where needed, `\n`-terminated.
+fn writer<W: Write>(out: W, delimiter: u8) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
+        .delimiter(delimiter)
+        .terminator(csv::Terminator::Any(b'\n'))
+        .quote_style(csv::QuoteStyle::Necessary)
+        .from_writer(out)
+}
+
+/// CSV or TSV records appended to a byte buffer: one `csv` writer and one scratch buffer for
+/// every row of a batch.
+pub(super) struct Records<'a> {
+    csv: csv::Writer<&'a mut Vec<u8>>,
     /// Text of the current non-text cell (numbers, instants, JSON, guarded text).
     scratch: Vec<u8>,
     /// False with `--csv-raw`.
     guard: bool,
 }
 
-impl Delimited {
-    /// Writes the BOM (if asked) and the header row.
-    pub(super) fn open(
-        mut out: Out,
-        delimiter: u8,
-        bom: bool,
-        guard: bool,
-        fields: &[&FieldDef],
-    ) -> io::Result<Delimited> {
-        if bom {
-            out.write_all(BOM)?;
-        }
-        let mut csv = csv::WriterBuilder::new()
-            .delimiter(delimiter)
-            .terminator(csv::Terminator::Any(b'\n'))
-            .quote_style(csv::QuoteStyle::Necessary)
-            .from_writer(out);
-        // Headers are our own snake_case names: nothing to guard.
-        csv.write_record(fields.iter().map(|field| field.name.as_bytes()))
-            .map_err(csv_io)?;
-        Ok(Delimited {
-            csv,
+impl<'a> Records<'a> {
+    pub(super) fn new(bytes: &'a mut Vec<u8>, delimiter: u8, guard: bool) -> Records<'a> {
+        Records {
+            csv: writer(bytes, delimiter),
             scratch: Vec::with_capacity(256),
             guard,
-        })
+        }
     }
 
-    /// Writes the selected `columns` of `row` as one record.
+    /// Appends the selected `columns` of `row` as one record.
     pub(super) fn row(&mut self, columns: &[usize], row: &[Value]) -> io::Result<()> {
         for &index in columns {
             self.cell(at(row, index))?;
@@ -83,9 +92,9 @@ impl Delimited {
         self.csv.write_field(field).map_err(csv_io)
     }
 
-    /// Flushes the `csv` writer's own buffer and hands back the destination.
-    pub(super) fn finish(self) -> io::Result<Out> {
-        self.csv.into_inner().map_err(|e| e.into_error())
+    /// Moves what the `csv` writer still buffers into the byte buffer.
+    pub(super) fn finish(mut self) -> io::Result<()> {
+        self.csv.flush()
     }
 }
 

@@ -11,7 +11,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::atomic::Out;
 use super::cell::{Rfc3339, at};
-use super::{FieldDef, Shape, Value};
+use super::{FieldDef, Value};
 
 /// One cell as JSON.
 struct JsonCell<'a>(&'a Value);
@@ -53,24 +53,38 @@ impl Serialize for JsonRecord<'_> {
     }
 }
 
-/// `-f json`: a streamed array of compact objects (one per line), or one pretty-printed object.
-pub(super) struct JsonDocument {
-    out: Out,
-    shape: Shape,
-    rows: u64,
+/// Appends the selected `columns` of `row` to `bytes` as one compact JSON object.
+pub(super) fn write_compact(
+    bytes: &mut Vec<u8>,
+    fields: &[FieldDef],
+    columns: &[usize],
+    row: &[Value],
+) -> io::Result<()> {
+    let record = JsonRecord {
+        fields,
+        columns,
+        row,
+    };
+    serde_json::to_writer(bytes, &record).map_err(io::Error::from)
 }
 
-impl JsonDocument {
-    /// Nothing is written until the first row or [`JsonDocument::finish`].
-    pub(super) fn new(out: Out, shape: Shape) -> JsonDocument {
-        JsonDocument {
+/// `-f json` for a single-object command: one pretty-printed object (`null` when there is none).
+/// Lists of objects are streamed instead (see [`super::encode`]).
+pub(super) struct JsonObject {
+    out: Out,
+    written: bool,
+}
+
+impl JsonObject {
+    /// Nothing is written until the row or [`JsonObject::finish`].
+    pub(super) fn new(out: Out) -> JsonObject {
+        JsonObject {
             out,
-            shape,
-            rows: 0,
+            written: false,
         }
     }
 
-    /// Writes one object: as the next array element, or as the whole document.
+    /// Writes the object.
     pub(super) fn row(
         &mut self,
         fields: &[FieldDef],
@@ -82,63 +96,17 @@ impl JsonDocument {
             columns,
             row,
         };
-        match self.shape {
-            Shape::List => {
-                self.out
-                    .write_all(if self.rows == 0 { b"[\n  " } else { b",\n  " })?;
-                serde_json::to_writer(&mut self.out, &record)?;
-            }
-            Shape::Object => {
-                serde_json::to_writer_pretty(&mut self.out, &record)?;
-                self.out.write_all(b"\n")?;
-            }
-        }
-        self.rows += 1;
+        serde_json::to_writer_pretty(&mut self.out, &record)?;
+        self.out.write_all(b"\n")?;
+        self.written = true;
         Ok(())
     }
 
-    /// Closes the array (`[]` when empty); a single-object document that got no row is `null`.
+    /// Writes `null` if no object was written, and hands back the destination.
     pub(super) fn finish(mut self) -> io::Result<Out> {
-        let tail: &[u8] = match (self.shape, self.rows) {
-            (Shape::List, 0) => b"[]\n",
-            (Shape::List, _) => b"\n]\n",
-            (Shape::Object, 0) => b"null\n",
-            (Shape::Object, _) => b"",
-        };
-        self.out.write_all(tail)?;
+        if !self.written {
+            self.out.write_all(b"null\n")?;
+        }
         Ok(self.out)
-    }
-}
-
-/// `-f jsonl`: one compact object per line, whatever the shape.
-pub(super) struct JsonLines {
-    out: Out,
-}
-
-impl JsonLines {
-    /// Nothing is written until the first row.
-    pub(super) fn new(out: Out) -> JsonLines {
-        JsonLines { out }
-    }
-
-    /// Writes one object and a newline.
-    pub(super) fn row(
-        &mut self,
-        fields: &[FieldDef],
-        columns: &[usize],
-        row: &[Value],
-    ) -> io::Result<()> {
-        let record = JsonRecord {
-            fields,
-            columns,
-            row,
-        };
-        serde_json::to_writer(&mut self.out, &record)?;
-        self.out.write_all(b"\n")
-    }
-
-    /// Hands back the destination.
-    pub(super) fn finish(self) -> Out {
-        self.out
     }
 }

@@ -9,14 +9,17 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 
-use atomic::PendingFile;
-use delimited::Delimited;
-use json::{JsonDocument, JsonLines};
+use atomic::{Out, PendingFile};
+use encode::{Batch, JSON_SEPARATOR, Style};
+use json::JsonObject;
 use table::TableOut;
+
+pub use encode::{Encoded, RowEncoder};
 
 mod atomic;
 mod cell;
 mod delimited;
+mod encode;
 mod fields;
 mod guard;
 mod json;
@@ -217,13 +220,15 @@ pub fn check_fields(spec: &OutputSpec, fields: &[FieldDef]) -> Result<(), Output
 /// With a path, rows go to a temporary file in the same folder, which [`Writer::finish`] renames
 /// into place; dropping the writer without finishing removes the temporary file and leaves any
 /// previous file untouched.
+///
+/// Rows come one at a time ([`Writer::write_row`]) or as batches encoded elsewhere by the
+/// writer's [`RowEncoder`] ([`Writer::write_encoded`]), which a large export does on the blocking
+/// pool, several pages at once.
 pub struct Writer {
-    /// The format's renderer; it owns the buffered destination.
+    /// Where rows are rendered; it owns the buffered destination.
     body: Body,
-    /// The schema, in row order.
-    fields: Vec<FieldDef>,
-    /// Indexes into `fields` (and rows) of the selected columns, in output order.
-    columns: Vec<usize>,
+    /// Encodes rows for `body` (the schema and the selected columns live in it).
+    encoder: RowEncoder,
     /// List or single object.
     shape: Shape,
     /// The temporary file and its final path, with `-o`.
@@ -232,14 +237,18 @@ pub struct Writer {
     target: String,
     /// Rows written so far.
     rows: u64,
+    /// Reused for rows given one at a time to a streamed format.
+    scratch: Vec<u8>,
 }
 
-/// The renderer of one format. Each owns the buffered destination and hands it back at the end.
+/// Where rows are rendered. Each owns the buffered destination and hands it back at the end.
 enum Body {
-    Delimited(Delimited),
-    Json(JsonDocument),
-    Jsonl(JsonLines),
-    Table(TableOut),
+    /// CSV, TSV, JSONL and JSON lists: the bytes of encoded rows are written as they come.
+    Streamed { out: Out, json_list: bool },
+    /// One pretty-printed JSON object.
+    JsonObject(JsonObject),
+    /// A table, laid out at the end.
+    Table(Box<TableOut>),
 }
 
 impl Writer {
@@ -259,62 +268,115 @@ impl Writer {
             target: target.clone(),
             source,
         };
-        let (out, pending) = atomic::open(spec.path.as_deref(), stdout).map_err(io_err)?;
+        let (mut out, pending) = atomic::open(spec.path.as_deref(), stdout).map_err(io_err)?;
         let selected: Vec<&FieldDef> = columns.iter().map(|&i| &fields[i]).collect();
         let guard = !spec.csv_raw;
-        let body = match resolve_format(spec) {
-            Format::Csv => {
-                Delimited::open(out, b',', spec.bom, guard, &selected).map(Body::Delimited)
+        let (style, body) = match (resolve_format(spec), shape) {
+            (format @ (Format::Csv | Format::Tsv), _) => {
+                let delimiter = if format == Format::Csv { b',' } else { b'\t' };
+                delimited::write_header(&mut out, delimiter, spec.bom, &selected)
+                    .map_err(io_err)?;
+                let style = Style::Delimited { delimiter, guard };
+                (
+                    style,
+                    Body::Streamed {
+                        out,
+                        json_list: false,
+                    },
+                )
             }
-            Format::Tsv => {
-                Delimited::open(out, b'\t', spec.bom, guard, &selected).map(Body::Delimited)
+            (Format::Json, Shape::List) => {
+                let body = Body::Streamed {
+                    out,
+                    json_list: true,
+                };
+                (Style::JsonElements, body)
             }
-            Format::Json => Ok(Body::Json(JsonDocument::new(out, shape))),
-            Format::Jsonl => Ok(Body::Jsonl(JsonLines::new(out))),
-            Format::Table => Ok(Body::Table(TableOut::new(
-                out,
-                &selected,
-                shape,
-                spec.terminal_width,
-            ))),
-        }
-        .map_err(io_err)?;
+            (Format::Json, Shape::Object) => {
+                (Style::Deferred, Body::JsonObject(JsonObject::new(out)))
+            }
+            (Format::Jsonl, _) => (
+                Style::JsonLines,
+                Body::Streamed {
+                    out,
+                    json_list: false,
+                },
+            ),
+            (Format::Table, _) => {
+                let table = TableOut::new(out, &selected, shape, spec.terminal_width);
+                (Style::Deferred, Body::Table(Box::new(table)))
+            }
+        };
         Ok(Writer {
             body,
-            fields,
-            columns,
+            encoder: RowEncoder::new(style, fields, columns),
             shape,
             pending,
             target,
             rows: 0,
+            scratch: Vec::new(),
         })
+    }
+
+    /// The encoder of this output's rows, for [`Writer::write_encoded`].
+    pub fn encoder(&self) -> RowEncoder {
+        self.encoder.clone()
     }
 
     /// Writes one row (values in the order of the fields given to [`Writer::open`]).
     ///
     /// The row must hold one value per field (checked in debug builds; in release a missing value
     /// is written as null). A single-object output ([`Shape::Object`]) takes exactly one row; a
-    /// second one is refused rather than producing invalid JSON.
+    /// second one is refused rather than producing invalid output.
     pub fn write_row(&mut self, row: Vec<Value>) -> Result<(), OutputError> {
         debug_assert_eq!(
             row.len(),
-            self.fields.len(),
+            self.encoder.fields().len(),
             "row does not match the schema"
         );
-        if self.shape == Shape::Object && self.rows > 0 {
+        self.admit(1)?;
+        let result = match &mut self.body {
+            Body::Streamed { out, json_list } => {
+                self.scratch.clear();
+                self.encoder
+                    .encode_into(&mut self.scratch, [&row])
+                    .and_then(|_| write_streamed(out, *json_list, self.rows, &self.scratch))
+            }
+            Body::JsonObject(body) => body.row(self.encoder.fields(), self.encoder.columns(), &row),
+            Body::Table(body) => body.row(self.encoder.fields(), self.encoder.columns(), &row),
+        };
+        result.map_err(|e| self.io_err(e))?;
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Writes rows encoded by this writer's [`RowEncoder`], after those written before.
+    pub fn write_encoded(&mut self, encoded: Encoded) -> Result<(), OutputError> {
+        match encoded.0 {
+            Batch::Rows(rows) => rows.into_iter().try_for_each(|row| self.write_row(row)),
+            Batch::Failed(e) => Err(self.io_err(e)),
+            Batch::Bytes { bytes, rows } => {
+                self.admit(rows)?;
+                let Body::Streamed { out, json_list } = &mut self.body else {
+                    return Err(self.io_err(std::io::Error::other(
+                        "internal error: encoded bytes were given to a table or single object",
+                    )));
+                };
+                write_streamed(out, *json_list, self.rows, &bytes).map_err(|e| self.io_err(e))?;
+                self.rows += rows;
+                Ok(())
+            }
+        }
+    }
+
+    /// Refuses more than one row for a single object.
+    fn admit(&self, more: u64) -> Result<(), OutputError> {
+        if self.shape == Shape::Object && self.rows + more > 1 {
             return Err(self.io_err(std::io::Error::new(
                 std::io::ErrorKind::InvalidInput,
                 "internal error: a single-object result was given a second row",
             )));
         }
-        let result = match &mut self.body {
-            Body::Delimited(body) => body.row(&self.columns, &row),
-            Body::Json(body) => body.row(&self.fields, &self.columns, &row),
-            Body::Jsonl(body) => body.row(&self.fields, &self.columns, &row),
-            Body::Table(body) => body.row(&self.fields, &self.columns, &row),
-        };
-        result.map_err(|e| self.io_err(e))?;
-        self.rows += 1;
         Ok(())
     }
 
@@ -335,9 +397,15 @@ impl Writer {
         } = self;
         let result = (|| {
             let out = match body {
-                Body::Delimited(body) => body.finish()?,
-                Body::Json(body) => body.finish()?,
-                Body::Jsonl(body) => body.finish(),
+                Body::Streamed {
+                    mut out,
+                    json_list: true,
+                } => {
+                    out.write_all(if rows == 0 { b"[]\n" } else { b"\n]\n" })?;
+                    out
+                }
+                Body::Streamed { out, .. } => out,
+                Body::JsonObject(body) => body.finish()?,
                 Body::Table(body) => body.finish()?,
             };
             atomic::commit(out, pending)
@@ -351,6 +419,23 @@ impl Writer {
             target: self.target.clone(),
             source,
         }
+    }
+}
+
+/// Writes encoded `bytes` after `written` rows; a JSON list opens with its first element, whose
+/// separator becomes the opening bracket.
+fn write_streamed(
+    out: &mut Out,
+    json_list: bool,
+    written: u64,
+    bytes: &[u8],
+) -> std::io::Result<()> {
+    match bytes.strip_prefix(JSON_SEPARATOR) {
+        Some(first) if json_list && written == 0 => {
+            out.write_all(b"[\n  ")?;
+            out.write_all(first)
+        }
+        _ => out.write_all(bytes),
     }
 }
 

@@ -251,6 +251,75 @@ fn fields_help_lists_each_field_with_its_meaning() {
     );
 }
 
+/// Everything a writer prints for `rows` given as encoded batches of `sizes` rows (each encoded
+/// on another thread, as a large export does).
+fn render_batches(
+    spec: &OutputSpec,
+    shape: Shape,
+    rows: Vec<Vec<Value>>,
+    sizes: &[usize],
+) -> String {
+    let buf = SharedBuf::default();
+    let mut writer = Writer::open(spec, schema(), shape, Box::new(buf.clone())).unwrap();
+    let mut rows = rows.into_iter();
+    for &size in sizes {
+        let batch: Vec<_> = rows.by_ref().take(size).collect();
+        let encoder = writer.encoder();
+        let encoded = std::thread::spawn(move || encoder.encode(batch))
+            .join()
+            .unwrap();
+        assert_eq!(encoded.rows(), size as u64);
+        writer.write_encoded(encoded).unwrap();
+    }
+    assert_eq!(rows.next(), None, "sizes cover every row");
+    writer.finish().unwrap();
+    buf.text()
+}
+
+#[test]
+fn encoded_batches_print_exactly_what_rows_one_at_a_time_do() {
+    let many: Vec<Vec<Value>> = (0..5).flat_map(|_| rows()).collect();
+    for format in [
+        Format::Csv,
+        Format::Tsv,
+        Format::Json,
+        Format::Jsonl,
+        Format::Table,
+    ] {
+        let spec = spec(format);
+        for sizes in [&[][..], &[0], &[10], &[0, 1, 0, 9], &[3, 3, 4, 0]] {
+            let rows = many[..sizes.iter().sum::<usize>()].to_vec();
+            assert_eq!(
+                render_batches(&spec, Shape::List, rows.clone(), sizes),
+                render(&spec, Shape::List, rows),
+                "{format:?} in batches of {sizes:?}"
+            );
+        }
+        let one = vec![rows().remove(1)];
+        assert_eq!(
+            render_batches(&spec, Shape::Object, one.clone(), &[1]),
+            render(&spec, Shape::Object, one),
+            "{format:?} single object"
+        );
+    }
+}
+
+#[test]
+fn a_second_encoded_row_for_a_single_object_is_refused() {
+    for format in [Format::Csv, Format::Json] {
+        let mut writer = Writer::open(
+            &spec(format),
+            schema(),
+            Shape::Object,
+            Box::new(SharedBuf::default()),
+        )
+        .unwrap();
+        let encoded = writer.encoder().encode(rows());
+        let err = writer.write_encoded(encoded).unwrap_err();
+        assert!(matches!(err, OutputError::Io { .. }), "{format:?}: {err:?}");
+    }
+}
+
 #[test]
 fn a_second_row_for_a_single_object_is_refused() {
     let mut writer = Writer::open(

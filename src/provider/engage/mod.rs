@@ -22,7 +22,7 @@ use crate::provider::{
 use crate::time::DateRange;
 
 use client::EngageClient;
-use wire::{Envelope, WireBucket, WireCampaign, WireContact, WireSummary, format_time};
+use wire::{ContactPageSeed, Envelope, WireBucket, WireCampaign, WireSummary, format_time};
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Engage";
@@ -341,7 +341,14 @@ fn decode_page(
     limit: u64,
     known_total: Option<u64>,
 ) -> Result<Page, ProviderError> {
-    let body: Envelope<Vec<WireContact>> = resp.json(VENDOR)?;
+    // A page holds `limit` rows at most; the capacity is only a hint, so a bigger page is still
+    // read (and then refused below).
+    let seed = ContactPageSeed {
+        capacity: usize::try_from(limit)
+            .unwrap_or(0)
+            .min(MAX_PAGE_SIZE as usize),
+    };
+    let body = resp.json_seed(VENDOR, seed)?;
     let Some(pagination) = body.pagination else {
         return Err(bad_shape(
             resp,
@@ -368,7 +375,7 @@ fn decode_page(
             ),
         ));
     }
-    let served = body.data.len() as u64;
+    let served = body.served;
     let expected = limit.min(total.saturating_sub(offset));
     if served != expected {
         let what = if served == 0 {
@@ -384,12 +391,13 @@ fn decode_page(
         };
         return Err(incomplete(resp, what));
     }
-    let rows = body
-        .data
-        .into_iter()
-        .map(|c| c.into_unified().map_err(|e| bad_shape(resp, e)))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page { total, rows })
+    if let Some(why) = body.unreadable {
+        return Err(bad_shape(resp, why));
+    }
+    Ok(Page {
+        total,
+        rows: body.rows,
+    })
 }
 
 fn describe(range: &DateRange) -> String {

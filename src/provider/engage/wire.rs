@@ -3,16 +3,15 @@
 
 use crate::provider::de::{opt_string_or_number, string_or_number};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::provider::{Campaign, CampaignSummary, ContactRecord, StatsBucket};
 
-/// `{"data": …, "pagination": …}`.
+/// `{"data": …}` (and a `pagination` that only details pages need: [`ContactPage`]).
 #[derive(Debug, Deserialize)]
 pub(super) struct Envelope<T> {
     pub data: T,
-    #[serde(default)]
-    pub pagination: Option<Pagination>,
 }
 
 /// The details page window and the row count of the whole range.
@@ -21,6 +20,117 @@ pub(super) struct Pagination {
     #[serde(default)]
     pub offset: Option<u64>,
     pub total: u64,
+}
+
+/// A details page, `{"data": [contacts…], "pagination": …}`, with every contact converted as it
+/// is read into a vector sized for the page: a million-row export reads a hundred of these, and
+/// neither a growing vector of wire rows nor a second one of records is made.
+#[derive(Debug)]
+pub(super) struct ContactPage {
+    /// The contacts that were converted.
+    pub rows: Vec<ContactRecord>,
+    /// How many contacts `data` held, converted or not.
+    pub served: u64,
+    pub pagination: Option<Pagination>,
+    /// Why the first contact that could not be converted was not (the page is then unusable).
+    pub unreadable: Option<String>,
+}
+
+/// Reads a [`ContactPage`] of at most `capacity` rows (a bigger one is read all the same).
+pub(super) struct ContactPageSeed {
+    pub capacity: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for ContactPageSeed {
+    type Value = ContactPage;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<ContactPage, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ContactPageSeed {
+    type Value = ContactPage;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object with data and pagination")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<ContactPage, A::Error> {
+        #[derive(Deserialize)]
+        #[serde(field_identifier, rename_all = "lowercase")]
+        enum Key {
+            Data,
+            Pagination,
+            #[serde(other)]
+            Other,
+        }
+        let mut page = ContactPage {
+            rows: Vec::new(),
+            served: 0,
+            pagination: None,
+            unreadable: None,
+        };
+        let mut has_data = false;
+        while let Some(key) = map.next_key()? {
+            match key {
+                Key::Data => {
+                    let rows = ContactRows {
+                        capacity: self.capacity,
+                        unreadable: &mut page.unreadable,
+                        served: &mut page.served,
+                    };
+                    page.rows = map.next_value_seed(rows)?;
+                    has_data = true;
+                }
+                Key::Pagination => page.pagination = map.next_value()?,
+                Key::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        if !has_data {
+            return Err(A::Error::missing_field("data"));
+        }
+        Ok(page)
+    }
+}
+
+/// The `data` array of a details page, read into records.
+struct ContactRows<'u> {
+    capacity: usize,
+    unreadable: &'u mut Option<String>,
+    served: &'u mut u64,
+}
+
+impl<'de> DeserializeSeed<'de> for ContactRows<'_> {
+    type Value = Vec<ContactRecord>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<ContactRecord>, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ContactRows<'_> {
+    type Value = Vec<ContactRecord>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of contacts")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<ContactRecord>, A::Error> {
+        let mut rows = Vec::with_capacity(self.capacity);
+        while let Some(contact) = seq.next_element::<WireContact>()? {
+            *self.served += 1;
+            match contact.into_unified() {
+                Ok(row) => rows.push(row),
+                Err(why) => {
+                    self.unreadable.get_or_insert(why);
+                }
+            }
+        }
+        Ok(rows)
+    }
 }
 
 /// `{"error":{"code":"…","message":"…"}}`.
