@@ -111,7 +111,6 @@ impl RowEncoder {
                     records.row(&spec.columns, row.as_ref())?;
                     count += 1;
                 }
-                records.finish()?;
             }
             Style::JsonElements | Style::JsonLines => {
                 let elements = spec.style == Style::JsonElements;
