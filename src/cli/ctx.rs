@@ -337,17 +337,13 @@ impl Ctx {
         }
         let spec = self.output_spec(command_default);
         output::check_fields(&spec, &fields)?;
-        // Records are taken a batch at a time (all that is ready, so a page of a large export is
-        // one batch). The first batch (or failure) comes before the output is opened: a refused
-        // query or a failed first request leaves stdout empty and no file behind, not a lone
-        // header.
-        let mut batches = until_failure(records).ready_chunks(BATCH_RECORDS);
-        let mut first = batches.next().await.unwrap_or_default();
-        if let [Err(_)] = first.as_slice()
-            && let Some(Err(e)) = first.pop()
-        {
-            return Err(e.into());
-        }
+        // The first page (or failure) comes before the output is opened: a refused query or a
+        // failed first request leaves stdout empty and no file behind, not a lone header.
+        let mut pages = until_failure(records).fuse();
+        let first = match pages.next().await {
+            Some(Err(e)) => return Err(e.into()),
+            first => first,
+        };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
         let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
         let mut bar = progress::Bar::start(progress::wanted(
@@ -355,13 +351,16 @@ impl Ctx {
             self.global.quiet,
             rows_to_terminal,
         ));
-        // Each batch is encoded on the blocking pool, several at once, while earlier ones are
+        // Each page is encoded on the blocking pool, several at once, while earlier ones are
         // written in order; the incremental filter sees the records in order before that.
         let encoder = writer.encoder();
-        let mut encoded = stream::iter([first])
-            .chain(batches)
-            .map(|batch| {
-                let (records, failure) = admit_batch(batch, incremental.as_deref_mut());
+        let mut encoded = stream::iter(first)
+            .chain(pages)
+            .map(|page| {
+                let (records, failure) = match page {
+                    Ok(records) => (admit(records, incremental.as_deref_mut()), None),
+                    Err(e) => (Vec::new(), Some(e)),
+                };
                 let encoder = encoder.clone();
                 async move {
                     let rows = records.into_iter().map(Record::into_row);
@@ -433,49 +432,33 @@ impl Ctx {
 
 /// Drops a writer after a failure: with `-o` nothing was delivered (the temporary file goes,
 /// the previous file stays); on stdout, rows already written make the result incomplete.
-/// The most records encoded as one batch.
-const BATCH_RECORDS: usize = 10_000;
+/// How many pages are encoded at once, ahead of the one being written.
+const ENCODE_AHEAD: usize = 2;
 
-/// How many batches are encoded at once, ahead of the one being written.
-const ENCODE_AHEAD: usize = 4;
-
-/// `records` up to and including the first failure: nothing more is asked of the vendor after it.
+/// `pages` up to and including the first failure: nothing more is asked of the vendor after it.
 fn until_failure<'a, T: 'a>(
-    mut records: RecordStream<'a, T>,
-) -> impl futures::Stream<Item = Result<T, ProviderError>> + 'a {
+    mut pages: RecordStream<'a, T>,
+) -> impl futures::Stream<Item = Result<Vec<T>, ProviderError>> + 'a {
     let mut failed = false;
     stream::poll_fn(move |cx| {
         if failed {
             return Poll::Ready(None);
         }
-        let item = records.poll_next_unpin(cx);
+        let item = pages.poll_next_unpin(cx);
         failed = matches!(item, Poll::Ready(Some(Err(_))));
         item
     })
 }
 
-/// The records of `batch` up to its failure (the stream's last item), less those an earlier
-/// incremental run already wrote.
-fn admit_batch<T: Record>(
-    batch: Vec<Result<T, ProviderError>>,
-    mut incremental: Option<&mut Incremental>,
-) -> (Vec<T>, Option<ProviderError>) {
-    let mut records = Vec::with_capacity(batch.len());
-    for item in batch {
-        match item {
-            Ok(record) => {
-                if let Some(inc) = incremental.as_deref_mut() {
-                    let key = record.dedup_key();
-                    if !inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at))) {
-                        continue;
-                    }
-                }
-                records.push(record);
-            }
-            Err(e) => return (records, Some(e)),
-        }
+/// The records of a page, less those an earlier incremental run already wrote.
+fn admit<T: Record>(mut records: Vec<T>, incremental: Option<&mut Incremental>) -> Vec<T> {
+    if let Some(inc) = incremental {
+        records.retain(|record| {
+            let key = record.dedup_key();
+            inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at)))
+        });
     }
-    (records, None)
+    records
 }
 
 fn abandon(writer: Writer, spec: &OutputSpec, cause: AppError) -> AppError {

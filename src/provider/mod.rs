@@ -413,8 +413,11 @@ impl Capabilities {
     }
 }
 
-/// A stream of records, a page at a time; an `Err` ends it.
-pub type RecordStream<'a, T> = BoxStream<'a, Result<T, ProviderError>>;
+/// A stream of records, a page at a time (each item is the records of one page, which may be
+/// none); an `Err` ends it. Pages, not single records, are what moves between the vendor's
+/// adapter and the output: a million-row export hands over a hundred vectors, not a million
+/// records one by one.
+pub type RecordStream<'a, T> = BoxStream<'a, Result<Vec<T>, ProviderError>>;
 
 /// A stream that fails at once, before any request (a refused option, an unsupported command).
 pub fn failed_stream<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {

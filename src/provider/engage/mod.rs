@@ -11,7 +11,6 @@ use futures::stream;
 
 use crate::config::Profile;
 use crate::http::encode;
-use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::{
@@ -130,7 +129,7 @@ impl AnalyticsProvider for Engage {
                 .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     async fn campaign_summary(
@@ -187,7 +186,7 @@ impl AnalyticsProvider for Engage {
             }
         })
         .flatten();
-        flatten_pages(pages).boxed()
+        pages.boxed()
     }
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
@@ -207,7 +206,7 @@ impl AnalyticsProvider for Engage {
                 .map(|b| b.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     async fn check_credentials(&self) -> Result<(), ProviderError> {

@@ -15,7 +15,6 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
 use crate::http::encode;
-use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::{FieldDef, FieldKind};
 use crate::provider::templates::{
@@ -136,7 +135,7 @@ impl Engagive {
         };
         let pages = pager::pages::<W>(&self.client, spec)
             .map(move |page| page.map(|rows| rows.into_iter().map(convert).collect::<Vec<T>>()));
-        flatten_pages(pages).boxed()
+        pages.boxed()
     }
 }
 

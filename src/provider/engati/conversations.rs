@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use futures::StreamExt;
 use futures::stream::{self, BoxStream};
 
-use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, encode};
 use crate::provider::users::{ChatMessage, ConversationQuery};
 use crate::provider::{ErrorKind, ProviderError, RecordStream};
@@ -73,7 +72,7 @@ pub(super) fn stream<'a>(
             Err(e) => Some((Err(e), None)),
         }
     });
-    flatten_pages(pages).boxed()
+    pages.boxed()
 }
 
 /// `start_date` and `end_date` of a half-open range, in epoch milliseconds, or `None` when no

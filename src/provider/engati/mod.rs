@@ -14,7 +14,6 @@ use futures::StreamExt;
 use futures::stream;
 
 use crate::config::Profile;
-use crate::http::pagination::flatten_pages;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
@@ -178,7 +177,7 @@ impl UserDirectory for Engati {
                 .map(|u| u.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     fn conversations<'a>(

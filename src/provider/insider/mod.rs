@@ -17,7 +17,6 @@ use futures::stream;
 use serde_json::Value;
 
 use crate::config::Profile;
-use crate::http::pagination::flatten_pages;
 use crate::http::{ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::reports::{ReportView, StatsReport, StatsReports};
@@ -175,7 +174,7 @@ impl AnalyticsProvider for Insider {
                 Err(e) => Some((Err(e), None)),
             }
         });
-        flatten_pages(pages).boxed()
+        pages.boxed()
     }
 
     async fn campaign_summary(
@@ -256,7 +255,7 @@ impl StatsReports for Insider {
             let merged = self.report(report, ReportView::Periods, query).await?;
             Ok(stats::periods(merged, report, query.frequency))
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     fn report_by_campaign<'a>(
@@ -268,7 +267,7 @@ impl StatsReports for Insider {
             let merged = self.report(report, ReportView::ByCampaign, query).await?;
             stats::by_campaign(merged)
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     async fn report_total(

@@ -14,7 +14,6 @@ use futures::{StreamExt, stream};
 
 use crate::config::Profile;
 use crate::http::HttpOptions;
-use crate::http::pagination::flatten_pages;
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
@@ -174,13 +173,13 @@ fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, String> {
     })
 }
 
-/// Runs `f` over every item of `rows`, stopping at the first error.
+/// Runs `f` over every row of every page of `rows`, stopping at the first error.
 async fn each<T>(
     mut rows: RecordStream<'_, T>,
     mut f: impl FnMut(T) -> Result<(), String>,
 ) -> Result<(), ProviderError> {
-    while let Some(row) = rows.next().await {
-        f(row?).map_err(bad_row)?;
+    while let Some(page) = rows.next().await {
+        page?.into_iter().try_for_each(&mut f).map_err(bad_row)?;
     }
     Ok(())
 }
@@ -251,7 +250,7 @@ impl AnalyticsProvider for Wolkvox {
             each(rows, |r| list.add(&r, &self.zone)).await?;
             Ok(list.into_campaigns())
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     async fn campaign_summary(
@@ -321,7 +320,7 @@ impl AnalyticsProvider for Wolkvox {
             each(rows, |r| periods.add(&r)).await?;
             Ok(periods.into_buckets())
         };
-        flatten_pages(stream::once(page)).boxed()
+        stream::once(page).boxed()
     }
 
     /// chat_15 over the last minute: one small authenticated answer.

@@ -10,7 +10,6 @@ use chrono::{DateTime, Duration, Utc};
 use futures::StreamExt;
 use futures::stream;
 
-use crate::http::pagination::flatten_pages;
 use crate::provider::{ErrorKind, ProviderError, RecordStream};
 use crate::time::{DateRange, Zone};
 
@@ -218,7 +217,7 @@ where
             }
         }
     });
-    flatten_pages(pages).boxed()
+    pages.boxed()
 }
 
 #[cfg(test)]
