@@ -357,31 +357,30 @@ impl Ctx {
         let mut encoded = stream::iter(first)
             .chain(pages)
             .map(|page| {
-                let (records, failure) = match page {
-                    Ok(records) => (admit(records, incremental.as_deref_mut()), None),
-                    Err(e) => (Vec::new(), Some(e)),
-                };
+                let records = page.map(|records| admit(records, incremental.as_deref_mut()));
                 let encoder = encoder.clone();
                 async move {
-                    let rows = records.into_iter().map(Record::into_row);
+                    let rows = records?.into_iter().map(Record::into_row);
                     let encoded = tokio::task::spawn_blocking(move || encoder.encode(rows))
                         .await
                         .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-                    (encoded, failure)
+                    Ok::<_, ProviderError>(encoded)
                 }
             })
             .buffered(ENCODE_AHEAD);
-        while let Some((batch, failure)) = encoded.next().await {
-            let rows = batch.rows();
-            writer.write_encoded(batch)?;
-            bar.rows(rows);
-            if let Some(e) = failure {
-                drop(encoded);
-                bar.finish();
-                return Err(abandon(writer, &spec, e.into()));
+        while let Some(page) = encoded.next().await {
+            match page {
+                Ok(batch) => {
+                    let rows = batch.rows();
+                    writer.write_encoded(batch)?;
+                    bar.rows(rows);
+                }
+                Err(e) => {
+                    bar.finish();
+                    return Err(abandon(writer, &spec, e.into()));
+                }
             }
         }
-        drop(encoded);
         bar.finish();
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
