@@ -146,7 +146,9 @@ impl StateFile {
 
 /// The de-duplication of one incremental run: rows whose key the previous run already wrote in
 /// its margin are skipped; the keys of this run's own margin are collected for the next run.
-#[derive(Debug)]
+/// What it decides for a row does not depend on the rows before it, so pages can be filtered in
+/// any order.
+#[derive(Debug, Default)]
 pub struct Incremental {
     seen: HashSet<String>,
     margin_start: DateTime<Utc>,
@@ -188,8 +190,9 @@ impl Incremental {
         self.skipped
     }
 
-    /// The margin keys to remember.
-    pub fn into_margin(self) -> Vec<String> {
+    /// The margin keys to remember, sorted (pages may have been filtered in any order).
+    pub fn into_margin(mut self) -> Vec<String> {
+        self.margin.sort_unstable();
         self.margin
     }
 }
@@ -290,6 +293,21 @@ mod tests {
             "a late row"
         );
         assert_eq!(next.skipped(), 1);
+    }
+
+    #[test]
+    fn the_margin_does_not_depend_on_the_order_rows_came_in() {
+        let end = t("2026-05-01T00:00:00Z");
+        let at = t("2026-04-30T23:30:00Z");
+        let margin = |keys: &[&str]| {
+            let mut inc = Incremental::new(&[], end, Duration::hours(1));
+            for key in keys {
+                assert!(inc.admit(Some((key, at))));
+            }
+            inc.into_margin()
+        };
+        assert_eq!(margin(&["x", "y", "z"]), margin(&["z", "x", "y"]));
+        assert_eq!(margin(&["x", "y", "z"]).len(), 3);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -17,7 +17,8 @@ use crate::http::HttpOptions;
 use crate::output::{self, FieldDef, Format, OutputSpec, Shape, Writer};
 use crate::progress;
 use crate::provider::{
-    self, AnalyticsProvider, Operation, ProviderError, QueryRange, Record, RecordStream, Support,
+    self, AnalyticsProvider, Operation, Page, ProviderError, QueryRange, Record, RecordStream,
+    Support,
 };
 use crate::state::Incremental;
 use crate::time::{self, RangeInput, Zone};
@@ -351,20 +352,28 @@ impl Ctx {
             self.global.quiet,
             rows_to_terminal,
         ));
-        // Each page is encoded on the blocking pool, several at once, while earlier ones are
-        // written in order; the incremental filter sees the records in order before that.
+        // Each page is decoded (if its adapter left that to us) and encoded on the blocking pool,
+        // several at once, and written in order. With --state, rows the last run wrote are
+        // dropped there too; what the filter decides does not depend on the order of pages.
         let encoder = writer.encoder();
+        let filter = incremental
+            .as_deref_mut()
+            .map(|inc| Arc::new(Mutex::new(std::mem::take(inc))));
         let mut encoded = stream::iter(first)
             .chain(pages)
             .map(|page| {
-                let records = page.map(|records| admit(records, incremental.as_deref_mut()));
                 let encoder = encoder.clone();
+                let filter = filter.clone();
                 async move {
-                    let rows = records?.into_iter().map(Record::into_row);
-                    let encoded = tokio::task::spawn_blocking(move || encoder.encode(rows))
-                        .await
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
-                    Ok::<_, ProviderError>(encoded)
+                    let page = page?;
+                    tokio::task::spawn_blocking(move || {
+                        let records = admit(page.decode()?, filter.as_deref());
+                        Ok::<_, ProviderError>(
+                            encoder.encode(records.into_iter().map(Record::into_row)),
+                        )
+                    })
+                    .await
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
                 }
             })
             .buffered(ENCODE_AHEAD);
@@ -382,6 +391,12 @@ impl Ctx {
             }
         }
         bar.finish();
+        drop(encoded);
+        if let (Some(inc), Some(filter)) = (incremental, filter) {
+            // Every page was encoded, so no task holds the filter any more.
+            let filter = Arc::into_inner(filter).expect("every encoding task has ended");
+            *inc = filter.into_inner().unwrap_or_else(PoisonError::into_inner);
+        }
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
         Ok(rows)
@@ -437,7 +452,7 @@ const ENCODE_AHEAD: usize = 2;
 /// `pages` up to and including the first failure: nothing more is asked of the vendor after it.
 fn until_failure<'a, T: 'a>(
     mut pages: RecordStream<'a, T>,
-) -> impl futures::Stream<Item = Result<Vec<T>, ProviderError>> + 'a {
+) -> impl futures::Stream<Item = Result<Page<T>, ProviderError>> + 'a {
     let mut failed = false;
     stream::poll_fn(move |cx| {
         if failed {
@@ -450,8 +465,9 @@ fn until_failure<'a, T: 'a>(
 }
 
 /// The records of a page, less those an earlier incremental run already wrote.
-fn admit<T: Record>(mut records: Vec<T>, incremental: Option<&mut Incremental>) -> Vec<T> {
-    if let Some(inc) = incremental {
+fn admit<T: Record>(mut records: Vec<T>, filter: Option<&Mutex<Incremental>>) -> Vec<T> {
+    if let Some(filter) = filter {
+        let mut inc = filter.lock().unwrap_or_else(PoisonError::into_inner);
         records.retain(|record| {
             let key = record.dedup_key();
             inc.admit(key.as_ref().map(|(k, at)| (k.as_str(), *at)))

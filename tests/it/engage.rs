@@ -329,6 +329,17 @@ async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() 
     .expect(1)
     .mount(&server)
     .await;
+    // Pages are checked where they are decoded, beside the writer, so the next page may already
+    // be on its way when the bad one is found (one at a time with --concurrency 1); nothing after
+    // it is asked for.
+    engage_get(
+        "/campaign/Spring/details",
+        format!("{APRIL}&limit=10&offset=20"),
+    )
+    .respond_with(ResponseTemplate::new(200).set_body_json(page(20..30, 10, 20, 30)))
+    .expect(0..=1)
+    .mount(&server)
+    .await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();

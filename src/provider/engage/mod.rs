@@ -15,8 +15,9 @@ use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
-    Capabilities, ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream,
-    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream, refuse_filter,
+    Capabilities, ContactRecord, DetailsQuery, ErrorKind, Operation, Page, ProviderError,
+    RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream,
+    record_stream, refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -129,7 +130,7 @@ impl AnalyticsProvider for Engage {
                 .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     async fn campaign_summary(
@@ -206,7 +207,7 @@ impl AnalyticsProvider for Engage {
                 .map(|b| b.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     async fn check_credentials(&self) -> Result<(), ProviderError> {
@@ -243,12 +244,12 @@ struct PagerState {
 }
 
 /// One page of a window.
-struct Page {
+struct DecodedPage {
     total: u64,
     rows: Vec<ContactRecord>,
 }
 
-type Pages<'a> = futures::stream::BoxStream<'a, Result<Vec<ContactRecord>, ProviderError>>;
+type Pages<'a> = RecordStream<'a, ContactRecord>;
 
 impl<'a> DetailsPager<'a> {
     /// The pages of the next window that has rows for this query, or `None` at the end.
@@ -267,7 +268,7 @@ impl<'a> DetailsPager<'a> {
             let first_limit = state
                 .remaining
                 .map_or(self.page_size, |r| r.min(self.page_size));
-            let first = self.page(range, start, first_limit, None).await?;
+            let first = self.first_page(range, start, first_limit).await?;
             let total = first.total;
             // What is left of --offset carries over to the next window.
             state.skip -= state.skip.min(total);
@@ -288,33 +289,49 @@ impl<'a> DetailsPager<'a> {
                 .step_by(page_size as usize)
                 .map(move |offset| (offset, page_size.min(limit_end - offset)));
             let pager = self.clone();
+            // Later pages are fetched here and decoded (and checked against the total) by the
+            // consumer, on the thread that also writes them out.
             let later = stream::iter(rest)
                 .map(move |(offset, limit)| {
                     let pager = pager.clone();
                     async move {
-                        let page = pager.page(range, offset, limit, Some(total)).await?;
-                        Ok(page.rows)
+                        let resp = pager.fetch(range, offset, limit).await?;
+                        Ok(Page::deferred(move || {
+                            decode_page(&resp, range, offset, limit, Some(total)).map(|p| p.rows)
+                        }))
                     }
                 })
                 .buffered(self.client.concurrency);
             let first_rows = first.rows;
             return Ok(Some(
-                stream::once(async move { Ok(first_rows) })
+                stream::once(async move { Ok(Page::from(first_rows)) })
                     .chain(later)
                     .boxed(),
             ));
         }
     }
 
-    /// One page: `limit` rows at `offset` of `range`, checked against the window's total when it
-    /// is already known.
-    async fn page(
+    /// The first page of a window: `limit` rows at `offset` of `range`, decoded at once (its
+    /// total says what the other pages are).
+    async fn first_page(
         &self,
         range: DateRange,
         offset: u64,
         limit: u64,
-        known_total: Option<u64>,
-    ) -> Result<Page, ProviderError> {
+    ) -> Result<DecodedPage, ProviderError> {
+        let resp = self.fetch(range, offset, limit).await?;
+        tokio::task::spawn_blocking(move || decode_page(&resp, range, offset, limit, None))
+            .await
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+
+    /// The answer for `limit` rows at `offset` of `range`.
+    async fn fetch(
+        &self,
+        range: DateRange,
+        offset: u64,
+        limit: u64,
+    ) -> Result<ApiResponse, ProviderError> {
         let mut req = with_range(ApiRequest::get(self.path.clone()), &range)
             .query("limit", limit.to_string())
             .query("offset", offset.to_string());
@@ -323,11 +340,7 @@ impl<'a> DetailsPager<'a> {
         }
         let resp = self.client.get(req).await?;
         crate::progress::page_done();
-        // Decoding a 10,000-row page is most of an export's CPU: it runs on the blocking pool,
-        // so pages in flight are decoded in parallel while earlier rows are being written.
-        tokio::task::spawn_blocking(move || decode_page(&resp, range, offset, limit, known_total))
-            .await
-            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+        Ok(resp)
     }
 }
 
@@ -339,7 +352,7 @@ fn decode_page(
     offset: u64,
     limit: u64,
     known_total: Option<u64>,
-) -> Result<Page, ProviderError> {
+) -> Result<DecodedPage, ProviderError> {
     // A page holds `limit` rows at most; the capacity is only a hint, so a bigger page is still
     // read (and then refused below).
     let seed = ContactPageSeed {
@@ -393,7 +406,7 @@ fn decode_page(
     if let Some(why) = body.unreadable {
         return Err(bad_shape(resp, why));
     }
-    Ok(Page {
+    Ok(DecodedPage {
         total,
         rows: body.rows,
     })

@@ -24,7 +24,7 @@ use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor, failed_stream,
+    SummaryQuery, Support, Vendor, failed_stream, record_stream,
 };
 
 use client::EngagiveClient;
@@ -135,7 +135,7 @@ impl Engagive {
         };
         let pages = pager::pages::<W>(&self.client, spec)
             .map(move |page| page.map(|rows| rows.into_iter().map(convert).collect::<Vec<T>>()));
-        pages.boxed()
+        record_stream(pages)
     }
 }
 

@@ -14,7 +14,7 @@ use futures::stream::{self, BoxStream};
 
 use crate::http::{ApiRequest, ApiResponse, encode};
 use crate::provider::users::{ChatMessage, ConversationQuery};
-use crate::provider::{ErrorKind, ProviderError, RecordStream};
+use crate::provider::{ErrorKind, ProviderError, RecordStream, record_stream};
 use crate::time::DateRange;
 
 use super::client::{Endpoint, EngatiClient};
@@ -72,7 +72,7 @@ pub(super) fn stream<'a>(
             Err(e) => Some((Err(e), None)),
         }
     });
-    pages.boxed()
+    record_stream(pages)
 }
 
 /// `start_date` and `end_date` of a half-open range, in epoch milliseconds, or `None` when no

@@ -20,7 +20,7 @@ use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirect
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, PreparedWrite, ProviderError, RecordStream, StatsBucket,
-    StatsQuery, SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt,
+    StatsQuery, SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt, record_stream,
 };
 
 use client::{Endpoint, EngatiClient};
@@ -177,7 +177,7 @@ impl UserDirectory for Engati {
                 .map(|u| u.into_unified().map_err(|e| bad_shape(&resp, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     fn conversations<'a>(

@@ -12,7 +12,6 @@ mod stats;
 mod wire;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use futures::stream;
 use serde_json::Value;
 
@@ -23,7 +22,7 @@ use crate::provider::reports::{ReportView, StatsReport, StatsReports};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
     DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor, failed_stream,
+    SummaryQuery, Support, Vendor, failed_stream, record_stream,
 };
 
 use client::{Endpoint, InsiderClient};
@@ -174,7 +173,7 @@ impl AnalyticsProvider for Insider {
                 Err(e) => Some((Err(e), None)),
             }
         });
-        pages.boxed()
+        record_stream(pages)
     }
 
     async fn campaign_summary(
@@ -255,7 +254,7 @@ impl StatsReports for Insider {
             let merged = self.report(report, ReportView::Periods, query).await?;
             Ok(stats::periods(merged, report, query.frequency))
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     fn report_by_campaign<'a>(
@@ -267,7 +266,7 @@ impl StatsReports for Insider {
             let merged = self.report(report, ReportView::ByCampaign, query).await?;
             stats::by_campaign(merged)
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     async fn report_total(

@@ -19,7 +19,7 @@ use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
     ClickReports, ClickSummary, ConcurrencyLimit, ContactRecord, DetailsQuery, ErrorKind,
     Operation, ProviderError, QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery,
-    Support, Vendor, failed_stream,
+    Support, Vendor, failed_stream, record_stream,
 };
 use crate::time::{DateRange, Zone};
 
@@ -179,7 +179,11 @@ async fn each<T>(
     mut f: impl FnMut(T) -> Result<(), String>,
 ) -> Result<(), ProviderError> {
     while let Some(page) = rows.next().await {
-        page?.into_iter().try_for_each(&mut f).map_err(bad_row)?;
+        page?
+            .decode()?
+            .into_iter()
+            .try_for_each(&mut f)
+            .map_err(bad_row)?;
     }
     Ok(())
 }
@@ -250,7 +254,7 @@ impl AnalyticsProvider for Wolkvox {
             each(rows, |r| list.add(&r, &self.zone)).await?;
             Ok(list.into_campaigns())
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     async fn campaign_summary(
@@ -320,7 +324,7 @@ impl AnalyticsProvider for Wolkvox {
             each(rows, |r| periods.add(&r)).await?;
             Ok(periods.into_buckets())
         };
-        stream::once(page).boxed()
+        record_stream(stream::once(page))
     }
 
     /// chat_15 over the last minute: one small authenticated answer.

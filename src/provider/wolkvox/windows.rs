@@ -7,10 +7,9 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Duration, Utc};
-use futures::StreamExt;
 use futures::stream;
 
-use crate::provider::{ErrorKind, ProviderError, RecordStream};
+use crate::provider::{ErrorKind, ProviderError, RecordStream, record_stream};
 use crate::time::{DateRange, Zone};
 
 use super::VENDOR;
@@ -217,7 +216,7 @@ where
             }
         }
     });
-    pages.boxed()
+    record_stream(pages)
 }
 
 #[cfg(test)]
