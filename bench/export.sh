@@ -12,6 +12,7 @@
 #   5. with --latency 50 ms per request: 100 pages sequential vs concurrent.
 #
 # Usage: bash bench/export.sh [ROWS]        (default 1000000; needs curl, jq, GNU time)
+#        RUNS=N bash bench/export.sh        (each run N times, median shown; default 3)
 # Output: a Markdown table on stdout (paste it into BENCHMARKS.md); work files in $BENCH_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -100,11 +101,16 @@ pages_config() {
   echo "$total"
 }
 
-# measure NAME COMMAND…: runs COMMAND under GNU time; appends "NAME wall user sys maxrss_kb".
+# measure NAME COMMAND…: runs COMMAND $RUNS times under GNU time, each time appending
+# "NAME wall user sys maxrss_kb"; the table shows the median of each column (shared machines are
+# noisy, and one slow run of either side would otherwise decide a ratio).
+RUNS=${RUNS:-3}
 measure() {
   local name=$1; shift
-  /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/time.$name" "$@"
-  echo "$name $(cat "$BENCH_DIR/time.$name")" >>"$BENCH_DIR/results"
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/time.$name" "$@"
+    echo "$name $(cat "$BENCH_DIR/time.$name")" >>"$BENCH_DIR/results"
+  done
 }
 : >"$BENCH_DIR/results"
 
@@ -143,10 +149,12 @@ stop_sandbox
 
 python3 - "$BENCH_DIR/results" "$TOTAL" "$ROWS_OUT" "$SMALL" <<'EOF'
 import sys
-rows = {}
+import statistics
+runs = {}
 for line in open(sys.argv[1]):
     name, wall, user, sys_, rss = line.split()
-    rows[name] = (float(wall), float(user) + float(sys_), int(rss) / 1024)
+    runs.setdefault(name, []).append((float(wall), float(user) + float(sys_), int(rss) / 1024))
+rows = {name: tuple(statistics.median(column) for column in zip(*r)) for name, r in runs.items()}
 total, out, small = sys.argv[2], sys.argv[3], sys.argv[4]
 label = {
     "curl": "curl, the same pages to /dev/null (transfer limit)",
