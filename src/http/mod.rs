@@ -194,15 +194,9 @@ impl ApiResponse {
         let decoded = match simdutf8::basic::from_utf8(&self.body) {
             // UTF-8 is checked once for the whole body here (with SIMD where the CPU has it: about
             // half of std's time on pages of Latin names), not again for every string in it.
-            Ok(text) => {
-                let mut de = serde_json::Deserializer::from_str(text);
-                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
-            }
+            Ok(text) => whole(serde_json::Deserializer::from_str(text), seed),
             // serde_json says where the bad byte is.
-            Err(_) => {
-                let mut de = serde_json::Deserializer::from_slice(&self.body);
-                seed.deserialize(&mut de).and_then(|v| de.end().map(|()| v))
-            }
+            Err(_) => whole(serde_json::Deserializer::from_slice(&self.body), seed),
         };
         decoded.map_err(|e| {
             let what = describe_unreadable(&self.body, &e);
@@ -214,6 +208,17 @@ impl ApiResponse {
                 ))
         })
     }
+}
+
+/// Decodes the one JSON value `de` reads, refusing anything after it.
+fn whole<'de, R, S>(mut de: serde_json::Deserializer<R>, seed: S) -> serde_json::Result<S::Value>
+where
+    R: serde_json::de::Read<'de>,
+    S: serde::de::DeserializeSeed<'de>,
+{
+    let value = seed.deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 fn describe_unreadable(body: &[u8], e: &serde_json::Error) -> String {
