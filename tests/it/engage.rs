@@ -1,21 +1,10 @@
 //! Engage end to end: the real binary against wiremock, every request pinned.
 
 use serde_json::{Value, json};
-use wiremock::matchers::{any, header, method, path};
+use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::support::{Home, RawQuery, engage_range, stderr, stdout};
-
-/// Every request not matched by a more specific mock fails the test.
-pub async fn forbid_others(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599))
-        .with_priority(u8::MAX)
-        .expect(0)
-        .named("an unexpected request")
-        .mount(server)
-        .await;
-}
+use crate::support::{Home, RawQuery, engage_range, run, stderr, stdout, strict_server};
 
 /// A GET of `p` with Engage's two credentials and an exact raw query.
 pub(crate) fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
@@ -24,12 +13,6 @@ pub(crate) fn engage_get(p: &str, query: String) -> wiremock::MockBuilder {
         .and(RawQuery(query))
         .and(header("x-token", "bot-token-1"))
         .and(header("authorization", "Bearer jwt-1"))
-}
-
-pub(crate) async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 fn contact(i: usize) -> Value {
@@ -48,8 +31,7 @@ const APRIL: &str = "from=2026-04-01%2000%3A00%3A00&to=2026-04-30%2023%3A59%3A59
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_sends_both_credentials_and_the_encoded_range_and_prints_json() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaigns", format!("{APRIL}&type=one-time"))
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             include_str!("../../fixtures/engage/campaigns.json"),
@@ -90,8 +72,7 @@ async fn list_sends_both_credentials_and_the_encoded_range_and_prints_json() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_prints_tsv_when_piped_and_csv_on_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaigns", APRIL.to_string())
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
             {"id": "a1", "name": "Promo, \"quoted\"", "type": "recurrent", "status": "running",
@@ -137,8 +118,7 @@ async fn list_prints_tsv_when_piped_and_csv_on_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn summary_encodes_a_hard_campaign_name_as_one_segment_and_converts_rates_to_fractions() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get(
         "/campaign/Promo%20a%2Fb%20%232%3F%2050%25%20Caf%C3%A9%20%E2%98%95/summary",
         APRIL.to_string(),
@@ -177,8 +157,7 @@ async fn summary_encodes_a_hard_campaign_name_as_one_segment_and_converts_rates_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_walks_every_page_by_limit_and_offset() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     for (offset, rows) in [(0usize, 0..10usize), (10, 10..20), (20, 20..25)] {
         engage_get(
             "/campaign/Spring/details",
@@ -224,8 +203,7 @@ async fn details_walks_every_page_by_limit_and_offset() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_splits_ranges_longer_than_90_days_at_exact_seams() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // 2026-01-01 .. 2026-05-01 is 120 days: [Jan 1, Apr 1) and [Apr 1, May 1), `to` inclusive.
     let first = engage_range("2026-01-01 00:00:00", "2026-03-31 23:59:59");
     let second = engage_range("2026-04-01 00:00:00", "2026-04-30 23:59:59");
@@ -271,8 +249,7 @@ async fn details_splits_ranges_longer_than_90_days_at_exact_seams() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_applies_offset_and_limit_to_the_whole_result() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get(
         "/campaign/Spring/details",
         format!("{APRIL}&limit=4&offset=3"),
@@ -311,8 +288,7 @@ async fn details_applies_offset_and_limit_to_the_whole_result() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get(
         "/campaign/Spring/details",
         format!("{APRIL}&limit=10&offset=0"),
@@ -364,24 +340,12 @@ async fn details_fails_with_exit_3_when_rows_disagree_with_the_reported_total() 
     assert!(err.contains("Engage reported 30 rows for the window 2026-04-01 00:00:00 – 2026-05-01 00:00:00 but the page at offset 10 was empty"), "{err}");
     assert!(err.contains("GET /campaign/Spring/details"), "{err}");
     assert!(!home.path().join("out.csv").exists());
-    assert_eq!(
-        std::fs::read_dir(home.path())
-            .unwrap()
-            .filter(|e| e
-                .as_ref()
-                .unwrap()
-                .file_name()
-                .to_string_lossy()
-                .ends_with(".tmp"))
-            .count(),
-        0
-    );
+    home.assert_no_temp_files();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_every_row_to_a_csv_file() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get(
         "/campaign/Spring/details",
         format!("{APRIL}&limit=10000&offset=0"),
@@ -421,8 +385,7 @@ async fn export_writes_every_row_to_a_csv_file() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_without_output_is_a_usage_error_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
@@ -438,8 +401,7 @@ async fn export_without_output_is_a_usage_error_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_export_keeps_the_previous_file_and_leaves_no_temporary_file() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get(
         "/campaign/Spring/details",
         format!("{APRIL}&limit=10&offset=0"),
@@ -485,17 +447,12 @@ async fn a_failed_export_keeps_the_previous_file_and_leaves_no_temporary_file() 
         std::fs::read_to_string(home.path().join("contacts.csv")).unwrap(),
         "previous\n"
     );
-    let names: Vec<String> = std::fs::read_dir(home.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    home.assert_no_temp_files();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stats_sends_frequency_and_type() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/stats", format!("{APRIL}&frequency=weekly&type=recurrent"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [
             {"period": "2026-03-30", "sent": 100, "delivered": 90, "read": 50, "engaged": 5, "errors": 2},
@@ -534,8 +491,7 @@ async fn error_case(
     retries: &str,
     expected_calls: u64,
 ) -> std::process::Output {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaign/Gone/summary", APRIL.to_string())
         .respond_with(
             ResponseTemplate::new(status)
@@ -634,8 +590,7 @@ async fn rate_limits_and_server_errors_are_retried_then_exit_5_and_6() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_retried_rate_limit_then_success_prints_the_result() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/stats", format!("{APRIL}&frequency=daily"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .up_to_n_times(1)
@@ -670,8 +625,7 @@ async fn a_retried_rate_limit_then_success_prints_the_result() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_html_answer_is_a_clear_bad_response_exit_6() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaigns", APRIL.to_string())
         .respond_with(
             ResponseTemplate::new(200)
@@ -704,8 +658,7 @@ async fn an_html_answer_is_a_clear_bad_response_exit_6() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_401_reruns_the_token_command_once_and_retries() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path("/campaigns"))
         .and(header("authorization", "Bearer jwt-1"))
@@ -759,8 +712,7 @@ async fn a_redirect_to_another_origin_carries_no_credentials() {
         .expect(1)
         .mount(&elsewhere)
         .await;
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaigns", APRIL.to_string())
         .respond_with(
             ResponseTemplate::new(302)
@@ -792,8 +744,7 @@ async fn a_redirect_to_another_origin_carries_no_credentials() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_dates_and_reversed_ranges_are_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let mut cmd = home.cmd();
@@ -872,8 +823,7 @@ async fn details_piped_into_a_reader_that_stops_early_ends_quietly() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_request_that_times_out_is_retried_then_exit_6() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaigns", APRIL.to_string())
         .respond_with(ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)))
         .expect(2)
@@ -905,8 +855,7 @@ async fn a_request_that_times_out_is_retried_then_exit_6() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn table_and_bom_formats_render_the_same_rows() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engage_get("/campaign/Spring/summary", APRIL.to_string())
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             include_str!("../../fixtures/engage/summary.json"),
@@ -1008,17 +957,12 @@ async fn ctrl_c_exits_130_and_leaves_no_temporary_file() {
         std::fs::read_to_string(home.path().join("out.csv")).unwrap(),
         "previous\n"
     );
-    let names: Vec<String> = std::fs::read_dir(home.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    home.assert_no_temp_files();
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn write_commands_are_refused_for_engage_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     for args in [
@@ -1104,8 +1048,7 @@ fn write_commands_check_their_arguments_before_reading_any_config() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_fetches_pages_concurrently_and_prints_them_in_order() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // The first page tells the total (45); the other four are then in flight together, and the
     // slow second page must still come out second.
     for (offset, delay_ms) in [(0usize, 0u64), (10, 400), (20, 0), (30, 100), (40, 0)] {

@@ -6,24 +6,13 @@ mod canaries;
 mod writes;
 
 use serde_json::{Value, json};
-use wiremock::matchers::{any, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, ResponseTemplate};
 
-use crate::support::{Home, RawQuery, stderr, stdout};
+use crate::support::{Home, RawQuery, run, stderr, stdout, strict_server};
 
 /// The account path of the test profile.
 pub const ACC: &str = "/channels/whatsapp/accounts/acc-42";
-
-/// Every request not matched by a more specific mock fails the test.
-pub async fn forbid_others(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(599))
-        .with_priority(u8::MAX)
-        .expect(0)
-        .named("an unexpected request")
-        .mount(server)
-        .await;
-}
 
 /// An engagive profile `egv` (the default): account `acc-42`, token `tok-1`.
 pub fn config(home: &Home, base_url: &str) {
@@ -38,12 +27,6 @@ pub fn egv_get(p: &str, query: &str) -> wiremock::MockBuilder {
         .and(path(format!("{ACC}{p}")))
         .and(RawQuery(query.to_string()))
         .and(header("authorization", "Bearer tok-1"))
-}
-
-pub async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 /// A list page in the envelope.
@@ -72,8 +55,7 @@ fn codes(out: &std::process::Output) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_list_walks_every_page_with_the_bearer_token() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     for (n, rows) in [(1, 0..100), (2, 100..200), (3, 200..250)] {
         egv_get("/templates", &format!("page={n}&per_page=100"))
             .respond_with(ResponseTemplate::new(200).set_body_json(page(
@@ -111,8 +93,7 @@ async fn templates_list_walks_every_page_with_the_bearer_token() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_list_sends_search_encoded_and_the_page_size() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get(
         "/templates",
         "search=Promo%2050%25%2F%C3%B1&page=1&per_page=2",
@@ -154,8 +135,7 @@ async fn templates_list_sends_search_encoded_and_the_page_size() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_list_keeps_hard_rows_exact_and_neutralises_formulas() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates", "page=1&per_page=100")
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             include_str!("../../fixtures/engagive/templates-hard.json"),
@@ -208,8 +188,7 @@ async fn templates_list_keeps_hard_rows_exact_and_neutralises_formulas() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_show_sends_a_hard_code_as_one_segment() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates/a%2Fb%20test%20%232%3F%20%E2%98%95", "")
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             include_str!("../../fixtures/engagive/template.json"),
@@ -253,8 +232,7 @@ async fn templates_show_sends_a_hard_code_as_one_segment() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_unknown_template_is_exit_7_with_one_paragraph() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates/nope", "")
         .respond_with(ResponseTemplate::new(404).set_body_json(
             json!({"success": false, "statusCode": 404, "message": "Template 'nope' not found"}),
@@ -281,8 +259,7 @@ async fn an_unknown_template_is_exit_7_with_one_paragraph() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn templates_contents_with_search() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get(
         "/templates/order_shipped/contents",
         "search=pedido%20%F0%9F%9A%9A&page=1&per_page=100",
@@ -321,8 +298,7 @@ async fn templates_contents_with_search() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn lookups_categories_options_and_languages() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let lookups = |data: Value| {
         json!({"success": true, "statusCode": 200, "data": data,
                "pagination": {"page": 1, "per_page": 100, "total": data.as_array().unwrap().len(), "total_pages": 1}})
@@ -383,8 +359,7 @@ async fn lookups_categories_options_and_languages() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn usage_errors_and_fields_help_send_no_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server.uri());
     let out = run({
@@ -433,8 +408,7 @@ async fn usage_errors_and_fields_help_send_no_request() {
 
 /// Runs `templates list` against pages 1 and 2 (and no other) and returns the output.
 async fn two_pages(first: Value, second: Value) -> std::process::Output {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     for (n, body) in [(1, first), (2, second)] {
         egv_get("/templates", &format!("page={n}&per_page=100"))
             .respond_with(ResponseTemplate::new(200).set_body_json(body))
@@ -503,8 +477,7 @@ async fn a_list_that_changes_while_paging_is_incomplete_exit_3() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_list_without_pagination_is_one_page() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates/lookups/categories", "page=1&per_page=100")
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"success": true, "data": [{"code": "UTILITY", "label": "Utility"}]}),
@@ -526,8 +499,7 @@ async fn a_list_without_pagination_is_one_page() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn later_pages_are_fetched_concurrently_and_printed_in_order() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // Page 1 tells there are 4 pages; 2, 3 and 4 are then in flight together, and the slow
     // page 2 must still come out second.
     for (n, delay) in [(1u64, 0u64), (2, 400), (3, 0), (4, 100)] {
@@ -632,8 +604,7 @@ async fn read_errors_map_to_exit_codes_and_only_reads_are_retried() {
         ),
     ];
     for (status, body, calls, code, needle) in cases {
-        let server = MockServer::start().await;
-        forbid_others(&server).await;
+        let server = strict_server().await;
         egv_get("/templates/lookups/categories", "page=1&per_page=100")
             .respond_with(
                 ResponseTemplate::new(status)
@@ -664,8 +635,7 @@ async fn read_errors_map_to_exit_codes_and_only_reads_are_retried() {
         server.verify().await;
     }
     // HTML from a proxy: a clear bad response, exit 6.
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates/lookups/categories", "page=1&per_page=100")
         .respond_with(ResponseTemplate::new(200).set_body_raw("<html>login</html>", "text/html"))
         .expect(1)
@@ -689,8 +659,7 @@ async fn read_errors_map_to_exit_codes_and_only_reads_are_retried() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn analytics_commands_are_not_supported_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server.uri());
     for args in [
@@ -728,8 +697,7 @@ async fn analytics_commands_are_not_supported_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn profiles_check_asks_for_one_template() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_get("/templates", "page=1&per_page=1")
         .respond_with(ResponseTemplate::new(200).set_body_json(page(tpls(0..1), 1, 1, 9, 9)))
         .expect(1)
@@ -749,8 +717,7 @@ async fn profiles_check_asks_for_one_template() {
         "name,provider,result,detail\negv,engagive,ok,\n"
     );
 
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path(format!("{ACC}/templates")))
         .respond_with(ResponseTemplate::new(401).set_body_json(
@@ -776,8 +743,7 @@ async fn profiles_check_asks_for_one_template() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_from_env_encodes_the_account_id_as_one_segment() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path(
             "/channels/whatsapp/accounts/acc%201%2F%C3%BC/templates/lookups/categories",
@@ -826,8 +792,7 @@ async fn a_profile_without_account_id_is_a_config_error() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_401_reruns_the_token_command_once_and_retries() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path(format!("{ACC}/templates/lookups/categories")))
         .and(header("authorization", "Bearer tok-1"))

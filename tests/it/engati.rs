@@ -8,8 +8,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::engage::forbid_others;
-use crate::support::{Home, RawQuery, stderr, stdout};
+use crate::support::{Home, RawQuery, run, stderr, stdout, strict_server};
 
 /// An Engati API key of the documented shape (UUID + `-` + 7 characters).
 pub const KEY: &str = "3f2a9c1e-0b7d-4e55-9a61-2c8d7f4b1a90-AB12CDE";
@@ -22,12 +21,6 @@ pub fn engati_config(home: &Home, base_url: &str) {
     home.write_config(&format!(
         "default_profile = \"engati-test\"\n\n[profiles.engati-test]\nprovider = \"engati\"\nbase_url = \"{base_url}\"\napi_key = \"{KEY}\"\ncustomer_id = \"{CID}\"\nbot_key = \"{BOT}\"\n"
     ));
-}
-
-pub async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
 }
 
 /// A GET of `p` with the raw key and an exact raw query.
@@ -58,8 +51,7 @@ fn page(number: u64, size: u64, rows: std::ops::Range<usize>) -> Value {
 }
 
 async fn server_with_config() -> (MockServer, Home) {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     engati_config(&home, &server.uri());
     (server, home)
@@ -467,8 +459,7 @@ async fn conversations_fails_with_exit_3_when_engati_answers_another_page_or_rep
     assert!(!home.path().join("out.csv").exists());
 
     // The same messages again with page 2's number (page_number ignored): also exit 3.
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engati_config(&home, &server.uri());
     for n in [1u64, 2] {
         engati_get(&p, &format!("page_number={n}&page_size=2"))
@@ -684,8 +675,7 @@ async fn a_wrong_bot_in_users_find_is_a_configuration_error_exit_2() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn other_vendors_refuse_users_and_conversations_with_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     for args in [
@@ -732,8 +722,7 @@ async fn engati_refuses_the_campaign_commands_naming_what_it_supports() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_engati_reads_its_fields_from_variables() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engati_get(&users_path(), "attribute_name=city&attribute_value=Cali")
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"status": {"code": 1000, "desc": "SUCCESS"}, "responseObject": {"users": []}}),
@@ -786,8 +775,7 @@ async fn profiles_check_tests_the_key_with_one_cheap_users_request() {
         "name,provider,result,detail\nengati-test,engati,ok,\n"
     );
 
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engati_config(&home, &server.uri());
     engati_get(
         &users_path(),

@@ -11,17 +11,11 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Match, Mock, Request, ResponseTemplate};
 
-use crate::support::Home;
+use crate::support::{Home, run};
 
 pub(super) const V2: &str = "/api/wa/v2/statistics";
 /// `--from 2025-03-01 --to 2025-03-02`: 10-digit seconds, the end inclusive.
 pub(super) const MARCH: (i64, i64) = (1_740_787_200, 1_740_959_999);
-
-pub(super) async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
 
 /// An OAuth profile (client credentials) at `base`.
 pub(super) fn oauth(home: &Home, base: &str) {

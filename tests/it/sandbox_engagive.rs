@@ -4,10 +4,9 @@
 
 use std::time::Duration;
 
-use serde_json::Value;
 use wa_analytics::sandbox::{ENGAGIVE_FAILING_NUMBER, ENGAGIVE_TOKEN, Sandbox, SandboxOptions};
 
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, json_ok, stderr, stdout};
 
 async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
@@ -24,15 +23,10 @@ fn demo(home: &Home, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn json(out: &std::process::Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    serde_json::from_str(&stdout(out)).unwrap()
-}
-
 #[test]
 fn demo_serves_every_templates_command() {
     let home = Home::new();
-    let all = json(&demo(&home, &["templates", "list", "-f", "json"]));
+    let all = json_ok(&demo(&home, &["templates", "list", "-f", "json"]));
     let all = all.as_array().unwrap();
     assert_eq!(all.len(), 137, "every page of the catalogue");
     assert_eq!(
@@ -45,20 +39,20 @@ fn demo_serves_every_templates_command() {
     let want: Vec<String> = (101..238).map(|i| i.to_string()).collect();
     assert_eq!(ids, want);
     // Small pages walk the same list.
-    let paged = json(&demo(
+    let paged = json_ok(&demo(
         &home,
         &["templates", "list", "--page-size", "7", "-f", "json"],
     ));
     assert_eq!(paged.as_array().unwrap(), all);
 
-    let hits = json(&demo(
+    let hits = json_ok(&demo(
         &home,
         &["templates", "list", "--search", "50%_OFF", "-f", "json"],
     ));
     assert_eq!(hits[0]["code"], "promo_50%_off");
     assert_eq!(hits.as_array().unwrap().len(), 1);
 
-    let one = json(&demo(
+    let one = json_ok(&demo(
         &home,
         &["templates", "show", "a/b test #2?", "-f", "json"],
     ));
@@ -96,7 +90,7 @@ fn demo_serves_every_templates_command() {
         stdout(&out),
         "code,label,category\nONE_TIME_PASSWORD,One-time passcode,AUTHENTICATION\n"
     );
-    let langs = json(&demo(
+    let langs = json_ok(&demo(
         &home,
         &[
             "templates",
@@ -150,7 +144,7 @@ fn demo_sends_messages_and_shows_meta_errors() {
         args.extend_from_slice(extra);
         demo(&home, &args)
     };
-    let receipt = json(&send(&[
+    let receipt = json_ok(&send(&[
         "--to",
         "+573001234567",
         "--param",
@@ -221,7 +215,7 @@ fn demo_sends_messages_and_shows_meta_errors() {
             "json",
         ],
     );
-    assert_eq!(json(&out)["message"], "Reaction sent");
+    assert_eq!(json_ok(&out)["message"], "Reaction sent");
     let out = demo(
         &home,
         &[
@@ -236,7 +230,7 @@ fn demo_sends_messages_and_shows_meta_errors() {
             "json",
         ],
     );
-    assert_eq!(json(&out)["message"], "Message sent successfully");
+    assert_eq!(json_ok(&out)["message"], "Message sent successfully");
     std::fs::write(
         home.path().join("loc.json"),
         r#"{"type":"location","location":{"latitude":4.711,"longitude":-74.07,"name":"Bogotá"}}"#,
@@ -256,7 +250,10 @@ fn demo_sends_messages_and_shows_meta_errors() {
             "json",
         ],
     );
-    assert_eq!(json(&out)["response"]["data"]["message_type"], "location");
+    assert_eq!(
+        json_ok(&out)["response"]["data"]["message_type"],
+        "location"
+    );
     // The sandbox validates message objects like the vendor.
     std::fs::write(
         home.path().join("bad.json"),

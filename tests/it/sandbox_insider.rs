@@ -11,21 +11,12 @@ use wa_analytics::sandbox::{
     SandboxOptions,
 };
 
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, json_ok, rfc3339, stderr, stdout};
 
 async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
-}
-
-fn json_of(out: &std::process::Output) -> Value {
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
-    serde_json::from_str(&stdout(out)).unwrap()
-}
-
-fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Profiles `oauth`, `token` and `key` for the sandbox's Insider, one per credential kind.
@@ -48,7 +39,7 @@ fn demo_runs_every_insider_command_with_no_account() {
             .output()
             .unwrap()
     };
-    let campaigns = json_of(&demo(&["campaigns", "list", "-f", "json"]));
+    let campaigns = json_ok(&demo(&["campaigns", "list", "-f", "json"]));
     let campaigns = campaigns.as_array().unwrap();
     assert!(campaigns.len() >= 10, "{campaigns:?}");
     let conversational = campaigns
@@ -57,7 +48,7 @@ fn demo_runs_every_insider_command_with_no_account() {
         .unwrap();
     let id = conversational["id"].as_str().unwrap();
 
-    let summary = json_of(&demo(&["campaigns", "summary", id, "-f", "json"]));
+    let summary = json_ok(&demo(&["campaigns", "summary", id, "-f", "json"]));
     assert_eq!(summary["id"], id);
     assert!(
         summary["responses"]
@@ -139,11 +130,11 @@ async fn all_three_credential_kinds_read_the_same_figures_and_pass_profiles_chec
             "-f",
             "json",
         ]);
-        let list = json_of(&run(cmd).await);
+        let list = json_ok(&run(cmd).await);
         let id = list[0]["id"].as_str().unwrap().to_string();
         let mut cmd = home.cmd();
         cmd.args(["-p", profile, "campaigns", "summary", &id, "-f", "json"]);
-        let summary = json_of(&run(cmd).await);
+        let summary = json_ok(&run(cmd).await);
         let mut cmd = home.cmd();
         cmd.args([
             "-p",
@@ -233,9 +224,9 @@ async fn over_the_whole_span_windows_add_up_to_each_campaign_even_with_faults_in
                 .args(["-f", "json"]);
             cmd
         };
-        let by_campaign = json_of(&run(stats(&["--by-campaign"])).await);
-        let total = json_of(&run(stats(&["--total"])).await);
-        let days = json_of(&run(stats(&[])).await);
+        let by_campaign = json_ok(&run(stats(&["--by-campaign"])).await);
+        let total = json_ok(&run(stats(&["--total"])).await);
+        let days = json_ok(&run(stats(&[])).await);
         results.push((by_campaign, total, days));
     }
     assert_eq!(results[0], results[1], "faults must not change any figure");
@@ -251,7 +242,7 @@ async fn over_the_whole_span_windows_add_up_to_each_campaign_even_with_faults_in
         cmd.args(["-p", "key", "campaigns", "summary", id])
             .args(&range)
             .args(["-f", "json"]);
-        let summary = json_of(&run(cmd).await);
+        let summary = json_ok(&run(cmd).await);
         assert_eq!(counts(row), counts(&summary), "campaign {id}");
     }
     let sum = |k: &str| -> u64 { rows.iter().map(|r| r[k].as_u64().unwrap()).sum() };

@@ -8,16 +8,12 @@ use std::time::Duration;
 use serde_json::Value;
 use wa_analytics::sandbox::{Sandbox, SandboxOptions};
 
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, rfc3339, stderr, stdout};
 
 async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
     tokio::task::spawn_blocking(move || cmd.output().unwrap())
         .await
         .unwrap()
-}
-
-fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// `wa-analytics --demo --provider wolkvox -q ARGS`, parsed as JSON.

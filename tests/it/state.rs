@@ -3,10 +3,10 @@
 //! a failed run moves nothing forward.
 
 use serde_json::{Value, json};
-use wiremock::{MockServer, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::engage::{engage_get, forbid_others, run};
-use crate::support::{Home, engage_range, stderr, stdout};
+use crate::engage::engage_get;
+use crate::support::{Home, engage_range, run, stderr, stdout, strict_server};
 
 fn row(contact: &str, sent_at: &str) -> Value {
     json!({"contact": contact, "name": null, "status": "sent", "sent_at": sent_at,
@@ -37,8 +37,7 @@ fn export(home: &Home, extra: &[&str], out: &str) -> assert_cmd::Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_next_run_starts_where_the_last_ended_and_skips_rows_of_the_margin() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
 
@@ -116,8 +115,7 @@ async fn the_next_run_starts_where_the_last_ended_and_skips_rows_of_the_margin()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_failed_run_keeps_the_state_and_the_previous_file() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     engage_get(

@@ -4,7 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use wiremock::{Match, Request};
+use wiremock::matchers::any;
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 /// A temporary HOME with a config file.
 pub struct Home {
@@ -47,6 +48,15 @@ impl Home {
         ))
     }
 
+    /// Asserts that no temporary file of an atomic write (`.NAME.*.tmp`) was left in HOME.
+    pub fn assert_no_temp_files(&self) {
+        let names: Vec<String> = std::fs::read_dir(self.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| !n.ends_with(".tmp")), "{names:?}");
+    }
+
     /// The binary with a cleared environment: only this HOME, a PATH, and no terminal.
     pub fn cmd(&self) -> Command {
         let mut cmd = Command::cargo_bin("wa-analytics").unwrap();
@@ -85,4 +95,41 @@ pub fn stdout(output: &std::process::Output) -> String {
 /// Stderr of a finished command as text.
 pub fn stderr(output: &std::process::Output) -> String {
     String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// Runs the command to completion off the async runtime (the wiremock servers it talks to run on
+/// the runtime).
+pub async fn run(mut cmd: Command) -> std::process::Output {
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// Fails the test, when the server is dropped, on any request no other mock matched.
+async fn forbid_others(server: &MockServer) {
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(599))
+        .with_priority(u8::MAX)
+        .expect(0)
+        .named("an unexpected request")
+        .mount(server)
+        .await;
+}
+
+/// A mock server that fails the test on any request no mock was mounted for.
+pub async fn strict_server() -> MockServer {
+    let server = MockServer::start().await;
+    forbid_others(&server).await;
+    server
+}
+
+/// An instant as the output contract prints it (RFC 3339, UTC, whole seconds).
+pub fn rfc3339(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Stdout of a command that must have succeeded, as JSON.
+pub fn json_ok(out: &std::process::Output) -> serde_json::Value {
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
+    serde_json::from_str(&stdout(out)).unwrap()
 }

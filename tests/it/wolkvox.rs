@@ -10,8 +10,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::engage::forbid_others;
-use crate::support::{Home, RawQuery, stderr, stdout};
+use crate::support::{Home, RawQuery, run, stderr, stdout, strict_server};
 
 /// The token of the test profile.
 pub const TOKEN: &str = "wv-token-1";
@@ -48,12 +47,6 @@ pub fn body(text: impl Into<String>) -> ResponseTemplate {
 /// The documented empty window (vendors.md Part 1).
 pub const EMPTY: &str = r#"{"code":"200","error":null,"msg":"0 records were found","data":[]}"#;
 
-pub async fn run(mut cmd: assert_cmd::Command) -> std::process::Output {
-    tokio::task::spawn_blocking(move || cmd.output().unwrap())
-        .await
-        .unwrap()
-}
-
 /// `--from 2026-04-01 --to 2026-04-10`, in Bogota: one window.
 const APRIL: [&str; 4] = ["--from", "2026-04-01", "--to", "2026-04-10"];
 const APRIL_INI: &str = "20260401000000";
@@ -66,8 +59,7 @@ async fn april(
     fixture: &str,
     args: &[&str],
 ) -> std::process::Output {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     report(query(api, campaign, APRIL_INI, APRIL_END))
         .respond_with(body(fixture))
         .expect(1)
@@ -203,8 +195,7 @@ async fn clicks_summary_prints_one_object_of_counts() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clicks_summary_adds_up_the_windows_of_a_long_range() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // 2026-01-01 .. 2026-02-28 (59 days): [Jan 1, Feb 1) and [Feb 1, Mar 1), Bogota time.
     report(query("chat_15", None, "20260101000000", "20260131235959"))
         .respond_with(body(CHAT_15))
@@ -243,8 +234,7 @@ async fn clicks_summary_adds_up_the_windows_of_a_long_range() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_empty_window_is_an_empty_result_not_an_error() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     report(query("chat_14", None, APRIL_INI, APRIL_END))
         .respond_with(body(EMPTY))
         .expect(1)
@@ -333,8 +323,7 @@ async fn details_maps_campaign_9_records_to_contact_rows() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn export_writes_csv_with_the_phone_numbers_exact() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     report(query("campaign_9", Some("3002"), APRIL_INI, APRIL_END))
         .respond_with(body(CAMPAIGN_9))
         .expect(1)
@@ -480,8 +469,7 @@ async fn stats_count_records_per_local_day_and_week() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_campaign_ids_and_options_wolkvox_cannot_honour_are_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server, "");
     let cases: [(&[&str], &str); 7] = [
@@ -535,8 +523,7 @@ async fn bad_campaign_ids_and_options_wolkvox_cannot_honour_are_exit_2_before_an
 #[tokio::test(flavor = "multi_thread")]
 async fn fields_help_lists_the_click_fields() {
     let home = Home::new();
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     config(&home, &server, "");
     let out = run({
         let mut c = home.cmd();
@@ -559,8 +546,7 @@ async fn fields_help_lists_the_click_fields() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn other_vendors_refuse_clicks_with_exit_2_naming_what_they_support() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     for (args, command) in [

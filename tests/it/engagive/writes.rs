@@ -3,10 +3,10 @@
 
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
-use super::{ACC, config, forbid_others, run};
-use crate::support::{Home, RawQuery, stderr, stdout};
+use super::{ACC, config, run};
+use crate::support::{Home, RawQuery, stderr, stdout, strict_server};
 
 /// A POST to `ACC/messages/{what}` with the token, a JSON content type and exactly `body`.
 fn egv_post(what: &str, body: Value) -> wiremock::MockBuilder {
@@ -46,8 +46,7 @@ fn send_template(home: &Home, extra: &[&str]) -> assert_cmd::Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_template_posts_the_documented_body_once_and_prints_the_receipt() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_post("send-template", template_body())
         .respond_with(ResponseTemplate::new(200).set_body_raw(
             include_str!("../../../fixtures/engagive/send-template.json"),
@@ -80,8 +79,7 @@ async fn send_template_posts_the_documented_body_once_and_prints_the_receipt() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_message_kind_has_its_exact_body() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let ok = |message: &str| {
         ResponseTemplate::new(200).set_body_json(
             json!({"success": true, "statusCode": 200, "message": message, "data": {}, "metaResponse": {}}),
@@ -201,8 +199,7 @@ async fn every_message_kind_has_its_exact_body() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_prints_the_request_with_the_token_masked_and_sends_nothing() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server.uri());
     let out = run(send_template(&home, &["--dry-run", "-vv"])).await;
@@ -231,8 +228,7 @@ async fn dry_run_prints_the_request_with_the_token_masked_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_yes_and_without_a_terminal_nothing_is_sent() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server.uri());
     let out = run(send_template(&home, &[])).await;
@@ -300,8 +296,7 @@ async fn a_send_is_sent_exactly_once_whatever_the_vendor_answers() {
         ),
     ];
     for (status, body, code, hint) in cases {
-        let server = MockServer::start().await;
-        forbid_others(&server).await;
+        let server = strict_server().await;
         egv_post("send-template", template_body())
             .respond_with(
                 ResponseTemplate::new(status)
@@ -325,8 +320,7 @@ async fn a_send_is_sent_exactly_once_whatever_the_vendor_answers() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_meta_error_shows_meta_s_code_and_message_in_one_paragraph() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_post("send-template", template_body())
         .respond_with(ResponseTemplate::new(502).set_body_raw(
             include_str!("../../../fixtures/engagive/error-502-meta.json"),
@@ -348,8 +342,7 @@ async fn a_meta_error_shows_meta_s_code_and_message_in_one_paragraph() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_send_that_times_out_is_not_sent_again() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     egv_post("send-template", template_body())
         .respond_with(
             ResponseTemplate::new(200)
@@ -376,8 +369,7 @@ async fn a_send_that_times_out_is_not_sent_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_401_on_a_send_refreshes_the_token_and_sends_once_more() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path(format!("{ACC}/messages/send-single")))
         .and(header("authorization", "Bearer tok-1"))
@@ -433,8 +425,7 @@ async fn a_401_on_a_send_refreshes_the_token_and_sends_once_more() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn bad_message_files_are_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     config(&home, &server.uri());
     for (file, needle) in [

@@ -6,9 +6,8 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_json, body_string, header, method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use super::{BOT_PATH, CANARY, KEY, assert_no_canary, engati_config, run};
-use crate::engage::forbid_others;
-use crate::support::{Home, RawQuery, stderr, stdout};
+use super::{BOT_PATH, CANARY, KEY, assert_no_canary, run, server_with_config};
+use crate::support::{Home, RawQuery, stderr, stdout, strict_server};
 
 const WA_PATH: &str = "/whatsapp-api/v1.0/customer/10294/bot/1a1c9bfa5e0f41ed";
 const FLOW: &str = "0123456789ABCDEF0123456789ABCDEF";
@@ -23,14 +22,6 @@ fn ok(object: Value) -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(
         json!({"status": {"code": 1000, "desc": "SUCCESS"}, "responseObject": object}),
     )
-}
-
-async fn setup() -> (MockServer, Home) {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
-    let home = Home::new();
-    engati_config(&home, &server.uri());
-    (server, home)
 }
 
 fn template_body() -> Value {
@@ -67,7 +58,7 @@ fn template_cmd(home: &Home) -> assert_cmd::Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn send_template_posts_meta_shaped_json_once_and_prints_the_receipt() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{WA_PATH}/template"))
         .and(RawQuery(String::new()))
         .and(header("content-type", "application/json"))
@@ -92,7 +83,7 @@ async fn send_template_posts_meta_shaped_json_once_and_prints_the_receipt() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_template_without_parameters_has_no_components() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{WA_PATH}/template"))
         .and(body_json(json!({
             "payload": {"name": "hello_world", "language": {"code": "en_US", "policy": "deterministic"}},
@@ -127,7 +118,7 @@ async fn a_template_without_parameters_has_no_components() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_is_sent_exactly_once_even_when_engati_answers_500_or_429() {
     for (status, exit) in [(500u16, 6), (503, 6), (429, 5)] {
-        let (server, home) = setup().await;
+        let (server, home) = server_with_config().await;
         engati_post(&format!("{WA_PATH}/template"))
             .and(body_json(template_body()))
             .respond_with(
@@ -159,7 +150,7 @@ async fn a_write_is_sent_exactly_once_even_when_engati_answers_500_or_429() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_status_code_other_than_1000_on_http_200_is_a_failed_write() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{WA_PATH}/template"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
             json!({"status": {"code": 1002, "message": "INVALID_BOT_OR_CUSTOMER_ID"}}),
@@ -183,7 +174,7 @@ async fn a_status_code_other_than_1000_on_http_200_is_a_failed_write() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn dry_run_prints_the_request_with_the_key_as_stars_and_sends_nothing() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     let mut cmd = template_cmd(&home);
     cmd.arg("--dry-run");
     let out = run(cmd).await;
@@ -203,7 +194,7 @@ async fn dry_run_prints_the_request_with_the_key_as_stars_and_sends_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_yes_and_without_a_terminal_nothing_is_sent_and_the_exit_is_2() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     for args in [
         TEMPLATE_ARGS.to_vec(),
         vec!["broadcast", "--users", "573001234567", "--text", "Hola"],
@@ -263,7 +254,7 @@ fn broadcast_body(users: &[&str], published: Value) -> Value {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broadcast_now_sends_the_wrapper_body_once_with_each_user_once() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{BOT_PATH}/broadcast"))
         .and(header("content-type", "application/json"))
         .and(ImmediateBroadcast {
@@ -300,7 +291,7 @@ async fn broadcast_now_sends_the_wrapper_body_once_with_each_user_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broadcast_at_a_local_time_is_published_at_that_instant_in_utc() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{BOT_PATH}/broadcast"))
         .and(body_json(broadcast_body(
             &["573001234567"],
@@ -336,7 +327,7 @@ async fn broadcast_at_a_local_time_is_published_at_that_instant_in_utc() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broadcast_dry_run_prints_the_scheduled_body_and_a_past_time_is_refused() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     let mut cmd = home.cmd();
     cmd.args([
         "broadcast",
@@ -400,7 +391,7 @@ async fn broadcast_dry_run_prints_the_scheduled_body_and_a_past_time_is_refused(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn broadcast_403_says_the_wrapper_api_must_be_enabled() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{BOT_PATH}/broadcast"))
         .respond_with(
             ResponseTemplate::new(403)
@@ -475,7 +466,7 @@ fn external_cmd(home: &Home, extra: &[&str]) -> assert_cmd::Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn external_broadcast_uploads_the_checked_csv_and_the_template_as_multipart() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{WA_PATH}/external/broadcast"))
         .and(RawQuery("broadcast_id=spring%20sale%202026".to_string()))
         .and(ExternalParts)
@@ -496,7 +487,7 @@ async fn external_broadcast_uploads_the_checked_csv_and_the_template_as_multipar
 
 #[tokio::test(flavor = "multi_thread")]
 async fn external_broadcast_dry_run_names_it_after_the_file_and_sends_nothing() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     let out = run(external_cmd(&home, &["--dry-run"])).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
@@ -517,7 +508,7 @@ async fn external_broadcast_dry_run_names_it_after_the_file_and_sends_nothing() 
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_bad_audience_file_is_refused_locally_with_exit_2() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     for (csv, why) in [
         (
             "phone\n+573001234567\n",
@@ -599,7 +590,7 @@ async fn external_broadcast_codes_map_to_exit_codes() {
             "the vendor may have received it before the failure",
         ),
     ] {
-        let (server, home) = setup().await;
+        let (server, home) = server_with_config().await;
         engati_post(&format!("{WA_PATH}/external/broadcast"))
             .respond_with(
                 ResponseTemplate::new(http)
@@ -620,7 +611,7 @@ async fn external_broadcast_codes_map_to_exit_codes() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trigger_v1_sends_the_inputs_as_query_parameters_and_no_body() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     engati_post(&format!("{BOT_PATH}/flow/{FLOW}"))
         .and(RawQuery(
             "user.phone_no=%2B573001234567&user.user_name=Ana%20Mar%C3%ADa&order=A%26B%3D1"
@@ -657,7 +648,7 @@ async fn trigger_v1_sends_the_inputs_as_query_parameters_and_no_body() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trigger_v2_sends_a_json_body_with_the_channel_and_the_phone() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     let v2 = BOT_PATH.replace("v1.0", "v2.0");
     engati_post(&format!("{v2}/flow/{FLOW}"))
         .and(RawQuery(String::new()))
@@ -692,7 +683,7 @@ async fn trigger_v2_sends_a_json_body_with_the_channel_and_the_phone() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn trigger_refuses_bad_input_before_any_request() {
-    let (server, home) = setup().await;
+    let (server, home) = server_with_config().await;
     for (args, why) in [
         (
             vec!["trigger", "not-a-key", "--to", "+573001234567"],
@@ -777,7 +768,7 @@ async fn an_unknown_flow_is_exit_7_and_a_refused_entitlement_exit_4() {
             "the api_key is missing, revoked or regenerated",
         ),
     ] {
-        let (server, home) = setup().await;
+        let (server, home) = server_with_config().await;
         engati_post(&format!("{BOT_PATH}/flow/{FLOW}"))
             .respond_with(ResponseTemplate::new(http).set_body_json(body))
             .expect(1)
@@ -793,8 +784,7 @@ async fn an_unknown_flow_is_exit_7_and_a_refused_entitlement_exit_4() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn other_vendors_refuse_engati_writes_with_exit_2_and_send_nothing() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     for args in [
@@ -862,8 +852,7 @@ async fn the_api_key_never_appears_in_write_output_at_any_verbosity() {
 #[cfg(unix)]
 #[tokio::test(flavor = "multi_thread")]
 async fn a_write_answered_401_is_not_sent_again_even_with_a_key_command() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     engati_post(&format!("{BOT_PATH}/flow/{FLOW}"))
         .respond_with(
             ResponseTemplate::new(401)

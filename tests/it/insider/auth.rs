@@ -5,13 +5,11 @@ use wiremock::matchers::{body_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use super::*;
-use crate::engage::forbid_others;
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, stderr, stdout, strict_server};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_401_mints_once_more_and_retries_once_and_a_second_401_is_exit_4() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600)
         .up_to_n_times(1)
         .with_priority(1)
@@ -49,8 +47,7 @@ async fn a_401_mints_once_more_and_retries_once_and_a_second_401_is_exit_4() {
     server.verify().await;
 
     // A token refused even when fresh: one re-mint, one retry, then exit 4 — no loop.
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(2).mount(&server).await;
     v2("campaign", "tok-1", json!({"campaign_id": 5}))
         .respond_with(unauthorized)
@@ -72,8 +69,7 @@ async fn a_401_mints_once_more_and_retries_once_and_a_second_401_is_exit_4() {
 #[tokio::test(flavor = "multi_thread")]
 async fn one_token_serves_every_page_and_an_expired_one_is_minted_again() {
     for (expires_in, mints) in [(3600, 1), (0, 3)] {
-        let server = MockServer::start().await;
-        forbid_others(&server).await;
+        let server = strict_server().await;
         mint("tok-1", expires_in).expect(mints).mount(&server).await;
         for page in 1..=3u64 {
             let items = vec![list_item(
@@ -101,8 +97,7 @@ async fn one_token_serves_every_page_and_an_expired_one_is_minted_again() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_api_key_goes_to_the_v1_paths_as_x_ins_auth_key_and_a_token_as_bearer_without_minting() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/v1/statistics/campaign-list"))
         .and(header("x-ins-auth-key", "INS.key-1"))
@@ -134,8 +129,7 @@ async fn an_api_key_goes_to_the_v1_paths_as_x_ins_auth_key_and_a_token_as_bearer
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_command_is_run_again_once_after_a_401() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path(format!("{V2}/campaign")))
         .and(header("authorization", "Bearer old"))
@@ -172,8 +166,7 @@ async fn a_token_command_is_run_again_once_after_a_401() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn profiles_check_mints_and_reads_one_campaign_and_reports_refused_credentials() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(1).mount(&server).await;
     v2(
         "campaign-list",
@@ -196,8 +189,7 @@ async fn profiles_check_mints_and_reads_one_campaign_and_reports_refused_credent
     );
     server.verify().await;
 
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .respond_with(
@@ -220,8 +212,7 @@ async fn profiles_check_mints_and_reads_one_campaign_and_reports_refused_credent
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_profile_with_two_credentials_or_half_an_oauth_pair_is_a_config_error() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     for (credential, says) in [
         (
@@ -329,10 +320,8 @@ async fn canary_secrets_never_appear_at_vv_even_when_insider_echoes_them() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_client_secret_is_not_sent_across_a_redirect_to_another_origin() {
-    let elsewhere = MockServer::start().await;
-    forbid_others(&elsewhere).await;
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let elsewhere = strict_server().await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .respond_with(
@@ -357,8 +346,7 @@ async fn the_client_secret_is_not_sent_across_a_redirect_to_another_origin() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn provider_insider_reads_its_credentials_from_variables_and_keeps_them_secret() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/auth/token"))
         .and(body_json(json!({"client_id": "client-env", "client_secret": CANARIES[0], "scopes": ["wa-stats-api"]})))

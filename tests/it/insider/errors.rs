@@ -2,16 +2,14 @@
 
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, ResponseTemplate};
 
 use super::*;
-use crate::engage::forbid_others;
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, stderr, stdout, strict_server};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_campaign_id_of_zero_or_text_is_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     oauth(&home, &server.uri());
     for (id, says) in [
@@ -36,8 +34,7 @@ async fn a_campaign_id_of_zero_or_text_is_exit_2_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn filters_a_command_cannot_apply_are_exit_2_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     oauth(&home, &server.uri());
     let cases: [(&[&str], &str); 7] = [
@@ -79,8 +76,7 @@ async fn filters_a_command_cannot_apply_are_exit_2_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn details_and_export_are_not_supported_and_name_what_insider_serves() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     oauth(&home, &server.uri());
     for args in [
@@ -102,8 +98,7 @@ async fn details_and_export_are_not_supported_and_name_what_insider_serves() {
 }
 
 async fn error_case(status: u16, body: Value, attempts: u64) -> std::process::Output {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("POST"))
         .and(path("/v1/statistics/campaign"))
         .and(header("x-ins-auth-key", "INS.key-1"))
@@ -214,8 +209,7 @@ async fn throttling_403_and_429_are_retried_then_succeed() {
             json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}}),
         ),
     ] {
-        let server = MockServer::start().await;
-        forbid_others(&server).await;
+        let server = strict_server().await;
         Mock::given(method("POST"))
             .and(path("/v1/statistics/campaign"))
             .respond_with(
@@ -247,8 +241,7 @@ async fn throttling_403_and_429_are_retried_then_succeed() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn engage_refuses_insider_filters_and_reports_before_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     home.engage_config(&server.uri());
     let cases: [(&[&str], &str); 5] = [
@@ -285,8 +278,7 @@ async fn engage_refuses_insider_filters_and_reports_before_any_request() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn fields_help_lists_insider_fields_without_any_request() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let home = Home::new();
     oauth(&home, &server.uri());
     let mut cmd = home.cmd();

@@ -1,16 +1,13 @@
 //! The commands against wiremock: exact request bodies, every field of the output.
 
 use serde_json::{Value, json};
-use wiremock::MockServer;
 
 use super::*;
-use crate::engage::forbid_others;
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, stderr, stdout, strict_server};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn summary_mints_one_token_and_asks_for_the_campaign_lifetime_when_no_range_is_given() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(1).mount(&server).await;
     v2("campaign", "tok-1", json!({"campaign_id": 12345}))
         .respond_with(ok(fixture("campaign.json")))
@@ -50,8 +47,7 @@ async fn summary_mints_one_token_and_asks_for_the_campaign_lifetime_when_no_rang
 #[tokio::test(flavor = "multi_thread")]
 async fn summary_of_a_conversational_campaign_in_a_range_is_complete_in_csv_and_readable_in_a_table()
  {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // One mint per run: the token lives in the process\'s memory only.
     mint("tok-1", 3600).expect(2).mount(&server).await;
     let body = json!({"campaign_id": 7, "start_time": MARCH.0, "end_time": MARCH.1});
@@ -97,8 +93,7 @@ async fn summary_of_a_conversational_campaign_in_a_range_is_complete_in_csv_and_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_sends_every_filter_in_the_body_and_prints_every_field() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(1).mount(&server).await;
     let body = json!({"page": 1, "per_page": 100, "sort": "createDate|desc",
         "statuses": ["active", "completed"], "types": [2], "name": "promo",
@@ -156,8 +151,7 @@ async fn list_sends_every_filter_in_the_body_and_prints_every_field() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_with_a_range_keeps_the_campaigns_sent_or_created_in_it() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(1).mount(&server).await;
     let items = vec![
         list_item(
@@ -210,8 +204,7 @@ async fn list_with_a_range_keeps_the_campaigns_sent_or_created_in_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn list_is_exit_3_when_the_campaign_count_changes_while_paging() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     mint("tok-1", 3600).expect(1).mount(&server).await;
     let items = |from: u64| -> Vec<Value> {
         (from..from + 100)
@@ -244,8 +237,7 @@ async fn list_is_exit_3_when_the_campaign_count_changes_while_paging() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stats_posts_overall_with_the_campaign_filter_and_prints_days_or_weeks() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // One mint per run: the token lives in the process\'s memory only.
     mint("tok-1", 3600).expect(2).mount(&server).await;
     let body = json!({"start_time": MARCH.0, "end_time": MARCH.1, "campaign_filter": {
@@ -297,8 +289,7 @@ async fn stats_posts_overall_with_the_campaign_filter_and_prints_days_or_weeks()
 
 #[tokio::test(flavor = "multi_thread")]
 async fn stats_by_campaign_and_total_print_overall_details_and_summary() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // One mint per run: the token lives in the process\'s memory only.
     mint("tok-1", 3600).expect(2).mount(&server).await;
     let body = json!({"start_time": MARCH.0, "end_time": MARCH.1});
@@ -345,8 +336,7 @@ const LONG: [(i64, i64); 2] = [
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ranges_over_a_year_are_asked_in_windows_that_tile_them_and_added_up() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // One mint per run: the token lives in the process\'s memory only.
     mint("tok-1", 3600).expect(3).mount(&server).await;
     let answer = |sent: u64, seam_sent: u64| {
@@ -396,8 +386,7 @@ async fn ranges_over_a_year_are_asked_in_windows_that_tile_them_and_added_up() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn transactional_and_verify_reports_post_their_endpoints_with_accounts_only() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // One mint per run: the token lives in the process\'s memory only.
     mint("tok-1", 3600).expect(3).mount(&server).await;
     let body = json!({"start_time": MARCH.0, "end_time": MARCH.1, "accounts": ["+905551112233"]});

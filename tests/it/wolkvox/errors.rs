@@ -7,16 +7,14 @@ use wiremock::matchers::{any, header, method, path};
 use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
 
 use super::{EMPTY, TOKEN, body, config, query, report, run};
-use crate::engage::forbid_others;
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, stderr, stdout, strict_server};
 
 const APRIL: [&str; 4] = ["--from", "2026-04-01", "--to", "2026-04-10"];
 
 /// Runs `clicks` for April against an answer of `status` with `text`, `--retries 2`; the request
 /// is expected `times` times.
 async fn answer(status: u16, text: &str, times: u64) -> std::process::Output {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     report(query("chat_14", None, "20260401000000", "20260410235959"))
         .respond_with(
             ResponseTemplate::new(status).set_body_raw(text.to_string(), "application/json"),
@@ -181,8 +179,7 @@ impl Match for CheckQuery {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn profiles_check_asks_for_one_minute_of_click_totals() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     Mock::given(method("GET"))
         .and(path("/api/v2/reports_manager.php"))
         .and(CheckQuery)

@@ -9,8 +9,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::{EMPTY, body, config, query, report, run};
-use crate::engage::forbid_others;
-use crate::support::{Home, stderr, stdout};
+use crate::support::{Home, stderr, stdout, strict_server};
 
 /// A campaign_9 body of `n` records of campaign 3002, all sent at `date` (so a 60,000-row answer
 /// is cheap to make and obviously at the cap).
@@ -45,8 +44,7 @@ fn envelope(rows: &[String]) -> String {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ranges_over_31_days_tile_into_windows_and_a_seam_row_appears_once() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // March 1 .. April 30 is 61 days: [Mar 1, Apr 1) and [Apr 1, May 1). The vendor slips and
     // returns the row stamped on the seam in both windows, once with an older status.
     report(query(
@@ -103,8 +101,7 @@ async fn ranges_over_31_days_tile_into_windows_and_a_seam_row_appears_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_window_that_returns_60000_rows_is_bisected_and_its_rows_are_not_used() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     // [Apr 1, Apr 11) is at the cap; its halves [Apr 1, Apr 6) and [Apr 6, Apr 11) are not.
     report(query(
         "campaign_9",
@@ -168,8 +165,7 @@ async fn a_window_that_returns_60000_rows_is_bisected_and_its_rows_are_not_used(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_one_second_window_still_at_the_cap_is_exit_3_naming_it() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let full = records(60_000, "2026-04-01 00:00:00");
     for (ini, end, times) in [
         ("20260401000000", "20260401000001", 1),
@@ -203,8 +199,7 @@ async fn a_one_second_window_still_at_the_cap_is_exit_3_naming_it() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_record_count_that_disagrees_with_the_rows_is_exit_3() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let short = r#"{"code":200,"error":null,"msg":"4 records were found","data":[]}"#;
     report(query(
         "campaign_9",
@@ -347,8 +342,7 @@ async fn one_request_in_flight_whatever_the_profile_says_with_one_warning() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_simultaneous_requests_refusal_is_retried() {
-    let server = MockServer::start().await;
-    forbid_others(&server).await;
+    let server = strict_server().await;
     let q = query("chat_14", None, "20260401000000", "20260410235959");
     report(q.clone())
         .respond_with(ResponseTemplate::new(403).set_body_raw(
