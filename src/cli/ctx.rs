@@ -444,8 +444,6 @@ impl Ctx {
     }
 }
 
-/// Drops a writer after a failure: with `-o` nothing was delivered (the temporary file goes,
-/// the previous file stays); on stdout, rows already written make the result incomplete.
 /// How many pages are encoded at once, ahead of the one being written.
 const ENCODE_AHEAD: usize = 2;
 
@@ -476,6 +474,8 @@ fn admit<T: Record>(mut records: Vec<T>, filter: Option<&Mutex<Incremental>>) ->
     records
 }
 
+/// Drops a writer after a failure: with `-o` nothing was delivered (the temporary file goes,
+/// the previous file stays); on stdout, rows already written make the result incomplete.
 fn abandon(writer: Writer, spec: &OutputSpec, cause: AppError) -> AppError {
     // The writer is dropped on return: with -o, that removes the temporary file.
     let rows = writer.rows_written();

@@ -8,7 +8,7 @@ use clap::Args;
 
 use super::Ctx;
 use crate::error::AppError;
-use crate::provider::{ErrorKind, PreparedWrite, ProviderError, WriteCommand, WriteReceipt};
+use crate::provider::{PreparedWrite, ProviderError, WriteCommand, WriteReceipt};
 
 /// The options of every write command.
 #[derive(Debug, Clone, Default, Args)]
@@ -65,15 +65,12 @@ pub async fn run(ctx: &Ctx, args: &WriteArgs, command: WriteCommand) -> Result<(
     ctx.write_object(Vec::new(), receipt.scrubbed())
 }
 
-/// A write that failed in a way that does not prove the vendor ignored it (a 5xx, a time-out, a
-/// reset, an unreadable answer) may still have been carried out: a generic hint (the HTTP
-/// layer's "try again") must not invite the user to simply send it again. Hints an adapter
-/// wrote for its vendor's answers are kept.
+/// A write that failed in a way that does not prove the vendor ignored it
+/// ([`ProviderError::outcome_unknown`]) may still have been carried out: a hint that only says
+/// to try again must not invite the user to simply send it again. Hints an adapter wrote for
+/// its vendor's answers are kept.
 fn may_have_been_sent(mut e: ProviderError) -> ProviderError {
-    let unknown_outcome = matches!(e.kind, ErrorKind::Unavailable | ErrorKind::BadResponse)
-        && e.status.is_none_or(|s| s >= 500 || (200..300).contains(&s));
-    let generic = e.hint.as_deref().is_none_or(|h| h.contains("try again"));
-    if unknown_outcome && generic {
+    if e.outcome_unknown() && (e.hint.is_none() || e.hint_is_retry) {
         e.hint = Some(
             "the vendor may have received it before the failure and writes are never retried; check whether it arrived before sending it again"
                 .to_string(),
@@ -125,6 +122,7 @@ pub fn phone(s: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::provider::ErrorKind;
 
     #[test]
     fn confirm_accepts_only_yes() {
@@ -150,9 +148,20 @@ mod tests {
     #[test]
     fn failures_of_unknown_outcome_warn_against_sending_again() {
         let hint = |e: ProviderError| may_have_been_sent(e).hint.unwrap_or_default();
-        let timeout =
-            ProviderError::new(ErrorKind::Unavailable, "X", "timed out").with_hint("try again");
+        let timeout = ProviderError::new(ErrorKind::Unavailable, "X", "timed out")
+            .with_retry_hint("try again");
         assert!(hint(timeout).contains("check whether it arrived"));
+        let no_connection = ProviderError::new(ErrorKind::Unavailable, "X", "could not connect")
+            .with_retry_hint("try again")
+            .never_sent();
+        assert_eq!(hint(no_connection), "try again");
+        let adapter = ProviderError::new(ErrorKind::Unavailable, "X", "upload failed")
+            .with_status(200)
+            .with_hint("split it into smaller files, or try again later");
+        assert_eq!(
+            hint(adapter),
+            "split it into smaller files, or try again later"
+        );
         let bad_gateway = ProviderError::new(ErrorKind::Unavailable, "X", "502").with_status(502);
         assert!(hint(bad_gateway).contains("check whether it arrived"));
         let meta = ProviderError::new(ErrorKind::Unavailable, "X", "502")

@@ -203,7 +203,7 @@ impl ApiResponse {
             ProviderError::new(ErrorKind::BadResponse, vendor, what)
                 .with_request(self.request_line.clone())
                 .with_status(self.status.as_u16())
-                .with_hint(format!(
+                .with_retry_hint(format!(
                     "{vendor} answered something wa-analytics cannot read; try again, and run with -vv to see the exchange"
                 ))
         })
@@ -486,9 +486,12 @@ impl HttpClient {
         } else {
             "the connection failed or was reset".to_string()
         };
-        let error = self
+        let mut error = self
             .error(req, ErrorKind::Unavailable, what)
-            .with_hint("check the network and the profile's base_url, or try again later (--retries, --timeout)");
+            .with_retry_hint("check the network and the profile's base_url, or try again later (--retries, --timeout)");
+        if before_sending {
+            error = error.never_sent();
+        }
         Failure {
             error,
             before_sending,

@@ -58,6 +58,17 @@ pub struct ProviderError {
     pub message: String,
     /// What to do next.
     pub hint: Option<String>,
+    /// The hint only says to try again later (the HTTP layer's and every vendor's answer to a
+    /// failure on their side): wrong advice for a write that may have been carried out, so
+    /// `cli::write` replaces such a hint, and never an adapter's own advice.
+    pub hint_is_retry: bool,
+    /// The request surely never reached the vendor (the connection could not be opened).
+    pub never_sent: bool,
+}
+
+/// The hint for a vendor failing on its side (HTTP 5xx and the like).
+pub fn failing_hint(vendor: &str) -> String {
+    format!("{vendor} is failing; try again later (--retries and --timeout allow longer waits)")
 }
 
 impl ProviderError {
@@ -71,6 +82,8 @@ impl ProviderError {
             vendor_code: None,
             message: message.into(),
             hint: None,
+            hint_is_retry: false,
+            never_sent: false,
         }
     }
 
@@ -109,10 +122,36 @@ impl ProviderError {
         self
     }
 
-    /// Adds (or replaces) the hint.
+    /// Adds (or replaces) the hint; one made by [`failing_hint`] only says to try again.
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
+        let hint = hint.into();
+        self.hint_is_retry = hint == failing_hint(self.vendor);
+        self.hint = Some(hint);
         self
+    }
+
+    /// Adds (or replaces) a hint that only says to try again later (see `hint_is_retry`).
+    pub fn with_retry_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self.hint_is_retry = true;
+        self
+    }
+
+    /// Marks a failure that happened before the request left (it was surely not carried out).
+    pub fn never_sent(mut self) -> Self {
+        self.never_sent = true;
+        self
+    }
+
+    /// Whether the request may have been carried out although it failed: it left, and the
+    /// failure (a time-out, a reset, a 5xx, an unreadable 2xx) does not prove the vendor ignored
+    /// it.
+    pub fn outcome_unknown(&self) -> bool {
+        !self.never_sent
+            && matches!(self.kind, ErrorKind::Unavailable | ErrorKind::BadResponse)
+            && self
+                .status
+                .is_none_or(|s| s >= 500 || (200..300).contains(&s))
     }
 
     /// The process exit code.

@@ -1,6 +1,7 @@
 //! Engage requests: both auth headers on every call, one refresh of a `command` JWT after a 401,
 //! and Engage's error bodies turned into [`ProviderError`]s with the right kind and hint.
 
+use crate::provider::error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -111,6 +112,7 @@ fn check(resp: ApiResponse) -> Result<ApiResponse, ProviderError> {
         Some(b) => (b.error.code, b.error.message),
         None => (None, None),
     };
+    let failing = failing_hint(VENDOR);
     let (kind, hint) = match status {
         400 => (
             ErrorKind::InvalidRequest,
@@ -132,10 +134,7 @@ fn check(resp: ApiResponse) -> Result<ApiResponse, ProviderError> {
             ErrorKind::RateLimited,
             "Engage is rate-limiting this account; wait and run again, or raise --retries",
         ),
-        500..=599 => (
-            ErrorKind::Unavailable,
-            "Engage is failing; try again later (--retries and --timeout allow longer waits)",
-        ),
+        500..=599 => (ErrorKind::Unavailable, failing.as_str()),
         _ => (ErrorKind::BadResponse, "run with -vv to see the exchange"),
     };
     let message = message.unwrap_or_else(|| match status {

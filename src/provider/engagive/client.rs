@@ -3,6 +3,7 @@
 //! every endpoint, and Engagive's errors — Meta's `metaResponse` on a 502 included — turned into
 //! [`ProviderError`]s with the right kind and hint (vendors.md Part 2 §5.2).
 
+use crate::provider::error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -192,7 +193,7 @@ fn error(
         ),
         500..=599 => (
             ErrorKind::Unavailable,
-            "Engagive is failing; try again later (--retries and --timeout allow longer waits)".into(),
+            failing_hint(VENDOR),
         ),
         _ => (
             ErrorKind::BadResponse,

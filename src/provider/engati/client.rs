@@ -3,6 +3,7 @@
 //! turned into a [`ProviderError`] — 1000 is success, anything else is an error even on HTTP 200
 //! (vendors.md Part 1 "Engati").
 
+use crate::provider::error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -323,10 +324,8 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
             InvalidRequest,
             s("Engati refused the request; check the options against the message above"),
         ),
-        Some(2000) => (
-            Unavailable,
-            s("Engati failed with an unhandled error; try again later"),
-        ),
+        // An unhandled failure on Engati's side.
+        Some(2000) => (Unavailable, failing_hint(VENDOR)),
         _ => match http {
             400 | 422 => (
                 InvalidRequest,
@@ -342,12 +341,7 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
                 RateLimited,
                 s("Engati is rate-limiting this account; wait and run again, or raise --retries"),
             ),
-            500..=599 => (
-                Unavailable,
-                s(
-                    "Engati is failing; try again later (--retries and --timeout allow longer waits)",
-                ),
-            ),
+            500..=599 => (Unavailable, failing_hint(VENDOR)),
             _ => (
                 BadResponse,
                 s(

@@ -4,6 +4,7 @@
 //! `{"error":{"code":2021}}`; and 403 "Request Limit Exceeded", which is throttling (retried,
 //! then exit 5), not a refusal.
 
+use crate::provider::error::failing_hint;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -165,7 +166,7 @@ pub(super) fn check(resp: ApiResponse, auth_hint: &str) -> Result<ApiResponse, P
         ),
         (500..=599, _) => (
             ErrorKind::Unavailable,
-            "Insider is failing; try again later (--retries and --timeout allow longer waits)".into(),
+            failing_hint(VENDOR),
         ),
         _ => (ErrorKind::BadResponse, "run with -vv to see the exchange".into()),
     };

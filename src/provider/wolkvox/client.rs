@@ -2,6 +2,7 @@
 //! request in flight per token, and the `{code,error,msg}` answers turned into
 //! [`ProviderError`]s (vendors.md Part 1 "Wolkvox", Part 2 §4.1 and §4.4).
 
+use crate::provider::error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
@@ -234,6 +235,7 @@ fn vendor_error(
     msg: Option<String>,
 ) -> ProviderError {
     let upper = msg.as_deref().unwrap_or("").to_ascii_uppercase();
+    let failing = failing_hint(VENDOR);
     let (kind, hint) = match status {
         400 if upper.contains("31 DAYS") => (
             ErrorKind::InvalidRequest,
@@ -267,10 +269,7 @@ fn vendor_error(
             ErrorKind::RateLimited,
             "Wolkvox is rate-limiting this token; wait and run again, or raise --retries",
         ),
-        500..=599 => (
-            ErrorKind::Unavailable,
-            "Wolkvox is failing; try again later (--retries and --timeout allow longer waits)",
-        ),
+        500..=599 => (ErrorKind::Unavailable, failing.as_str()),
         _ => (ErrorKind::BadResponse, "run with -vv to see the exchange"),
     };
     let message = msg.unwrap_or_else(|| {
