@@ -184,6 +184,24 @@ impl ApiResponse {
         self.json_seed(vendor, std::marker::PhantomData)
     }
 
+    /// The answer has a shape this client does not know (exit 6).
+    pub fn bad_shape(&self, vendor: &'static str, what: impl Into<String>) -> ProviderError {
+        ProviderError::new(ErrorKind::BadResponse, vendor, what)
+            .with_request(self.request_line.clone())
+            .with_status(self.status.as_u16())
+            .with_hint(format!(
+                "{vendor} answered a shape wa-analytics does not know; run with -vv and report it"
+            ))
+    }
+
+    /// The answer does not add up with the ones before it, so the result cannot be proven
+    /// complete (exit 3); `hint` says what to run again.
+    pub fn incomplete(&self, vendor: &'static str, what: String, hint: &str) -> ProviderError {
+        ProviderError::new(ErrorKind::Incomplete, vendor, what)
+            .with_request(self.request_line.clone())
+            .with_hint(hint)
+    }
+
     /// [`ApiResponse::json`] through a [`DeserializeSeed`](serde::de::DeserializeSeed), for a
     /// page decoded with what the caller knows (its size, say).
     pub fn json_seed<'de, S: serde::de::DeserializeSeed<'de>>(

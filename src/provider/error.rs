@@ -87,6 +87,14 @@ impl ProviderError {
         }
     }
 
+    /// A profile value the vendor's client cannot use (a missing or unresolvable credential):
+    /// exit 2, with the config layer's own hint.
+    pub fn from_config(vendor: &'static str, e: crate::config::ConfigError) -> Self {
+        let mut err = ProviderError::new(ErrorKind::InvalidRequest, vendor, e.message);
+        err.hint = e.hint;
+        err
+    }
+
     /// The vendor cannot serve `command`; `supported` lists the commands it can.
     pub fn not_supported(vendor: &'static str, command: &str, supported: &[&str]) -> Self {
         let list = if supported.is_empty() {

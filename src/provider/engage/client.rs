@@ -73,8 +73,14 @@ impl EngageClient {
     }
 
     fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        let bot = self.bot_token.get().map_err(config_error)?;
-        let jwt = self.token.get().map_err(config_error)?;
+        let bot = self
+            .bot_token
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+        let jwt = self
+            .token
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         use secrecy::ExposeSecret;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
@@ -89,16 +95,16 @@ impl EngageClient {
     }
 
     fn refresh_credentials(&self) -> Result<bool, ProviderError> {
-        let token = self.token.refresh().map_err(config_error)?;
-        let bot = self.bot_token.refresh().map_err(config_error)?;
+        let token = self
+            .token
+            .refresh()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+        let bot = self
+            .bot_token
+            .refresh()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         Ok(token || bot)
     }
-}
-
-fn config_error(e: crate::config::ConfigError) -> ProviderError {
-    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
-    err.hint = e.hint;
-    err
 }
 
 /// Passes a 2xx response through; turns anything else into Engage's error.

@@ -15,9 +15,9 @@ use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::output::FieldDef;
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
-    Capabilities, ContactRecord, DetailsQuery, ErrorKind, Operation, Page, ProviderError,
-    RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream,
-    record_stream, refuse_filter,
+    Capabilities, ContactRecord, DetailsQuery, Operation, Page, ProviderError, RecordStream,
+    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream, record_stream,
+    refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -87,17 +87,12 @@ fn check_filters(
     filters.refuse_unsupported(VENDOR, command, SUPPORTED)
 }
 
-fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint("Engage answered a shape wa-analytics does not know; run with -vv and report it")
-}
-
 fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_hint("the rows could not be proven complete; run the command again (with -o, the previous file was kept)")
+    resp.incomplete(
+        VENDOR,
+        what,
+        "the rows could not be proven complete; run the command again (with -o, the previous file was kept)",
+    )
 }
 
 #[async_trait]
@@ -127,7 +122,7 @@ impl AnalyticsProvider for Engage {
             let body: Envelope<Vec<WireCampaign>> = resp.json(VENDOR)?;
             body.data
                 .into_iter()
-                .map(|c| c.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .map(|c| c.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
         record_stream(stream::once(page))
@@ -204,7 +199,7 @@ impl AnalyticsProvider for Engage {
             let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
             body.data
                 .into_iter()
-                .map(|b| b.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .map(|b| b.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
         record_stream(stream::once(page))
@@ -362,8 +357,8 @@ fn decode_page(
     };
     let body = resp.json_seed(VENDOR, seed)?;
     let Some(pagination) = body.pagination else {
-        return Err(bad_shape(
-            resp,
+        return Err(resp.bad_shape(
+            VENDOR,
             "the details page has no pagination object".to_string(),
         ));
     };
@@ -404,7 +399,7 @@ fn decode_page(
         return Err(incomplete(resp, what));
     }
     if let Some(why) = body.unreadable {
-        return Err(bad_shape(resp, why));
+        return Err(resp.bad_shape(VENDOR, why));
     }
     Ok(DecodedPage {
         total,

@@ -66,7 +66,12 @@ impl EngagiveClient {
     ) -> Result<(Envelope<T>, ApiResponse), ProviderError> {
         let write = req.safety == Safety::Write;
         let mut resp = self.send(&req).await?;
-        if resp.status.as_u16() == 401 && self.token.refresh().map_err(config_error)? {
+        if resp.status.as_u16() == 401
+            && self
+                .token
+                .refresh()
+                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+        {
             resp = self.send(&req).await?;
         }
         let envelope = check::<T>(&resp, req.safety).map_err(|e| {
@@ -96,7 +101,10 @@ impl EngagiveClient {
     /// The request with its credential headers (sensitive, so never logged nor shown).
     fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
         use secrecy::ExposeSecret;
-        let token = self.token.get().map_err(config_error)?;
+        let token = self
+            .token
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(
@@ -108,12 +116,6 @@ impl EngagiveClient {
                 )?,
             ))
     }
-}
-
-fn config_error(e: crate::config::ConfigError) -> ProviderError {
-    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
-    err.hint = e.hint;
-    err
 }
 
 /// The envelope of a successful answer; anything else — a non-2xx status, or a 2xx whose body

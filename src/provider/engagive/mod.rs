@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
 use crate::http::encode;
-use crate::http::{ApiRequest, ApiResponse, HttpOptions};
+use crate::http::{ApiRequest, HttpOptions};
 use crate::output::{FieldDef, FieldKind};
 use crate::provider::templates::{
     Lookup, Template, TemplateCatalog, TemplateContent, TemplateQuery,
@@ -248,10 +248,7 @@ impl TemplateCatalog for Engagive {
         let (envelope, resp) = self.client.call::<WireTemplate>(req).await?;
         match envelope.data {
             Some(t) => Ok(t.into_unified()),
-            None => Err(bad_shape(
-                &resp,
-                "the answer holds no template (data is missing)",
-            )),
+            None => Err(resp.bad_shape(VENDOR, "the answer holds no template (data is missing)")),
         }
     }
 
@@ -318,15 +315,6 @@ fn search(query: &TemplateQuery) -> Vec<(&'static str, String)> {
         .filter(|s| !s.is_empty())
         .map(|s| ("search", s.clone()))
         .collect()
-}
-
-fn bad_shape(resp: &ApiResponse, what: &str) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint(
-            "Engagive answered a shape wa-analytics does not know; run with -vv and report it",
-        )
 }
 
 /// A row with a key that identifies it across pages (wire types implement it).

@@ -13,7 +13,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::http::{ApiRequest, ApiResponse};
-use crate::provider::{ErrorKind, ProviderError};
+use crate::provider::ProviderError;
 
 use super::client::EngagiveClient;
 use super::wire::Pagination;
@@ -150,9 +150,11 @@ impl Checker {
 }
 
 fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_hint("the list could not be proven complete (it may have changed while paging); run the command again")
+    resp.incomplete(
+        VENDOR,
+        what,
+        "the list could not be proven complete (it may have changed while paging); run the command again",
+    )
 }
 
 /// Where the walk is.

@@ -133,7 +133,10 @@ impl EngatiClient {
         let resp = self.http.send(&self.authorized(req.clone())?).await?;
         if resp.status.as_u16() == 401
             && req.safety == Safety::Read
-            && self.api_key.refresh().map_err(config_error)?
+            && self
+                .api_key
+                .refresh()
+                .map_err(|e| ProviderError::from_config(VENDOR, e))?
         {
             let again = self.http.send(&self.authorized(req)?).await?;
             return check(again, endpoint);
@@ -147,7 +150,10 @@ impl EngatiClient {
     }
 
     fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        let key = self.api_key.get().map_err(config_error)?;
+        let key = self
+            .api_key
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(
@@ -155,12 +161,6 @@ impl EngatiClient {
                 secret_header(VENDOR, "api_key", &format!("Basic {}", key.expose_secret()))?,
             ))
     }
-}
-
-fn config_error(e: crate::config::ConfigError) -> ProviderError {
-    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
-    err.hint = e.hint;
-    err
 }
 
 /// Passes an answer with `status.code` 1000 through; anything else becomes Engati's error.

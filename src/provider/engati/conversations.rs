@@ -14,12 +14,12 @@ use futures::stream::{self, BoxStream};
 
 use crate::http::{ApiRequest, ApiResponse, encode};
 use crate::provider::users::{ChatMessage, ConversationQuery};
-use crate::provider::{ErrorKind, ProviderError, RecordStream, record_stream};
+use crate::provider::{ProviderError, RecordStream, record_stream};
 use crate::time::DateRange;
 
 use super::client::{Endpoint, EngatiClient};
 use super::wire::ConversationPage;
-use super::{VENDOR, bad_shape, response_object};
+use super::{VENDOR, response_object};
 
 /// Default and largest `page_size` (Part 2 §2.3: "the default value is set to 500"; Part 1:
 /// larger is served as 500).
@@ -179,10 +179,7 @@ impl<'a> Pager<'a> {
             }
             let size = page.page_size.unwrap_or(self.page_size);
             if size == 0 {
-                return Err(bad_shape(
-                    &resp,
-                    "the page has a page_size of 0".to_string(),
-                ));
+                return Err(resp.bad_shape(VENDOR, "the page has a page_size of 0".to_string()));
             }
             match self.echoed_size {
                 None => self.echoed_size = Some(size),
@@ -218,7 +215,7 @@ impl<'a> Pager<'a> {
                     repeated += 1;
                     continue;
                 }
-                let message = wire.into_unified().map_err(|e| bad_shape(&resp, e))?;
+                let message = wire.into_unified().map_err(|e| resp.bad_shape(VENDOR, e))?;
                 let outside = match (self.range, message.timestamp) {
                     (Some(range), Some(t)) => !range.contains(t),
                     _ => false,
@@ -248,9 +245,11 @@ impl<'a> Pager<'a> {
 }
 
 fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_hint("the messages could not be proven complete; run the command again (with -o, the previous file was kept)")
+    resp.incomplete(
+        VENDOR,
+        what,
+        "the messages could not be proven complete; run the command again (with -o, the previous file was kept)",
+    )
 }
 
 #[cfg(test)]

@@ -19,8 +19,8 @@ use crate::output::FieldDef;
 use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, ErrorKind, Operation, PreparedWrite, ProviderError, RecordStream, StatsBucket,
-    StatsQuery, SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt, record_stream,
+    DetailsQuery, Operation, PreparedWrite, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt, record_stream,
 };
 
 use client::{Endpoint, EngatiClient};
@@ -82,14 +82,6 @@ pub(super) fn unsupported(op: Operation) -> ProviderError {
     ProviderError::not_supported(VENDOR, op.command(), &capabilities().supported_commands())
 }
 
-/// An answer whose `responseObject` is not what Part 1 describes.
-pub(super) fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint("Engati answered a shape wa-analytics does not know; run with -vv and report it")
-}
-
 /// The `responseObject` of an answer, decoded.
 fn response_object<T: serde::de::DeserializeOwned>(
     answer: client::Answer,
@@ -101,8 +93,8 @@ fn response_object<T: serde::de::DeserializeOwned>(
         .unwrap_or_default();
     match serde_json::from_value(object) {
         Ok(t) => Ok((resp, t)),
-        Err(e) => Err(bad_shape(
-            &resp,
+        Err(e) => Err(resp.bad_shape(
+            VENDOR,
             format!("the responseObject was not the expected JSON ({e})"),
         )),
     }
@@ -174,7 +166,7 @@ impl UserDirectory for Engati {
                 .map(UsersObject::into_users)
                 .unwrap_or_default()
                 .into_iter()
-                .map(|u| u.into_unified().map_err(|e| bad_shape(&resp, e)))
+                .map(|u| u.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
                 .collect::<Result<Vec<_>, _>>()
         };
         record_stream(stream::once(page))

@@ -217,11 +217,15 @@ impl InsiderClient {
                 Ok((req.header(AUTHORIZATION, header), Used::Minted(token)))
             }
             Credentials::Token(token) => {
-                let token = token.get().map_err(config_error)?;
+                let token = token
+                    .get()
+                    .map_err(|e| ProviderError::from_config(VENDOR, e))?;
                 Ok((req.header(AUTHORIZATION, bearer(&token)?), Used::Profile))
             }
             Credentials::ApiKey(key) => {
-                let key = key.get().map_err(config_error)?;
+                let key = key
+                    .get()
+                    .map_err(|e| ProviderError::from_config(VENDOR, e))?;
                 let header = secret_header(VENDOR, "api_key", key.expose_secret())?;
                 Ok((req.header(X_INS_AUTH_KEY, header), Used::Profile))
             }
@@ -233,9 +237,10 @@ impl InsiderClient {
     fn renewable(&self, used: Used) -> Result<Option<Option<SecretString>>, ProviderError> {
         match (&self.auth, used) {
             (Credentials::OAuth { .. }, Used::Minted(token)) => Ok(Some(Some(token))),
-            (Credentials::Token(c) | Credentials::ApiKey(c), Used::Profile) => {
-                Ok(c.refresh().map_err(config_error)?.then_some(None))
-            }
+            (Credentials::Token(c) | Credentials::ApiKey(c), Used::Profile) => Ok(c
+                .refresh()
+                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+                .then_some(None)),
             _ => Ok(None),
         }
     }
@@ -261,7 +266,9 @@ impl InsiderClient {
                 return Ok(m.token.clone());
             }
         }
-        let secret = client_secret.get().map_err(config_error)?;
+        let secret = client_secret
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         let body = TokenRequest {
             client_id,
             client_secret: secret.expose_secret(),
@@ -343,10 +350,4 @@ fn bearer(token: &SecretString) -> Result<HeaderValue, ProviderError> {
         "token",
         &format!("Bearer {}", token.expose_secret()),
     )
-}
-
-fn config_error(e: crate::config::ConfigError) -> ProviderError {
-    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
-    err.hint = e.hint;
-    err
 }

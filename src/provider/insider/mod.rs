@@ -16,7 +16,7 @@ use futures::stream;
 use serde_json::Value;
 
 use crate::config::Profile;
-use crate::http::{ApiResponse, HttpOptions};
+use crate::http::HttpOptions;
 use crate::output::FieldDef;
 use crate::provider::reports::{ReportView, StatsReport, StatsReports};
 use crate::provider::{
@@ -116,16 +116,6 @@ fn campaign_id(s: &str) -> Result<u64, ProviderError> {
     }
 }
 
-fn bad_shape(resp: &ApiResponse, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint(
-            "Insider answered a shape wa-analytics does not know; run with -vv and report it",
-        )
-}
-
-/// A stream that fails at once.
 #[async_trait]
 impl AnalyticsProvider for Insider {
     fn vendor(&self) -> Vendor {
@@ -198,8 +188,8 @@ impl AnalyticsProvider for Insider {
         let resp = self.client.post(Endpoint::Campaign, &body).await?;
         let value: Value = resp.json(VENDOR)?;
         let counts: WireCounts = serde_json::from_value(unwrap_statistics(value)).map_err(|e| {
-            bad_shape(
-                &resp,
+            resp.bad_shape(
+                VENDOR,
                 format!("the campaign statistics are not in Insider's shape ({e})"),
             )
         })?;

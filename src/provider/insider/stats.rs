@@ -22,7 +22,7 @@ use super::records::{self, Extra};
 use super::wire::{
     CampaignFilter, OverallRequest, ProductRequest, Tag, WireChart, WireCounts, add_counts,
 };
-use super::{Insider, VENDOR, bad_shape, check_statuses};
+use super::{Insider, VENDOR, check_statuses};
 
 /// "The maximum supported range is 1 year" (Part 2 §3.3.2), read as 365 days.
 const MAX_WINDOW: Duration = Duration::days(365);
@@ -281,7 +281,7 @@ impl Insider {
             let body: Value = resp.json(VENDOR)?;
             merged
                 .add(report, view, body)
-                .map_err(|e| bad_shape(&resp, e))?;
+                .map_err(|e| resp.bad_shape(VENDOR, e))?;
             merged.request.clone_from(&resp.request_line);
         }
         Ok(merged)

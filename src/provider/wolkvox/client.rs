@@ -99,7 +99,12 @@ impl WolkvoxClient {
     /// `command` token once and tries again.
     async fn get(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
         let resp = self.http.send(&self.authorized(req.clone())?).await?;
-        if is_token_refusal(&resp) && self.token.refresh().map_err(config_error)? {
+        if is_token_refusal(&resp)
+            && self
+                .token
+                .refresh()
+                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+        {
             let again = self.http.send(&self.authorized(req)?).await?;
             return check(again);
         }
@@ -107,7 +112,10 @@ impl WolkvoxClient {
     }
 
     fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        let token = self.token.get().map_err(config_error)?;
+        let token = self
+            .token
+            .get()
+            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(
@@ -183,12 +191,6 @@ fn config_problem(profile: &Profile, what: &str, key: &str, example: &str) -> Pr
         }
     };
     ProviderError::new(ErrorKind::InvalidRequest, VENDOR, message).with_hint(hint)
-}
-
-fn config_error(e: crate::config::ConfigError) -> ProviderError {
-    let mut err = ProviderError::new(ErrorKind::InvalidRequest, VENDOR, e.message);
-    err.hint = e.hint;
-    err
 }
 
 /// The retry rule: Wolkvox's 403 "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN" means
