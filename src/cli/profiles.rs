@@ -102,9 +102,6 @@ async fn check(ctx: &Ctx, only: Option<String>) -> Result<(), AppError> {
         let outcome: Result<&'static str, AppError> = async {
             let profile = file.profile(&name)?;
             profile.resolve_secrets()?;
-            if provider::capabilities_of(profile.vendor).is_none() {
-                return Ok("config ok; live check not available for this vendor yet");
-            }
             let provider = provider::build(&profile, &ctx.http_options())?;
             provider.check_credentials().await?;
             Ok("ok")

@@ -5,9 +5,6 @@ use crate::error::AppError;
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::{Operation, Support, Vendor, capabilities_of};
 
-/// What a cell says for a vendor whose adapter this version lacks.
-const UNAVAILABLE: &str = "not yet available";
-
 fn support_text(s: Support) -> String {
     match s {
         Support::Native => "native".to_string(),
@@ -27,7 +24,7 @@ pub fn run(ctx: &Ctx) -> Result<(), AppError> {
         FieldDef::new(
             v.id(),
             FieldKind::Text,
-            "native, derived (and from what), not supported, or not yet available",
+            "native, derived (and from what), or not supported",
         )
     }));
     let caps: Vec<_> = Vendor::ALL.into_iter().map(capabilities_of).collect();
@@ -35,29 +32,25 @@ pub fn run(ctx: &Ctx) -> Result<(), AppError> {
         .into_iter()
         .map(|op| {
             let mut row = vec![Value::Text(op.command().to_string())];
-            row.extend(caps.iter().map(|c| {
-                Value::Text(
-                    c.as_ref()
-                        .map_or(UNAVAILABLE.to_string(), |c| support_text(c.support(op))),
-                )
-            }));
+            row.extend(
+                caps.iter()
+                    .map(|c| Value::Text(support_text(c.support(op)))),
+            );
             row
         })
         .collect();
     let mut rates = vec![Value::Text("rates".to_string())];
     rates.extend(caps.iter().map(|c| {
         Value::Text(
-            match c {
-                None => UNAVAILABLE,
-                // No summary and no stats: there are no rates to speak of.
-                Some(c)
-                    if c.support(Operation::CampaignsSummary) == Support::NotSupported
-                        && c.support(Operation::Stats) == Support::NotSupported =>
-                {
-                    "not supported"
-                }
-                Some(c) if c.native_rates => "native",
-                Some(_) => "derived",
+            // No summary and no stats: there are no rates to speak of.
+            if c.support(Operation::CampaignsSummary) == Support::NotSupported
+                && c.support(Operation::Stats) == Support::NotSupported
+            {
+                "not supported"
+            } else if c.native_rates {
+                "native"
+            } else {
+                "derived"
             }
             .to_string(),
         )

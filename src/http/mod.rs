@@ -310,11 +310,6 @@ impl HttpClient {
         })
     }
 
-    /// The vendor's display name.
-    pub fn vendor(&self) -> &'static str {
-        self.vendor
-    }
-
     /// The full URL of a request (base + path + encoded query).
     pub fn url(&self, req: &ApiRequest) -> Url {
         let mut url = self.base.clone();

@@ -347,19 +347,6 @@ impl Operation {
             Operation::Trigger => "trigger",
         }
     }
-
-    /// Whether the command changes something at the vendor (sends, schedules, triggers).
-    pub fn is_write(self) -> bool {
-        matches!(
-            self,
-            Operation::SendTemplate
-                | Operation::SendReaction
-                | Operation::SendMessage
-                | Operation::Broadcast
-                | Operation::BroadcastExternal
-                | Operation::Trigger
-        )
-    }
 }
 
 /// How a vendor serves an operation.
@@ -556,15 +543,14 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     }
 }
 
-/// The capabilities of a vendor, whether or not a profile exists (for `providers`). `None` means
-/// the vendor's adapter is not available yet.
-pub fn capabilities_of(vendor: Vendor) -> Option<Capabilities> {
+/// The capabilities of a vendor, whether or not a profile exists (for `providers`).
+pub fn capabilities_of(vendor: Vendor) -> Capabilities {
     match vendor {
-        Vendor::Engage => Some(engage::capabilities()),
-        Vendor::Engati => Some(engati::capabilities()),
-        Vendor::Insider => Some(insider::capabilities()),
-        Vendor::Wolkvox => Some(wolkvox::capabilities()),
-        Vendor::Engagive => Some(engagive::capabilities()),
+        Vendor::Engage => engage::capabilities(),
+        Vendor::Engati => engati::capabilities(),
+        Vendor::Insider => insider::capabilities(),
+        Vendor::Wolkvox => wolkvox::capabilities(),
+        Vendor::Engagive => engagive::capabilities(),
     }
 }
 

@@ -7,15 +7,13 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use bytes::Bytes;
-use reqwest::Method;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 use tokio::sync::Mutex;
 
 use crate::config::Profile;
-use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, Safety, secret_header};
+use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, secret_header};
 use crate::provider::{ErrorKind, ProviderError};
 use crate::secret::Credential;
 
@@ -333,13 +331,8 @@ fn json_post(path: String, body: &impl Serialize) -> Result<ApiRequest, Provider
             format!("could not encode the request body ({e})"),
         )
     })?;
-    let mut req = ApiRequest::get(path);
-    req.method = Method::POST;
-    req.body = Some((
-        HeaderValue::from_static("application/json"),
-        Bytes::from(bytes),
-    ));
-    req.safety = Safety::Read;
+    let mut req =
+        ApiRequest::read_post(path).body(HeaderValue::from_static("application/json"), bytes);
     req.retry_rule = Some(super::errors::is_request_limit);
     Ok(req.header(ACCEPT, HeaderValue::from_static("application/json")))
 }
