@@ -265,20 +265,22 @@ pub struct HttpClient {
     vendor: &'static str,
     base: Url,
     options: HttpOptions,
-    limiter: Option<Arc<Semaphore>>,
+    /// Requests in flight at once (`--concurrency`, resolved by `provider::build`).
+    concurrency: usize,
+    limiter: Arc<Semaphore>,
 }
 
 const MAX_REDIRECTS: usize = 5;
 
 impl HttpClient {
     /// A client for `vendor` at `base_url`. Plain `http://` is refused for any host but
-    /// loopback. `concurrency` caps the requests in flight at once (Wolkvox: 1).
+    /// loopback. `options.concurrency` caps the requests in flight at once.
     pub fn new(
         vendor: &'static str,
         base_url: &str,
         options: &HttpOptions,
-        concurrency: Option<usize>,
     ) -> Result<HttpClient, ProviderError> {
+        let concurrency = options.concurrency(None);
         let base = Url::parse(base_url.trim()).map_err(|e| {
             ProviderError::new(
                 ErrorKind::InvalidRequest,
@@ -306,8 +308,14 @@ impl HttpClient {
             vendor,
             base,
             options: options.clone(),
-            limiter: concurrency.map(|n| Arc::new(Semaphore::new(n.max(1)))),
+            concurrency,
+            limiter: Arc::new(Semaphore::new(concurrency)),
         })
+    }
+
+    /// Requests in flight at once: how many pages an adapter may ask for together.
+    pub fn concurrency(&self) -> usize {
+        self.concurrency
     }
 
     /// The full URL of a request (base + path + encoded query).
@@ -366,10 +374,7 @@ impl HttpClient {
 
     /// One attempt, redirects included.
     async fn send_once(&self, req: &ApiRequest) -> Result<ApiResponse, Failure> {
-        let _permit = match &self.limiter {
-            Some(sem) => Some(sem.acquire().await.expect("the semaphore is never closed")),
-            None => None,
-        };
+        let _permit = (self.limiter.acquire().await).expect("the semaphore is never closed");
         let mut url = self.url(req);
         let origin = url.origin();
         let mut method = req.method.clone();

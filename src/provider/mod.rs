@@ -559,6 +559,14 @@ pub fn build(
     profile: &Profile,
     http: &HttpOptions,
 ) -> Result<Arc<dyn AnalyticsProvider>, ProviderError> {
+    // Requests in flight: `--concurrency`, else the profile's, else the default, and never more
+    // than the vendor allows (Wolkvox: one per token). Clients take this one number.
+    let asked = http.concurrency(profile.concurrency);
+    let limit = capabilities_of(profile.vendor).concurrency_limit;
+    let http = &HttpOptions {
+        concurrency: Some(limit.map_or(asked, |l| asked.min(l.max))),
+        ..http.clone()
+    };
     match profile.vendor {
         Vendor::Engage => Ok(Arc::new(engage::Engage::new(profile, http)?)),
         Vendor::Engati => Ok(Arc::new(engati::Engati::new(profile, http)?)),

@@ -20,9 +20,7 @@ const X_TOKEN: HeaderName = HeaderName::from_static("x-token");
 /// Engage's HTTP client with the profile's credentials.
 #[derive(Debug)]
 pub(super) struct EngageClient {
-    http: HttpClient,
-    /// Requests in flight at once.
-    pub(super) concurrency: usize,
+    pub(super) http: HttpClient,
     bot_token: Arc<Credential>,
     token: Arc<Credential>,
 }
@@ -49,12 +47,9 @@ impl EngageClient {
                 .default_base_url()
                 .to_string()
         });
-        // Engage documents no concurrency limit: pages are fetched `concurrency` at a time.
-        let concurrency = options.concurrency(profile.concurrency);
-        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
+        let http = HttpClient::new(VENDOR, &base, options)?;
         Ok(EngageClient {
             http,
-            concurrency,
             bot_token,
             token,
         })

@@ -296,7 +296,7 @@ impl<'a> DetailsPager<'a> {
                         }))
                     }
                 })
-                .buffered(self.client.concurrency);
+                .buffered(self.client.http.concurrency());
             let first_rows = first.rows;
             return Ok(Some(
                 stream::once(async move { Ok(Page::from(first_rows)) })

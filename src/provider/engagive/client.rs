@@ -20,9 +20,7 @@ use super::wire::{Envelope, MetaError};
 /// Engagive's HTTP client with the profile's credentials.
 #[derive(Debug)]
 pub(super) struct EngagiveClient {
-    http: HttpClient,
-    /// Pages of a list in flight at once (Engagive documents no limit).
-    pub(super) concurrency: usize,
+    pub(super) http: HttpClient,
     token: Arc<Credential>,
 }
 
@@ -43,13 +41,8 @@ impl EngagiveClient {
             .base_url
             .clone()
             .unwrap_or_else(|| Vendor::Engagive.default_base_url().to_string());
-        let concurrency = options.concurrency(profile.concurrency);
-        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
-        Ok(EngagiveClient {
-            http,
-            concurrency,
-            token,
-        })
+        let http = HttpClient::new(VENDOR, &base, options)?;
+        Ok(EngagiveClient { http, token })
     }
 
     /// The full URL of a request (what `--dry-run` prints).

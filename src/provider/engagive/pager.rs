@@ -205,7 +205,7 @@ where
             }
             let next = match (rest, checker.pages) {
                 (Some(rest), _) => Phase::Rest(rest),
-                (None, Some(n)) if n > page + 1 && client.concurrency > 1 => {
+                (None, Some(n)) if n > page + 1 && client.http.concurrency() > 1 => {
                     let spec = Arc::clone(&spec);
                     Phase::Rest(
                         stream::iter(page + 1..=n)
@@ -213,7 +213,7 @@ where
                                 let spec = Arc::clone(&spec);
                                 async move { fetch(client, &spec, p).await }
                             })
-                            .buffered(client.concurrency)
+                            .buffered(client.http.concurrency())
                             .boxed(),
                     )
                 }

@@ -49,9 +49,7 @@ pub(super) struct Answer {
 /// Engati's HTTP client with the profile's credentials and bot.
 #[derive(Debug)]
 pub(super) struct EngatiClient {
-    http: HttpClient,
-    /// Requests in flight at once (Engati documents no limit).
-    pub(super) concurrency: usize,
+    pub(super) http: HttpClient,
     api_key: Arc<Credential>,
     customer_id: String,
     bot_key: String,
@@ -87,11 +85,9 @@ impl EngatiClient {
             .base_url
             .clone()
             .unwrap_or_else(|| Vendor::Engati.default_base_url().to_string());
-        let concurrency = options.concurrency(profile.concurrency);
-        let http = HttpClient::new(VENDOR, &base, options, Some(concurrency))?;
+        let http = HttpClient::new(VENDOR, &base, options)?;
         Ok(EngatiClient {
             http,
-            concurrency,
             api_key,
             customer_id,
             bot_key,

@@ -133,7 +133,7 @@ impl<'a> Pager<'a> {
     /// The next page in order: page 1 alone, then from the read-ahead.
     async fn fetch_next(&mut self) -> Fetched {
         // With --limit the reads stop as soon as enough messages came: no read-ahead.
-        if self.page == 1 || self.client.concurrency <= 1 || self.remaining.is_some() {
+        if self.page == 1 || self.client.http.concurrency() <= 1 || self.remaining.is_some() {
             return fetch(
                 self.client,
                 &self.path,
@@ -151,7 +151,7 @@ impl<'a> Pager<'a> {
                     let path = path.clone();
                     async move { fetch(client, &path, window, n, size).await }
                 })
-                .buffered(client.concurrency)
+                .buffered(client.http.concurrency())
                 .boxed()
         });
         ahead

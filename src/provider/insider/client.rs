@@ -85,11 +85,8 @@ struct Minted {
 /// Insider's HTTP client with the profile's credentials.
 #[derive(Debug)]
 pub(super) struct InsiderClient {
-    http: HttpClient,
+    pub(super) http: HttpClient,
     auth: Credentials,
-    /// Requests in flight at once (`--concurrency`, the profile's, or the default). Insider
-    /// documents a rate (100 requests per second per key), not a concurrency limit.
-    pub(super) concurrency: usize,
 }
 
 /// Which credential a request carried, to decide what a 401 renews.
@@ -169,13 +166,8 @@ impl InsiderClient {
             _ => OAUTH_HOST,
         };
         let base = profile.base_url.as_deref().unwrap_or(host);
-        let concurrency = options.concurrency(profile.concurrency);
-        let http = HttpClient::new(VENDOR, base, options, Some(concurrency))?;
-        Ok(InsiderClient {
-            http,
-            auth,
-            concurrency,
-        })
+        let http = HttpClient::new(VENDOR, base, options)?;
+        Ok(InsiderClient { http, auth })
     }
 
     /// Sends a statistics request and returns the successful answer, or Insider's error. A 401

@@ -128,7 +128,7 @@ impl<'a> ListPager<'a> {
                 self.next = 2;
                 self.fetch(1).await?
             } else if let Some(meta) = self.meta {
-                while self.inflight.len() < self.insider.client.concurrency
+                while self.inflight.len() < self.insider.client.http.concurrency()
                     && self.next <= meta.last_page
                 {
                     let fut = self.fetch(self.next);

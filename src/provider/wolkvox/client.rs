@@ -57,9 +57,9 @@ impl WolkvoxClient {
             )
         })?;
         let base = base_url(profile)?;
-        // One request in flight per token (see `capabilities`); asking for more is warned
-        // about where the account is opened.
-        let http = HttpClient::new(VENDOR, &base, options, Some(super::IN_FLIGHT))?;
+        // One request in flight per token: `provider::build` holds `options` to the limit in
+        // `capabilities`; asking for more is warned about where the account is opened.
+        let http = HttpClient::new(VENDOR, &base, options)?;
         Ok(WolkvoxClient { http, token })
     }
 
