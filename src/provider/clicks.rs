@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::output::{FieldDef, FieldKind, Value};
+use crate::provider::model::{count, text};
 use crate::provider::{ProviderError, QueryRange, Record, RecordStream};
 
 /// Reports of clicks on ads and posts that open a WhatsApp chat.
@@ -59,14 +60,6 @@ pub struct ClickSummary {
     pub total_chatbot: Option<u64>,
     /// All clicks answered by agents.
     pub total_agents: Option<u64>,
-}
-
-fn text(v: Option<String>) -> Value {
-    v.map_or(Value::Null, Value::Text)
-}
-
-fn count(v: Option<u64>) -> Value {
-    v.map_or(Value::Null, |n| Value::Int(n as i64))
 }
 
 impl Record for Click {

@@ -305,15 +305,21 @@ pub trait Record: Send + 'static {
     }
 }
 
-fn count(v: Option<u64>) -> Value {
-    v.map_or(Value::Null, |n| Value::Int(n as i64))
+/// The cell of an optional count (null when absent; a count beyond `i64` is capped, never
+/// wrapped to a negative number).
+pub(crate) fn count(v: Option<u64>) -> Value {
+    v.map_or(Value::Null, |n| {
+        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    })
 }
 
-fn text(v: Option<String>) -> Value {
+/// The cell of an optional text.
+pub(crate) fn text(v: Option<String>) -> Value {
     v.map_or(Value::Null, Value::Text)
 }
 
-fn time(v: Option<DateTime<Utc>>) -> Value {
+/// The cell of an optional instant.
+pub(crate) fn time(v: Option<DateTime<Utc>>) -> Value {
     v.map_or(Value::Null, Value::Time)
 }
 

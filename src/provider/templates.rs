@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 
+use super::model::text;
 use super::{ProviderError, Record, RecordStream};
 use crate::output::{FieldDef, FieldKind, Value};
 
@@ -87,10 +88,6 @@ pub trait TemplateCatalog: Send + Sync {
 
     /// The languages content may be written in, as the vendor lists them for `template`.
     fn languages<'a>(&'a self, template: &'a str) -> RecordStream<'a, Lookup>;
-}
-
-fn text(v: Option<String>) -> Value {
-    v.map_or(Value::Null, Value::Text)
 }
 
 impl Record for Template {

@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::model::{text, time};
 use super::{Record, RecordStream};
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::time::DateRange;
@@ -74,14 +75,6 @@ pub trait UserDirectory: Send + Sync {
         user: &'a str,
         query: &'a ConversationQuery,
     ) -> RecordStream<'a, ChatMessage>;
-}
-
-fn text(v: Option<String>) -> Value {
-    v.map_or(Value::Null, Value::Text)
-}
-
-fn time(v: Option<DateTime<Utc>>) -> Value {
-    v.map_or(Value::Null, Value::Time)
 }
 
 impl Record for BotUser {

@@ -9,7 +9,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
-use crate::output::Value;
+use crate::provider::model::text;
 use crate::provider::templates::{Lookup, Template, TemplateContent};
 
 /// `{success, statusCode, message, data, pagination, metaResponse}`.
@@ -138,10 +138,6 @@ pub(super) struct WireLookup {
     category_code: Option<String>,
 }
 
-fn text(v: Option<String>) -> Value {
-    v.map_or(Value::Null, Value::Text)
-}
-
 impl super::Keyed for WireTemplate {
     fn key(&self) -> String {
         self.code.clone()
@@ -248,6 +244,7 @@ fn opt_u64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::Value;
     use serde_json::json;
 
     #[test]

@@ -7,6 +7,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 
 use crate::output::{FieldDef, FieldKind, Value};
+use crate::provider::model::count;
 use crate::provider::{Campaign, CampaignSummary, CampaignType};
 
 use super::wire::{WireCampaign, WireCounts, snake_keys};
@@ -48,12 +49,6 @@ fn rate(part: Option<u64>, whole: Option<u64>) -> Option<f64> {
         (Some(p), Some(w)) if w > 0 => Some((p as f64 / w as f64 * 1e4).round() / 1e4),
         _ => None,
     }
-}
-
-fn count(v: Option<u64>) -> Value {
-    v.map_or(Value::Null, |n| {
-        Value::Int(i64::try_from(n).unwrap_or(i64::MAX))
-    })
 }
 
 fn nested(v: Option<&Json>) -> Value {
