@@ -475,28 +475,41 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
     /// What this vendor serves.
     fn capabilities(&self) -> Capabilities;
 
-    /// Vendor-only fields that follow the common ones in the records of `op`.
-    fn extra_fields(&self, op: Operation) -> Vec<crate::output::FieldDef>;
+    /// Vendor-only fields that follow the common ones in the records of `op` (none by default).
+    fn extra_fields(&self, _op: Operation) -> Vec<crate::output::FieldDef> {
+        Vec::new()
+    }
+
+    // The four analytics commands. A vendor without campaign analytics (Engati, Engagive)
+    // keeps these defaults, which refuse the command and name what the vendor does serve.
 
     /// Campaigns sent (or created) in the range.
-    fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign>;
+    fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        failed_stream(self.unsupported(Operation::CampaignsList))
+    }
 
     /// Aggregated metrics of one campaign.
     async fn campaign_summary(
         &self,
-        campaign: &str,
-        query: &SummaryQuery,
-    ) -> Result<CampaignSummary, ProviderError>;
+        _campaign: &str,
+        _query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        Err(self.unsupported(Operation::CampaignsSummary))
+    }
 
     /// Contact-level rows of one campaign, every page (or up to `query.limit`).
     fn campaign_details<'a>(
         &'a self,
-        campaign: &'a str,
-        query: &'a DetailsQuery,
-    ) -> RecordStream<'a, ContactRecord>;
+        _campaign: &'a str,
+        _query: &'a DetailsQuery,
+    ) -> RecordStream<'a, ContactRecord> {
+        failed_stream(self.unsupported(Operation::CampaignsDetails))
+    }
 
     /// Metrics per period.
-    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket>;
+    fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        failed_stream(self.unsupported(Operation::Stats))
+    }
 
     /// A cheap authenticated request, for `profiles check`.
     async fn check_credentials(&self) -> Result<(), ProviderError>;

@@ -12,7 +12,6 @@ use futures::stream;
 use crate::config::Profile;
 use crate::http::encode;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
-use crate::output::FieldDef;
 use crate::provider::{
     AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
     Capabilities, ContactRecord, DetailsQuery, Operation, Page, ProviderError, RecordStream,
@@ -103,10 +102,6 @@ impl AnalyticsProvider for Engage {
 
     fn capabilities(&self) -> Capabilities {
         capabilities()
-    }
-
-    fn extra_fields(&self, _op: Operation) -> Vec<FieldDef> {
-        Vec::new()
     }
 
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {

@@ -22,9 +22,8 @@ use crate::provider::templates::{
 };
 use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor, failed_stream, record_stream,
+    AnalyticsProvider, Capabilities, ErrorKind, Operation, ProviderError, RecordStream, Support,
+    Vendor, failed_stream, record_stream,
 };
 
 use client::EngagiveClient;
@@ -176,33 +175,6 @@ impl AnalyticsProvider for Engagive {
             )],
             _ => Vec::new(),
         }
-    }
-
-    fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
-        let e = self.unsupported(Operation::CampaignsList);
-        failed_stream(e)
-    }
-
-    async fn campaign_summary(
-        &self,
-        _campaign: &str,
-        _query: &SummaryQuery,
-    ) -> Result<CampaignSummary, ProviderError> {
-        Err(self.unsupported(Operation::CampaignsSummary))
-    }
-
-    fn campaign_details<'a>(
-        &'a self,
-        _campaign: &'a str,
-        _query: &'a DetailsQuery,
-    ) -> RecordStream<'a, ContactRecord> {
-        let e = self.unsupported(Operation::CampaignsDetails);
-        failed_stream(e)
-    }
-
-    fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
-        let e = self.unsupported(Operation::Stats);
-        failed_stream(e)
     }
 
     /// One template on one page: checks the token (401) and the account (403) cheaply.

@@ -10,17 +10,14 @@ mod wire;
 mod write;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use futures::stream;
 
 use crate::config::Profile;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
-use crate::output::FieldDef;
 use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, Operation, PreparedWrite, ProviderError, RecordStream, StatsBucket, StatsQuery,
-    SummaryQuery, Support, Vendor, WriteCommand, WriteReceipt, record_stream,
+    AnalyticsProvider, Capabilities, Operation, PreparedWrite, ProviderError, RecordStream,
+    Support, Vendor, WriteCommand, WriteReceipt, record_stream,
 };
 
 use client::{Endpoint, EngatiClient};
@@ -66,10 +63,6 @@ impl Engati {
         })
     }
 
-    fn unsupported_stream<'a, T: Send + 'a>(&self, op: Operation) -> RecordStream<'a, T> {
-        stream::once(futures::future::ready(Err(unsupported(op)))).boxed()
-    }
-
     /// `GET …/users?attribute_name&attribute_value` (Part 2 §2.2).
     fn users_request(&self, attribute: &str, value: &str) -> ApiRequest {
         ApiRequest::get(format!("{}/users", self.client.bot_path("v1.0")))
@@ -108,34 +101,6 @@ impl AnalyticsProvider for Engati {
 
     fn capabilities(&self) -> Capabilities {
         capabilities()
-    }
-
-    fn extra_fields(&self, _op: Operation) -> Vec<FieldDef> {
-        Vec::new()
-    }
-
-    fn list_campaigns<'a>(&'a self, _query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
-        self.unsupported_stream(Operation::CampaignsList)
-    }
-
-    async fn campaign_summary(
-        &self,
-        _campaign: &str,
-        _query: &SummaryQuery,
-    ) -> Result<CampaignSummary, ProviderError> {
-        Err(unsupported(Operation::CampaignsSummary))
-    }
-
-    fn campaign_details<'a>(
-        &'a self,
-        _campaign: &'a str,
-        _query: &'a DetailsQuery,
-    ) -> RecordStream<'a, ContactRecord> {
-        self.unsupported_stream(Operation::CampaignsDetails)
-    }
-
-    fn stats<'a>(&'a self, _query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
-        self.unsupported_stream(Operation::Stats)
     }
 
     async fn check_credentials(&self) -> Result<(), ProviderError> {
