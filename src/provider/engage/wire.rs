@@ -1,7 +1,7 @@
 //! Engage's wire types (vendors.md Part 1, "Engage") and their conversion into the unified model.
 //! Private to this folder.
 
-use crate::provider::de::{opt_string_or_number, string_or_number};
+use crate::provider::de::{fixed_time, opt_string_or_number, string_or_number};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -239,27 +239,9 @@ pub(super) fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("unreadable time '{s}' (expected YYYY-MM-DD HH:MM:SS)"))
 }
 
-/// `YYYY-MM-DD HH:MM:SS` read digit by digit: three of these stamps are in every contact row, and
-/// chrono's general format parser was a fifth of a large export's CPU time. Anything else
-/// (including invalid dates, which chrono then rejects with the usual message) goes the slow way.
+/// [`fixed_time`] in UTC.
 fn parse_fixed(b: &[u8]) -> Option<DateTime<Utc>> {
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b' '
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    let time = date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)?;
-    Some(time.and_utc())
+    fixed_time(b).map(|t| t.and_utc())
 }
 
 /// The `from`/`to` format.

@@ -11,6 +11,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
 use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::provider::de::fixed_time;
 use crate::provider::{Click, ClickSummary};
 use crate::time::Zone;
 
@@ -201,14 +202,19 @@ pub(super) enum RecordStatus {
 impl RecordStatus {
     /// Reads the vendor's word, whatever its case (the help centre capitalises them).
     pub fn parse(s: Option<&str>) -> RecordStatus {
-        match s.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
-            Some("accepted") => RecordStatus::Accepted,
-            Some("submitted") => RecordStatus::Submitted,
-            Some("delivered") => RecordStatus::Delivered,
-            Some("read") => RecordStatus::Read,
-            Some("failed") => RecordStatus::Failed,
-            _ => RecordStatus::Other,
-        }
+        let Some(word) = s.map(str::trim) else {
+            return RecordStatus::Other;
+        };
+        [
+            ("accepted", RecordStatus::Accepted),
+            ("submitted", RecordStatus::Submitted),
+            ("delivered", RecordStatus::Delivered),
+            ("read", RecordStatus::Read),
+            ("failed", RecordStatus::Failed),
+        ]
+        .into_iter()
+        .find_map(|(known, status)| word.eq_ignore_ascii_case(known).then_some(status))
+        .unwrap_or(RecordStatus::Other)
     }
 
     /// The unified status of a contact row: `sent`, `delivered`, `read`, `error`, or `None`
@@ -245,13 +251,17 @@ pub(super) fn local_time(
 
 /// A Wolkvox wall-clock time, without a zone.
 pub(super) fn naive_time(s: &str) -> Option<NaiveDateTime> {
+    let s = s.trim();
+    if let Some(fast) = fixed_time(s.as_bytes()) {
+        return Some(fast);
+    }
     [
         "%Y-%m-%d %H:%M:%S%.f",
         "%Y-%m-%dT%H:%M:%S%.f",
         "%Y%m%d%H%M%S",
     ]
     .iter()
-    .find_map(|f| NaiveDateTime::parse_from_str(s.trim(), f).ok())
+    .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
 }
 
 /// A string, number or boolean as text; null and empty strings are `None` (a field the vendor
