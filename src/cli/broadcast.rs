@@ -93,12 +93,14 @@ pub async fn run(args: BroadcastArgs, ctx: &Ctx) -> Result<(), AppError> {
             "give the message with --text TEXT",
         ));
     }
+    // Opened once, here: the profile's zone reads --at, and the send goes to the same account.
+    let account = ctx.account()?;
     let at = match &args.at {
         None => None,
         Some(when) => {
             let zone = match &args.tz {
                 Some(tz) => Zone::parse(tz)?,
-                None => ctx.profile()?.timezone.unwrap_or(Zone::UTC),
+                None => account.profile.timezone.unwrap_or(Zone::UTC),
             };
             let t = time::parse_when(when, &zone, ctx.now, false)?;
             if t <= ctx.now {
@@ -122,7 +124,7 @@ pub async fn run(args: BroadcastArgs, ctx: &Ctx) -> Result<(), AppError> {
         at,
         text,
     });
-    write::run(ctx, &args.write, command).await
+    write::run_on(ctx, &args.write, account, command).await
 }
 
 async fn external(args: ExternalArgs, ctx: &Ctx) -> Result<(), AppError> {

@@ -7,6 +7,7 @@ use std::io::{BufRead, Write};
 use clap::Args;
 
 use super::Ctx;
+use super::ctx::Account;
 use crate::error::AppError;
 use crate::provider::{PreparedWrite, ProviderError, WriteCommand, WriteReceipt};
 
@@ -24,7 +25,16 @@ pub struct WriteArgs {
 /// Runs a write command: checks the vendor serves it, builds the request, then prints it
 /// (`--dry-run`) or confirms and sends it once, printing the vendor's receipt.
 pub async fn run(ctx: &Ctx, args: &WriteArgs, command: WriteCommand) -> Result<(), AppError> {
-    let account = ctx.account()?;
+    run_on(ctx, args, ctx.account()?, command).await
+}
+
+/// [`run`] on an account the command has already opened (to read its profile first).
+pub async fn run_on(
+    ctx: &Ctx,
+    args: &WriteArgs,
+    account: Account,
+    command: WriteCommand,
+) -> Result<(), AppError> {
     let op = command.operation();
     ctx.require(&account, op, op.command())?;
     let prepared = account.provider.prepare_write(&command)?;

@@ -5,8 +5,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 /// `YYYY-MM-DD HH:MM:SS` read digit by digit: vendors put several of these stamps in every
-/// contact row, and chrono's general format parser was a fifth of a large export's CPU time. Anything else
-/// (including invalid dates, which chrono then rejects with the usual message) goes the slow way.
+/// contact row, and chrono's general format parser was a fifth of a large export's CPU time.
+/// Anything else (including invalid dates, which chrono then rejects with the usual message)
+/// goes the slow way.
 pub(crate) fn fixed_time(b: &[u8]) -> Option<NaiveDateTime> {
     if b.len() != 19
         || b[4] != b'-'
