@@ -1,9 +1,9 @@
 //! The errors a command can end in, and the one table that maps them to exit codes
 //! (product.md, "Exit codes").
 
+use crate::api_error::{ErrorKind, ProviderError};
 use crate::config::ConfigError;
 use crate::output::OutputError;
-use crate::provider::{ErrorKind, ProviderError};
 use crate::time::TimeError;
 
 /// Why a command failed.

@@ -7,6 +7,7 @@
 #[macro_use]
 pub mod log;
 
+pub mod api_error;
 pub mod cli;
 pub mod config;
 pub mod error;
@@ -18,6 +19,7 @@ pub mod sandbox;
 pub mod secret;
 pub mod state;
 pub mod time;
+pub mod vendor;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -10,7 +10,16 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::config::ConfigError;
+/// A credential that could not be read (a variable not set, a command that failed): a
+/// configuration problem, exit 2. `Display` names the profile and the key, never the value.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SecretError {
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
 
 /// Where a secret's value comes from.
 pub enum SecretSource {
@@ -92,7 +101,7 @@ impl Credential {
     /// The secret's value: read from the source the first time (and registered with the
     /// redactor), from the cache afterwards. A missing variable or a failing command is a
     /// configuration error naming the profile and the key, never the value.
-    pub fn get(&self) -> Result<SecretString, ConfigError> {
+    pub fn get(&self) -> Result<SecretString, SecretError> {
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(value) = cache.as_ref() {
             return Ok(value.clone());
@@ -109,7 +118,7 @@ impl Credential {
 
     /// After a 401: runs a `command` source again, once per process, and returns `Ok(true)` when
     /// a new value was read; `Ok(false)` for literal and env sources or a second call.
-    pub fn refresh(&self) -> Result<bool, ConfigError> {
+    pub fn refresh(&self) -> Result<bool, SecretError> {
         let SecretSource::Command(cmd) = &self.source else {
             return Ok(false);
         };
@@ -129,7 +138,7 @@ impl Credential {
         matches!(self.source, SecretSource::Literal(_))
     }
 
-    fn read_env(&self, var: &str) -> Result<SecretString, ConfigError> {
+    fn read_env(&self, var: &str) -> Result<SecretString, SecretError> {
         match std::env::var(var) {
             Ok(value) if !value.is_empty() => Ok(SecretString::from(value)),
             Ok(_) => Err(self.env_error(var, "is empty")),
@@ -140,8 +149,8 @@ impl Credential {
         }
     }
 
-    fn env_error(&self, var: &str, problem: &str) -> ConfigError {
-        ConfigError {
+    fn env_error(&self, var: &str, problem: &str) -> SecretError {
+        SecretError {
             message: format!(
                 "profile '{}': {} = {{ env = \"{var}\" }} but {var} {problem}",
                 self.profile, self.key
@@ -155,7 +164,7 @@ impl Credential {
 
     /// Runs `cmd` through the platform shell and returns its trimmed stdout. Its stderr is
     /// captured and dropped: a failing credential helper may echo the secret there.
-    fn run_command(&self, cmd: &str) -> Result<SecretString, ConfigError> {
+    fn run_command(&self, cmd: &str) -> Result<SecretString, SecretError> {
         let mut command = if cfg!(windows) {
             let mut c = Command::new("cmd");
             c.arg("/C").arg(cmd);
@@ -188,8 +197,8 @@ impl Credential {
         Ok(SecretString::from(value.to_owned()))
     }
 
-    fn command_error(&self, cmd: &str, problem: &str) -> ConfigError {
-        ConfigError {
+    fn command_error(&self, cmd: &str, problem: &str) -> SecretError {
+        SecretError {
             message: format!(
                 "profile '{}': {} = {{ command = \"{cmd}\" }} {problem}",
                 self.profile, self.key

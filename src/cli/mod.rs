@@ -27,7 +27,7 @@ pub use ctx::Ctx;
 
 use crate::error::AppError;
 use crate::output::Format;
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 /// One command line for the WhatsApp campaign-analytics APIs of Engage, Engati, Insider, Wolkvox
 /// and Engagive.

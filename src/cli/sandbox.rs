@@ -8,8 +8,8 @@ use clap::Args;
 use super::Ctx;
 use crate::error::AppError;
 use crate::output::OutputError;
-use crate::provider::Vendor;
 use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::vendor::Vendor;
 
 /// `sandbox`.
 #[derive(Debug, Clone, Args)]

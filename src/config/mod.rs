@@ -1,7 +1,10 @@
 //! The config file (TOML, one table per profile), profile selection, and profiles made from
 //! `WA_<VENDOR>_<FIELD>` variables (product.md, "Configuration").
 
+mod error;
 mod validate;
+
+pub use error::ConfigError;
 
 #[cfg(test)]
 mod tests;
@@ -12,27 +15,16 @@ use std::sync::Arc;
 
 use secrecy::SecretString;
 
-use crate::provider::{COMMON_PROFILE_FIELDS, Vendor};
-use crate::secret::{Credential, SecretSource};
+use crate::secret::{Credential, SecretError, SecretSource};
 use crate::time::Zone;
+use crate::vendor::{COMMON_PROFILE_FIELDS, Vendor};
 
-/// A configuration problem: always exit 2. `Display` is one paragraph naming the file, the
-/// profile and the key, and saying how to fix it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{message}")]
-pub struct ConfigError {
-    /// What is wrong.
-    pub message: String,
-    /// How to fix it.
-    pub hint: Option<String>,
-}
-
-impl ConfigError {
-    /// An error with a hint.
-    pub fn new(message: impl Into<String>, hint: impl Into<String>) -> ConfigError {
+/// A credential that cannot be read is a configuration problem like any other.
+impl From<SecretError> for ConfigError {
+    fn from(e: SecretError) -> ConfigError {
         ConfigError {
-            message: message.into(),
-            hint: Some(hint.into()),
+            message: e.message,
+            hint: e.hint,
         }
     }
 }

@@ -9,9 +9,9 @@ use secrecy::SecretString;
 use toml::Value;
 
 use super::{ConfigError, FieldValue, Profile, ProfileOrigin};
-use crate::provider::{COMMON_PROFILE_FIELDS, ProfileField, Vendor};
 use crate::secret::{Credential, SecretSource};
 use crate::time::Zone;
+use crate::vendor::{COMMON_PROFILE_FIELDS, ProfileField, Vendor};
 
 /// Plain fields users write as numbers (`customer_id = 10294`), read as their decimal string.
 const NUMERIC_PLAIN_KEYS: &[&str] = &["customer_id", "server"];

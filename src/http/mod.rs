@@ -15,7 +15,7 @@ use reqwest::{Method, StatusCode};
 use tokio::sync::Semaphore;
 use url::Url;
 
-use crate::provider::{ErrorKind, ProviderError};
+use crate::api_error::{ErrorKind, ProviderError};
 
 /// Requests in flight at once when neither `--concurrency` nor the profile says otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;

@@ -11,7 +11,7 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 
 use super::text;
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 /// Milliseconds in a day.
 pub(crate) const DAY_MS: i64 = 86_400_000;

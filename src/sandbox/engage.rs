@@ -19,7 +19,7 @@ use serde_json::json;
 use super::data::{Campaign, DAY_MS, Kind, Outcome, Status};
 use super::util::{self, Params, fmt_sql};
 use super::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Shared};
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engage;
 /// Default and maximum `limit` of details (Part 1).

@@ -7,7 +7,7 @@
 
 use super::Shared;
 use super::data::Draw;
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engagive;
 

@@ -20,7 +20,7 @@ use super::data::{Draw, index_window};
 use super::engati_write;
 use super::util::{self, Params, fmt_sql};
 use super::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Shared, text};
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engati;
 /// Default and largest `page_size` (Part 1: larger is silently served as 500).

@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::Shared;
 use super::data::{hash, mix};
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 /// The kinds of injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

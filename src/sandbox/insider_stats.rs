@@ -10,7 +10,7 @@ use serde_json::{Map, Value, json};
 use super::Shared;
 use super::data::{Campaign, DAY_MS, Outcome, Status};
 use super::util;
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Insider;
 

@@ -40,7 +40,7 @@ use chrono::{DateTime, Days, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 /// Engage `X-Token` (the bot's fixed token) accepted by the sandbox.
 pub const ENGAGE_BOT_TOKEN: &str = "sandbox-engage-bot-token";

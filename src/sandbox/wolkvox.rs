@@ -20,7 +20,7 @@ use serde_json::{Value, json};
 use super::data::{DAY_MS, Draw, Status, index_window};
 use super::util::{self, Params, fmt_sql};
 use super::{Shared, WOLKVOX_TOKEN};
-use crate::provider::Vendor;
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Wolkvox;
 /// Most rows one call returns (Part 2 §4.1; Part 1: the oldest, silently).

@@ -1,7 +1,7 @@
 //! Engage requests: both auth headers on every call, one refresh of a `command` JWT after a 401,
 //! and Engage's error bodies turned into [`ProviderError`]s with the right kind and hint.
 
-use crate::provider::error::failing_hint;
+use crate::api_error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -42,11 +42,10 @@ impl EngageClient {
             .secret("bot_token")
             .ok_or_else(|| missing("bot_token"))?;
         let token = profile.secret("token").ok_or_else(|| missing("token"))?;
-        let base = profile.base_url.clone().unwrap_or_else(|| {
-            crate::provider::Vendor::Engage
-                .default_base_url()
-                .to_string()
-        });
+        let base = profile
+            .base_url
+            .clone()
+            .unwrap_or_else(|| crate::vendor::Vendor::Engage.default_base_url().to_string());
         let http = HttpClient::new(VENDOR, &base, options)?;
         Ok(EngageClient {
             http,
@@ -71,11 +70,11 @@ impl EngageClient {
         let bot = self
             .bot_token
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         let jwt = self
             .token
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         use secrecy::ExposeSecret;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
@@ -93,11 +92,11 @@ impl EngageClient {
         let token = self
             .token
             .refresh()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         let bot = self
             .bot_token
             .refresh()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         Ok(token || bot)
     }
 }

@@ -3,7 +3,7 @@
 //! every endpoint, and Engagive's errors — Meta's `metaResponse` on a 502 included — turned into
 //! [`ProviderError`]s with the right kind and hint (vendors.md Part 2 §5.2).
 
-use crate::provider::error::failing_hint;
+use crate::api_error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
@@ -63,7 +63,7 @@ impl EngagiveClient {
             && self
                 .token
                 .refresh()
-                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
         {
             resp = self.send(&req).await?;
         }
@@ -97,7 +97,7 @@ impl EngagiveClient {
         let token = self
             .token
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(

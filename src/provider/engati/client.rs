@@ -3,7 +3,7 @@
 //! turned into a [`ProviderError`] — 1000 is success, anything else is an error even on HTTP 200
 //! (vendors.md Part 1 "Engati").
 
-use crate::provider::error::failing_hint;
+use crate::api_error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
@@ -132,7 +132,7 @@ impl EngatiClient {
             && self
                 .api_key
                 .refresh()
-                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
         {
             let again = self.http.send(&self.authorized(req)?).await?;
             return check(again, endpoint);
@@ -149,7 +149,7 @@ impl EngatiClient {
         let key = self
             .api_key
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(

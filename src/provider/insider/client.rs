@@ -209,13 +209,13 @@ impl InsiderClient {
             Credentials::Token(token) => {
                 let token = token
                     .get()
-                    .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+                    .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
                 Ok((req.header(AUTHORIZATION, bearer(&token)?), Used::Profile))
             }
             Credentials::ApiKey(key) => {
                 let key = key
                     .get()
-                    .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+                    .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
                 let header = secret_header(VENDOR, "api_key", key.expose_secret())?;
                 Ok((req.header(X_INS_AUTH_KEY, header), Used::Profile))
             }
@@ -229,7 +229,7 @@ impl InsiderClient {
             (Credentials::OAuth { .. }, Used::Minted(token)) => Ok(Some(Some(token))),
             (Credentials::Token(c) | Credentials::ApiKey(c), Used::Profile) => Ok(c
                 .refresh()
-                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
                 .then_some(None)),
             _ => Ok(None),
         }
@@ -258,7 +258,7 @@ impl InsiderClient {
         }
         let secret = client_secret
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         let body = TokenRequest {
             client_id,
             client_secret: secret.expose_secret(),

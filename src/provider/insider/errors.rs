@@ -4,7 +4,7 @@
 //! `{"error":{"code":2021}}`; and 403 "Request Limit Exceeded", which is throttling (retried,
 //! then exit 5), not a refusal.
 
-use crate::provider::error::failing_hint;
+use crate::api_error::failing_hint;
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! request in flight per token, and the `{code,error,msg}` answers turned into
 //! [`ProviderError`]s (vendors.md Part 1 "Wolkvox", Part 2 §4.1 and §4.4).
 
-use crate::provider::error::failing_hint;
+use crate::api_error::failing_hint;
 use std::sync::Arc;
 
 use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
@@ -103,7 +103,7 @@ impl WolkvoxClient {
             && self
                 .token
                 .refresh()
-                .map_err(|e| ProviderError::from_config(VENDOR, e))?
+                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
         {
             let again = self.http.send(&self.authorized(req)?).await?;
             return check(again);
@@ -115,7 +115,7 @@ impl WolkvoxClient {
         let token = self
             .token
             .get()
-            .map_err(|e| ProviderError::from_config(VENDOR, e))?;
+            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
         Ok(req
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .header(

@@ -3,8 +3,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use url::Url;
 
-use crate::provider::Vendor;
 use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::vendor::Vendor;
 
 /// A plain-HTTP client (no TLS provider is needed for 127.0.0.1, but reqwest's builder may want
 /// one installed).

@@ -5,8 +5,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Sandbox};
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engage;
 /// The whole data span of the test anchor (2025-03-27 .. 2026-05-01).

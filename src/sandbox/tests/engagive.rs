@@ -3,10 +3,10 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{
     ENGAGIVE_ACCOUNT_ID, ENGAGIVE_FAILING_NUMBER, ENGAGIVE_TOKEN, Sandbox, SandboxOptions,
 };
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engagive;
 

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Sandbox};
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engati;
 const FLOW: &str = "0123456789ABCDEF0123456789ABCDEF";

@@ -3,10 +3,10 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{
     INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN, Sandbox,
 };
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Insider;
 /// 2026-04-01 00:00:00 and 2026-04-30 23:59:59 UTC.

@@ -1,8 +1,8 @@
 //! The server itself: config, URLs, start and stop.
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::vendor::Vendor;
 
 #[tokio::test]
 async fn config_toml_has_five_profiles_with_known_keys() {

@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::*;
-use crate::provider::Vendor;
 use crate::sandbox::{Sandbox, SandboxOptions, WOLKVOX_TOKEN};
+use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Wolkvox;
 

@@ -87,9 +87,9 @@ impl ProviderError {
         }
     }
 
-    /// A profile value the vendor's client cannot use (a missing or unresolvable credential):
-    /// exit 2, with the config layer's own hint.
-    pub fn from_config(vendor: &'static str, e: crate::config::ConfigError) -> Self {
+    /// A credential the vendor's client cannot read (a variable not set, a failing command):
+    /// exit 2, with the secret layer's own hint.
+    pub fn from_secret(vendor: &'static str, e: crate::secret::SecretError) -> Self {
         let mut err = ProviderError::new(ErrorKind::InvalidRequest, vendor, e.message);
         err.hint = e.hint;
         err
