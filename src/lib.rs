@@ -21,6 +21,9 @@ pub mod state;
 pub mod time;
 pub mod vendor;
 
+#[cfg(test)]
+mod layering;
+
 use std::io::IsTerminal;
 use std::process::ExitCode;
 

@@ -5,7 +5,9 @@
 use std::fmt;
 
 /// The vendors wa-analytics knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, clap::ValueEnum, strum::EnumIter,
+)]
 pub enum Vendor {
     /// Engage (Aivo / agentbot) campaign analytics.
     Engage,
@@ -33,14 +35,10 @@ pub struct ProfileField {
 }
 
 impl Vendor {
-    /// Every vendor, in display order.
-    pub const ALL: [Vendor; 5] = [
-        Vendor::Engage,
-        Vendor::Engati,
-        Vendor::Insider,
-        Vendor::Wolkvox,
-        Vendor::Engagive,
-    ];
+    /// Every vendor, in display order (the enum's order: the derive keeps the list complete).
+    pub fn all() -> impl Iterator<Item = Vendor> {
+        <Vendor as strum::IntoEnumIterator>::iter()
+    }
 
     /// The config and CLI spelling (`engage`).
     pub fn id(self) -> &'static str {
@@ -66,7 +64,7 @@ impl Vendor {
 
     /// Parses the config spelling.
     pub fn from_id(s: &str) -> Option<Vendor> {
-        Vendor::ALL.into_iter().find(|v| v.id() == s)
+        Vendor::all().find(|v| v.id() == s)
     }
 
     /// The vendor-specific fields of a profile (product.md, "Configuration"); every profile may

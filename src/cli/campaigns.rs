@@ -125,21 +125,21 @@ pub async fn run(cmd: CampaignsCommand, ctx: &Ctx) -> Result<(), AppError> {
 
 async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::CampaignsList, "campaigns list")?;
+    let campaigns = ctx.capability(&account, Operation::CampaignsList, |p| p.campaigns())?;
     let query = CampaignQuery {
         range: ctx.range(&args.range, &account.profile)?,
         campaign_type: args.campaign_type,
         filters: args.filters.filters(args.name),
     };
     let extra = account.provider.extra_fields(Operation::CampaignsList);
-    ctx.write_stream(extra, account.provider.list_campaigns(&query), None)
+    ctx.write_stream(extra, campaigns.list_campaigns(&query), None)
         .await?;
     Ok(())
 }
 
 async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::CampaignsSummary, "campaigns summary")?;
+    let campaigns = ctx.capability(&account, Operation::CampaignsSummary, |p| p.campaigns())?;
     let extra = account.provider.extra_fields(Operation::CampaignsSummary);
     let mut fields = <crate::provider::CampaignSummary as crate::provider::Record>::common_fields();
     fields.extend(extra.clone());
@@ -150,16 +150,18 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
     let query = SummaryQuery {
         range: ctx.range(&args.range, &account.profile)?,
     };
-    let summary = account
-        .provider
-        .campaign_summary(&args.campaign, &query)
-        .await?;
+    let summary = campaigns.campaign_summary(&args.campaign, &query).await?;
     ctx.write_object(extra, summary)
 }
 
 async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    ctx.require(&account, Operation::CampaignsDetails, "campaigns details")?;
+    let contacts = ctx.capability_as(
+        &account,
+        Operation::CampaignsDetails,
+        "campaigns details",
+        |p| p.contacts(),
+    )?;
     check_campaign(&args.campaign)?;
     let query = DetailsQuery {
         range: ctx.range(&args.range, &account.profile)?,
@@ -171,7 +173,7 @@ async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {
     let extra = account.provider.extra_fields(Operation::CampaignsDetails);
     ctx.write_stream(
         extra,
-        account.provider.campaign_details(&args.campaign, &query),
+        contacts.campaign_details(&args.campaign, &query),
         None,
     )
     .await?;
@@ -190,7 +192,12 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
         None => Duration::zero(),
     };
     let account = ctx.account()?;
-    ctx.require(&account, Operation::CampaignsDetails, "campaigns export")?;
+    let contacts = ctx.capability_as(
+        &account,
+        Operation::CampaignsDetails,
+        "campaigns export",
+        |p| p.contacts(),
+    )?;
     check_campaign(&args.campaign)?;
     let mut range = ctx.range(&args.range, &account.profile)?;
     let state = match &args.state {
@@ -242,7 +249,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
     let Some((path, mut file, key)) = state else {
         ctx.write_stream(
             extra,
-            account.provider.campaign_details(&args.campaign, &query),
+            contacts.campaign_details(&args.campaign, &query),
             Some(Format::Csv),
         )
         .await?;
@@ -253,7 +260,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
     let rows = if query.range.range.start < query.range.range.end {
         ctx.write_stream_incremental(
             extra,
-            account.provider.campaign_details(&args.campaign, &query),
+            contacts.campaign_details(&args.campaign, &query),
             Some(Format::Csv),
             Some(&mut incremental),
         )

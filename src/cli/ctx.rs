@@ -237,7 +237,19 @@ impl Ctx {
         op: Operation,
         get: impl FnOnce(&'a dyn AnalyticsProvider) -> Option<&'a F>,
     ) -> Result<&'a F, AppError> {
-        self.require(account, op, op.command())?;
+        self.capability_as(account, op, op.command(), get)
+    }
+
+    /// [`Ctx::capability`] for a command spelled as the user typed it (`campaigns export` is
+    /// [`Operation::CampaignsDetails`]).
+    pub fn capability_as<'a, F: ?Sized>(
+        &self,
+        account: &'a Account,
+        op: Operation,
+        command: &str,
+        get: impl FnOnce(&'a dyn AnalyticsProvider) -> Option<&'a F>,
+    ) -> Result<&'a F, AppError> {
+        self.require(account, op, command)?;
         get(account.provider.as_ref()).ok_or_else(|| account.provider.unsupported(op).into())
     }
 

@@ -20,16 +20,15 @@ pub fn run(ctx: &Ctx) -> Result<(), AppError> {
         FieldKind::Text,
         "the command (the last row, rates, says whether rates are the vendor's own or computed from counts)",
     )];
-    fields.extend(Vendor::ALL.into_iter().map(|v| {
+    fields.extend(Vendor::all().map(|v| {
         FieldDef::new(
             v.id(),
             FieldKind::Text,
             "native, derived (and from what), or not supported",
         )
     }));
-    let caps: Vec<_> = Vendor::ALL.into_iter().map(capabilities_of).collect();
-    let mut rows: Vec<Vec<Value>> = Operation::ALL
-        .into_iter()
+    let caps: Vec<_> = Vendor::all().map(capabilities_of).collect();
+    let mut rows: Vec<Vec<Value>> = Operation::all()
         .map(|op| {
             let mut row = vec![Value::Text(op.command().to_string())];
             row.extend(

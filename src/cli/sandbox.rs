@@ -70,7 +70,7 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
         args.seed,
         args.rows
     );
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         note!("  {:<9} {}", vendor.id(), sandbox.base_url(vendor));
     }
     note!(

@@ -8,7 +8,7 @@ use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::provider::reports::{ReportView, StatsReport};
 use crate::provider::{
-    CampaignSummary, CampaignType, Frequency, Operation, ProviderError, Record, StatsQuery,
+    CampaignSummary, CampaignType, Frequency, Operation, Record, StatsQuery, unsupported_command,
 };
 
 /// `stats`.
@@ -39,15 +39,8 @@ pub struct StatsArgs {
 /// Runs `stats`.
 pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
-    let (op, command) = match args.report {
-        StatsReport::Campaigns => (Operation::Stats, "stats"),
-        StatsReport::Transactional => (
-            Operation::TransactionalStats,
-            "stats --report transactional",
-        ),
-        StatsReport::Verify => (Operation::VerifyStats, "stats --report verify"),
-    };
-    ctx.require(&account, op, command)?;
+    let op = args.report.operation();
+    ctx.require(&account, op, op.command())?;
     let view = match (args.by_campaign, args.total) {
         (true, _) => ReportView::ByCampaign,
         (false, true) => ReportView::Total,
@@ -61,8 +54,9 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     };
     let provider = &account.provider;
     if args.report == StatsReport::Campaigns && view == ReportView::Periods {
+        let campaigns = ctx.capability(&account, op, |p| p.campaigns())?;
         let extra = provider.extra_fields(Operation::Stats);
-        ctx.write_stream(extra, provider.stats(&query), None)
+        ctx.write_stream(extra, campaigns.stats(&query), None)
             .await?;
         return Ok(());
     }
@@ -70,11 +64,9 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
         let option = match view {
             ReportView::ByCampaign => "stats --by-campaign",
             ReportView::Total => "stats --total",
-            ReportView::Periods => command,
+            ReportView::Periods => op.command(),
         };
-        let vendor = account.profile.vendor.display_name();
-        let supported = provider.capabilities().supported_commands();
-        return Err(ProviderError::not_supported(vendor, option, &supported).into());
+        return Err(unsupported_command(account.profile.vendor, option).into());
     };
     let extra = reports.report_fields(args.report, view);
     match view {

@@ -36,8 +36,8 @@ pub async fn run_on(
     command: WriteCommand,
 ) -> Result<(), AppError> {
     let op = command.operation();
-    ctx.require(&account, op, op.command())?;
-    let prepared = account.provider.prepare_write(&command)?;
+    let writes = ctx.capability(&account, op, |p| p.writes())?;
+    let prepared = writes.prepare_write(&command)?;
     if args.dry_run {
         return print_dry_run(ctx, &prepared);
     }
@@ -67,8 +67,7 @@ pub async fn run_on(
         }
     }
     info!("{}: sending once (writes are never retried)", op.command());
-    let receipt: WriteReceipt = account
-        .provider
+    let receipt: WriteReceipt = writes
         .submit_write(prepared)
         .await
         .map_err(may_have_been_sent)?;

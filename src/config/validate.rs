@@ -140,7 +140,7 @@ struct Validator {
 
 impl Validator {
     fn vendor(&self, provider: Option<&Value>) -> Result<Vendor, ConfigError> {
-        let valid = Vendor::ALL.map(Vendor::id).join(", ");
+        let valid = Vendor::all().map(Vendor::id).collect::<Vec<_>>().join(", ");
         let problem = match provider {
             None => "missing key 'provider' (the vendor)".to_owned(),
             Some(Value::String(id)) => match Vendor::from_id(id) {

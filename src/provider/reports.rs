@@ -28,6 +28,15 @@ impl StatsReport {
             StatsReport::Verify => "verify",
         }
     }
+
+    /// The command this report is, as `providers` lists it.
+    pub fn operation(self) -> super::Operation {
+        match self {
+            StatsReport::Campaigns => super::Operation::Stats,
+            StatsReport::Transactional => super::Operation::TransactionalStats,
+            StatsReport::Verify => super::Operation::VerifyStats,
+        }
+    }
 }
 
 /// How the figures of a report are cut.

@@ -2,9 +2,8 @@
 //! that would do it, and what the vendor answered.
 //!
 //! A write is two steps so that `--dry-run` and the confirmation prompt see exactly what would be
-//! sent: [`AnalyticsProvider::prepare_write`](super::AnalyticsProvider::prepare_write) builds a
-//! [`PreparedWrite`] without any I/O (no request, not even a read to validate), and
-//! [`AnalyticsProvider::submit_write`](super::AnalyticsProvider::submit_write) sends it once.
+//! sent: [`WriteApi::prepare_write`] builds a [`PreparedWrite`] without any I/O (no request, not
+//! even a read to validate), and [`WriteApi::submit_write`] sends it once.
 //! Writes are [`Safety::Write`](crate::http::Safety::Write): never retried once they may have
 //! reached the vendor.
 
@@ -14,9 +13,23 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use reqwest::header::HeaderName;
 
-use super::{Operation, Record};
+use async_trait::async_trait;
+
+use super::{Operation, ProviderError, Record};
 use crate::http::ApiRequest;
 use crate::output::{FieldDef, FieldKind, Value};
+
+/// A vendor's write API (the [`super::AnalyticsProvider::writes`] facet): it serves the writes
+/// its vendor declares and refuses the others, naming what it does serve.
+#[async_trait]
+pub trait WriteApi: Send + Sync {
+    /// Builds the request a write command would send, without any I/O.
+    fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError>;
+
+    /// Sends a prepared write exactly once (credentials added here; never retried once it may
+    /// have reached the vendor).
+    async fn submit_write(&self, write: PreparedWrite) -> Result<WriteReceipt, ProviderError>;
+}
 
 /// A write a user asked for, in vendor-neutral terms; each vendor turns it into its own request.
 #[derive(Debug, Clone, PartialEq)]

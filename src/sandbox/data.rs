@@ -365,7 +365,7 @@ impl Data {
 
     /// A hash keyed by the seed and the vendor, then `parts`.
     pub fn key(&self, vendor: Vendor, parts: &[u64]) -> u64 {
-        let salt = Vendor::ALL.iter().position(|v| *v == vendor).unwrap_or(0) as u64 + 1;
+        let salt = Vendor::all().position(|v| v == vendor).unwrap_or(0) as u64 + 1;
         hash(parts) ^ mix(self.seed.wrapping_mul(31).wrapping_add(salt))
     }
 

@@ -245,7 +245,7 @@ impl Sandbox {
              default_profile = \"engage\"\n",
             self.addr, o.seed, o.rows
         );
-        for vendor in Vendor::ALL {
+        for vendor in Vendor::all() {
             out.push_str(&format!("\n[profiles.{}]\n", vendor.id()));
             out.push_str(&format!("provider = {}\n", util::toml_str(vendor.id())));
             out.push_str(&format!(

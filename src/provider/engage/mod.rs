@@ -4,6 +4,8 @@
 mod client;
 mod wire;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
 use futures::StreamExt;
@@ -13,10 +15,10 @@ use crate::config::Profile;
 use crate::http::encode;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignFilters, CampaignQuery, CampaignSummary, CampaignType,
-    Capabilities, ContactRecord, DetailsQuery, Operation, Page, ProviderError, RecordStream,
-    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream, record_stream,
-    refuse_filter,
+    Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignFilters, CampaignQuery,
+    CampaignSummary, CampaignType, Capabilities, ContactExport, ContactRecord, DetailsQuery,
+    Operation, Page, ProviderError, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support,
+    Vendor, failed_stream, no_extra_fields, record_stream, refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -32,22 +34,23 @@ const DETAILS_MAX_RANGE: Duration = Duration::days(90);
 /// "Limit: Maximum of 10,000 records per request" on `/campaign/{name}/details`.
 pub const MAX_PAGE_SIZE: u64 = 10_000;
 
-/// What Engage serves: all four unified analytics commands, natively, with its own rates.
-pub fn capabilities() -> Capabilities {
-    Capabilities {
-        operations: [
-            Operation::CampaignsList,
-            Operation::CampaignsSummary,
-            Operation::CampaignsDetails,
-            Operation::Stats,
-        ]
-        .into_iter()
-        .map(|op| (op, Support::Native))
-        .collect(),
+/// Engage as the tool knows it: all four unified analytics commands, natively, with its own
+/// rates.
+pub const ADAPTER: Adapter = Adapter {
+    vendor: Vendor::Engage,
+    capabilities: Capabilities {
+        operations: &[
+            (Operation::CampaignsList, Support::Native),
+            (Operation::CampaignsSummary, Support::Native),
+            (Operation::CampaignsDetails, Support::Native),
+            (Operation::Stats, Support::Native),
+        ],
         native_rates: true,
         concurrency_limit: None,
-    }
-}
+    },
+    extra_fields: no_extra_fields,
+    build: |profile, http| Ok(Arc::new(Engage::new(profile, http)?)),
+};
 
 /// The Engage provider.
 #[derive(Debug)]
@@ -100,12 +103,35 @@ impl AnalyticsProvider for Engage {
         Vendor::Engage
     }
 
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let now = Utc::now();
+        let range = DateRange {
+            start: now - Duration::days(1),
+            end: now,
+        };
+        self.client
+            .get(with_range(ApiRequest::get("/campaigns"), &range))
+            .await
+            .map(|_| ())
     }
 
+    fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
+        Some(self)
+    }
+
+    fn contacts(&self) -> Option<&dyn ContactExport> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl CampaignAnalytics for Engage {
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
-        if let Err(e) = check_filters("campaigns list", query.campaign_type, &query.filters) {
+        if let Err(e) = check_filters(
+            Operation::CampaignsList.command(),
+            query.campaign_type,
+            &query.filters,
+        ) {
             return failed_stream(e);
         }
         let page = async move {
@@ -137,6 +163,32 @@ impl AnalyticsProvider for Engage {
         Ok(body.data.into_unified(campaign))
     }
 
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        if let Err(e) = check_filters(
+            Operation::Stats.command(),
+            query.campaign_type,
+            &query.filters,
+        ) {
+            return failed_stream(e);
+        }
+        let page = async move {
+            let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)
+                .query("frequency", query.frequency.as_str());
+            if let Some(t) = query.campaign_type {
+                req = req.query("type", t.as_str());
+            }
+            let resp = self.client.get(req).await?;
+            let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
+            body.data
+                .into_iter()
+                .map(|b| b.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        record_stream(stream::once(page))
+    }
+}
+
+impl ContactExport for Engage {
     fn campaign_details<'a>(
         &'a self,
         campaign: &'a str,
@@ -178,38 +230,6 @@ impl AnalyticsProvider for Engage {
         })
         .flatten();
         pages.boxed()
-    }
-
-    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
-        if let Err(e) = check_filters("stats", query.campaign_type, &query.filters) {
-            return failed_stream(e);
-        }
-        let page = async move {
-            let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)
-                .query("frequency", query.frequency.as_str());
-            if let Some(t) = query.campaign_type {
-                req = req.query("type", t.as_str());
-            }
-            let resp = self.client.get(req).await?;
-            let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
-            body.data
-                .into_iter()
-                .map(|b| b.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
-                .collect::<Result<Vec<_>, _>>()
-        };
-        record_stream(stream::once(page))
-    }
-
-    async fn check_credentials(&self) -> Result<(), ProviderError> {
-        let now = Utc::now();
-        let range = DateRange {
-            start: now - Duration::days(1),
-            end: now,
-        };
-        self.client
-            .get(with_range(ApiRequest::get("/campaigns"), &range))
-            .await
-            .map(|_| ())
     }
 }
 

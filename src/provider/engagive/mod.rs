@@ -9,6 +9,8 @@ mod pager;
 mod send;
 mod wire;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use futures::StreamExt;
 use serde::de::DeserializeOwned;
@@ -20,10 +22,10 @@ use crate::output::{FieldDef, FieldKind};
 use crate::provider::templates::{
     Lookup, Template, TemplateCatalog, TemplateContent, TemplateQuery,
 };
-use crate::provider::write::{PreparedWrite, WriteCommand, WriteReceipt};
+use crate::provider::write::{PreparedWrite, WriteApi, WriteCommand, WriteReceipt};
 use crate::provider::{
-    AnalyticsProvider, Capabilities, ErrorKind, Operation, ProviderError, RecordStream, Support,
-    Vendor, failed_stream, record_stream,
+    Adapter, AnalyticsProvider, Capabilities, ErrorKind, Operation, ProviderError, RecordStream,
+    Support, Vendor, failed_stream, record_stream, unsupported,
 };
 
 use client::EngagiveClient;
@@ -36,26 +38,56 @@ const VENDOR: &str = "Engagive";
 /// "per_page … at most 100" (vendors.md Part 1); the adapter asks for the most by default.
 pub const MAX_PAGE_SIZE: u64 = 100;
 
-/// What Engagive serves: its template catalogue and outbound messages, natively. It documents
-/// no analytics.
-pub fn capabilities() -> Capabilities {
-    Capabilities {
-        operations: [
-            Operation::TemplatesList,
-            Operation::TemplatesShow,
-            Operation::TemplatesContents,
-            Operation::TemplateCategories,
-            Operation::TemplateCategoryOptions,
-            Operation::TemplateLanguages,
-            Operation::SendTemplate,
-            Operation::SendReaction,
-            Operation::SendMessage,
-        ]
-        .into_iter()
-        .map(|op| (op, Support::Native))
-        .collect(),
+/// Engagive as the tool knows it: its template catalogue and outbound messages, natively. It
+/// documents no analytics.
+pub const ADAPTER: Adapter = Adapter {
+    vendor: Vendor::Engagive,
+    capabilities: Capabilities {
+        operations: &[
+            (Operation::TemplatesList, Support::Native),
+            (Operation::TemplatesShow, Support::Native),
+            (Operation::TemplatesContents, Support::Native),
+            (Operation::TemplateCategories, Support::Native),
+            (Operation::TemplateCategoryOptions, Support::Native),
+            (Operation::TemplateLanguages, Support::Native),
+            (Operation::SendTemplate, Support::Native),
+            (Operation::SendReaction, Support::Native),
+            (Operation::SendMessage, Support::Native),
+        ],
         native_rates: false,
         concurrency_limit: None,
+    },
+    extra_fields,
+    build: |profile, http| Ok(Arc::new(Engagive::new(profile, http)?)),
+};
+
+/// Engagive's own fields after the common ones: its ids and codes.
+fn extra_fields(op: Operation) -> Vec<FieldDef> {
+    match op {
+        Operation::TemplatesList | Operation::TemplatesShow => vec![
+            FieldDef::new("id", FieldKind::Text, "Engagive's numeric template id"),
+            FieldDef::new(
+                "option_code",
+                FieldKind::Text,
+                "the category option (STANDARD, …)",
+            ),
+            FieldDef::new(
+                "parameter_format_code",
+                FieldKind::Text,
+                "how placeholders are written (POSITIONAL: {{1}}, {{2}}, …)",
+            ),
+        ],
+        Operation::TemplatesContents => vec![FieldDef::new(
+            "id",
+            FieldKind::Text,
+            "Engagive's content id",
+        )],
+        Operation::TemplateCategoryOptions => vec![FieldDef::new(
+            "category",
+            FieldKind::Text,
+            "the category the option belongs to",
+        )],
+        _ => Vec::new(),
     }
 }
 
@@ -144,39 +176,6 @@ impl AnalyticsProvider for Engagive {
         Vendor::Engagive
     }
 
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-
-    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
-        match op {
-            Operation::TemplatesList | Operation::TemplatesShow => vec![
-                FieldDef::new("id", FieldKind::Text, "Engagive's numeric template id"),
-                FieldDef::new(
-                    "option_code",
-                    FieldKind::Text,
-                    "the category option (STANDARD, …)",
-                ),
-                FieldDef::new(
-                    "parameter_format_code",
-                    FieldKind::Text,
-                    "how placeholders are written (POSITIONAL: {{1}}, {{2}}, …)",
-                ),
-            ],
-            Operation::TemplatesContents => vec![FieldDef::new(
-                "id",
-                FieldKind::Text,
-                "Engagive's content id",
-            )],
-            Operation::TemplateCategoryOptions => vec![FieldDef::new(
-                "category",
-                FieldKind::Text,
-                "the category the option belongs to",
-            )],
-            _ => Vec::new(),
-        }
-    }
-
     /// One template on one page: checks the token (401) and the account (403) cheaply.
     async fn check_credentials(&self) -> Result<(), ProviderError> {
         let req = ApiRequest::get(self.templates_path())
@@ -185,9 +184,20 @@ impl AnalyticsProvider for Engagive {
         self.client.call::<serde_json::Value>(req).await.map(|_| ())
     }
 
+    fn template_catalog(&self) -> Option<&dyn TemplateCatalog> {
+        Some(self)
+    }
+
+    fn writes(&self) -> Option<&dyn WriteApi> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl WriteApi for Engagive {
     fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
         send::prepare(&self.account_path, command, |req| self.client.url(req))
-            .unwrap_or_else(|| Err(self.unsupported(command.operation())))
+            .unwrap_or_else(|| Err(unsupported(Vendor::Engagive, command.operation())))
     }
 
     /// Sends once: a write is never retried once it may have reached Engagive (only a 401,
@@ -196,10 +206,6 @@ impl AnalyticsProvider for Engagive {
         let (envelope, resp) = self.client.call::<serde_json::Value>(write.request).await?;
         let body = resp.json::<serde_json::Value>(VENDOR)?;
         Ok(send::receipt(write.operation, envelope.text(), body))
-    }
-
-    fn template_catalog(&self) -> Option<&dyn TemplateCatalog> {
-        Some(self)
     }
 }
 

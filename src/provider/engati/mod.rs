@@ -9,6 +9,8 @@ mod conversations;
 mod wire;
 mod write;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use futures::stream;
 
@@ -16,8 +18,9 @@ use crate::config::Profile;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
 use crate::provider::users::{BotUser, ChatMessage, ConversationQuery, UserDirectory, UserQuery};
 use crate::provider::{
-    AnalyticsProvider, Capabilities, Operation, PreparedWrite, ProviderError, RecordStream,
-    Support, Vendor, WriteCommand, WriteReceipt, record_stream,
+    Adapter, AnalyticsProvider, Capabilities, Operation, PreparedWrite, ProviderError,
+    RecordStream, Support, Vendor, WriteApi, WriteCommand, WriteReceipt, no_extra_fields,
+    record_stream,
 };
 
 use client::{Endpoint, EngatiClient};
@@ -30,24 +33,25 @@ const VENDOR: &str = "Engati";
 /// cheap empty list that still proves the key, the customer id and the bot key.
 const CHECK_ATTRIBUTE: &str = "wa_analytics_profile_check";
 
-/// What Engati serves: its user directory and chat history, and its write APIs.
-pub fn capabilities() -> Capabilities {
-    Capabilities {
-        operations: [
-            Operation::UsersFind,
-            Operation::Conversations,
-            Operation::SendTemplate,
-            Operation::Broadcast,
-            Operation::BroadcastExternal,
-            Operation::Trigger,
-        ]
-        .into_iter()
-        .map(|op| (op, Support::Native))
-        .collect(),
+/// Engati as the tool knows it: its user directory and chat history, and its write APIs; no
+/// campaign analytics.
+pub const ADAPTER: Adapter = Adapter {
+    vendor: Vendor::Engati,
+    capabilities: Capabilities {
+        operations: &[
+            (Operation::UsersFind, Support::Native),
+            (Operation::Conversations, Support::Native),
+            (Operation::SendTemplate, Support::Native),
+            (Operation::Broadcast, Support::Native),
+            (Operation::BroadcastExternal, Support::Native),
+            (Operation::Trigger, Support::Native),
+        ],
         native_rates: false,
         concurrency_limit: None,
-    }
-}
+    },
+    extra_fields: no_extra_fields,
+    build: |profile, http| Ok(Arc::new(Engati::new(profile, http)?)),
+};
 
 /// The Engati provider.
 #[derive(Debug)]
@@ -69,10 +73,6 @@ impl Engati {
             .query("attribute_name", attribute)
             .query("attribute_value", value)
     }
-}
-
-pub(super) fn unsupported(op: Operation) -> ProviderError {
-    ProviderError::not_supported(VENDOR, op.command(), &capabilities().supported_commands())
 }
 
 /// The `responseObject` of an answer, decoded.
@@ -99,10 +99,6 @@ impl AnalyticsProvider for Engati {
         Vendor::Engati
     }
 
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
-    }
-
     async fn check_credentials(&self) -> Result<(), ProviderError> {
         let req = self.users_request(CHECK_ATTRIBUTE, "1");
         self.client.send(req, Endpoint::Users).await.map(|_| ())
@@ -112,6 +108,13 @@ impl AnalyticsProvider for Engati {
         Some(self)
     }
 
+    fn writes(&self) -> Option<&dyn WriteApi> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl WriteApi for Engati {
     fn prepare_write(&self, command: &WriteCommand) -> Result<PreparedWrite, ProviderError> {
         write::prepare(&self.client, command)
     }

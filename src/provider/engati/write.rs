@@ -28,7 +28,12 @@ pub(super) fn prepare(
         WriteCommand::Broadcast(b) => broadcast(client, b)?,
         WriteCommand::BroadcastExternal(e) => external(client, e)?,
         WriteCommand::Trigger(t) => trigger(client, t)?,
-        other => return Err(super::unsupported(other.operation())),
+        other => {
+            return Err(crate::provider::unsupported(
+                crate::vendor::Vendor::Engati,
+                other.operation(),
+            ));
+        }
     };
     Ok(PreparedWrite {
         operation: command.operation(),
@@ -49,7 +54,12 @@ pub(super) async fn submit(
         Operation::Broadcast => Endpoint::Broadcast,
         Operation::BroadcastExternal => Endpoint::ExternalBroadcast,
         Operation::Trigger => Endpoint::Trigger,
-        other => return Err(super::unsupported(other)),
+        other => {
+            return Err(crate::provider::unsupported(
+                crate::vendor::Vendor::Engati,
+                other,
+            ));
+        }
     };
     let answer = client.send(write.request, endpoint).await?;
     let body = answer.body;

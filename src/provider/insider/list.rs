@@ -10,7 +10,9 @@ use futures::StreamExt;
 use futures::future::BoxFuture;
 use futures::stream::FuturesOrdered;
 
-use crate::provider::{Campaign, CampaignQuery, ErrorKind, ProviderError, refuse_filter};
+use crate::provider::{
+    Campaign, CampaignQuery, ErrorKind, Operation, ProviderError, refuse_filter,
+};
 use crate::time::DateRange;
 
 use super::client::Endpoint;
@@ -25,7 +27,7 @@ const SORT: &str = "createDate|desc";
 
 /// The body of page 1, or the refusal of a filter Insider cannot apply — before any request.
 pub(super) fn first_request(query: &CampaignQuery) -> Result<ListRequest, ProviderError> {
-    let cmd = "campaigns list";
+    let cmd = Operation::CampaignsList.command();
     let supported = ["--type", "--status", "--name", "--tag", "--account"];
     let f = &query.filters;
     f.refuse_unsupported(VENDOR, cmd, &supported)?;

@@ -11,6 +11,8 @@ mod records;
 mod stats;
 mod wire;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use futures::stream;
 use serde_json::Value;
@@ -20,8 +22,8 @@ use crate::http::HttpOptions;
 use crate::output::FieldDef;
 use crate::provider::reports::{ReportView, StatsReport, StatsReports};
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, Capabilities, ContactRecord,
-    DetailsQuery, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
+    Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary,
+    Capabilities, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
     SummaryQuery, Support, Vendor, failed_stream, record_stream,
 };
 
@@ -44,21 +46,37 @@ const STATUSES: [&str; 8] = [
     "stop",
 ];
 
-/// What Insider serves: everything but contact-level rows, with rates derived from counts.
-pub fn capabilities() -> Capabilities {
-    Capabilities {
-        operations: [
-            Operation::CampaignsList,
-            Operation::CampaignsSummary,
-            Operation::Stats,
-            Operation::TransactionalStats,
-            Operation::VerifyStats,
-        ]
-        .into_iter()
-        .map(|op| (op, Support::Native))
-        .collect(),
+/// Insider as the tool knows it: everything but contact-level rows, with rates derived from
+/// counts.
+pub const ADAPTER: Adapter = Adapter {
+    vendor: Vendor::Insider,
+    capabilities: Capabilities {
+        operations: &[
+            (Operation::CampaignsList, Support::Native),
+            (Operation::CampaignsSummary, Support::Native),
+            (Operation::Stats, Support::Native),
+            (Operation::TransactionalStats, Support::Native),
+            (Operation::VerifyStats, Support::Native),
+        ],
         native_rates: false,
         concurrency_limit: None,
+    },
+    extra_fields,
+    build: |profile, http| Ok(Arc::new(Insider::new(profile, http)?)),
+};
+
+/// Insider's own fields after the common ones: the list's and the summary's extra columns and
+/// the reports' counts.
+fn extra_fields(op: Operation) -> Vec<FieldDef> {
+    match op {
+        Operation::CampaignsList => records::list_fields(),
+        Operation::CampaignsSummary => records::defs(records::SUMMARY),
+        Operation::Stats => stats::report_fields(StatsReport::Campaigns, ReportView::Periods),
+        Operation::TransactionalStats => {
+            stats::report_fields(StatsReport::Transactional, ReportView::Periods)
+        }
+        Operation::VerifyStats => stats::report_fields(StatsReport::Verify, ReportView::Periods),
+        _ => Vec::new(),
     }
 }
 
@@ -122,25 +140,25 @@ impl AnalyticsProvider for Insider {
         Vendor::Insider
     }
 
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        // One campaign of page 1: authenticates (minting a token first for OAuth) and proves
+        // the WhatsApp product is readable, for the price of a tiny answer.
+        let body = list::probe_request();
+        let resp = self.client.post(Endpoint::CampaignList, &body).await?;
+        resp.json::<Value>(VENDOR).map(|_| ())
     }
 
-    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
-        match op {
-            Operation::CampaignsList => records::list_fields(),
-            Operation::CampaignsSummary => records::defs(records::SUMMARY),
-            Operation::Stats => stats::report_fields(StatsReport::Campaigns, ReportView::Periods),
-            Operation::TransactionalStats => {
-                stats::report_fields(StatsReport::Transactional, ReportView::Periods)
-            }
-            Operation::VerifyStats => {
-                stats::report_fields(StatsReport::Verify, ReportView::Periods)
-            }
-            _ => Vec::new(),
-        }
+    fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
+        Some(self)
     }
 
+    fn stats_reports(&self) -> Option<&dyn StatsReports> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl CampaignAnalytics for Insider {
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         let body: ListRequest = match list::first_request(query) {
             Ok(body) => body,
@@ -200,32 +218,8 @@ impl AnalyticsProvider for Insider {
         ))
     }
 
-    fn campaign_details<'a>(
-        &'a self,
-        _campaign: &'a str,
-        _query: &'a DetailsQuery,
-    ) -> RecordStream<'a, ContactRecord> {
-        failed_stream(ProviderError::not_supported(
-            VENDOR,
-            "campaigns details",
-            &capabilities().supported_commands(),
-        ))
-    }
-
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
         self.report_periods(StatsReport::Campaigns, query)
-    }
-
-    async fn check_credentials(&self) -> Result<(), ProviderError> {
-        // One campaign of page 1: authenticates (minting a token first for OAuth) and proves
-        // the WhatsApp product is readable, for the price of a tiny answer.
-        let body = list::probe_request();
-        let resp = self.client.post(Endpoint::CampaignList, &body).await?;
-        resp.json::<Value>(VENDOR).map(|_| ())
-    }
-
-    fn stats_reports(&self) -> Option<&dyn StatsReports> {
-        Some(self)
     }
 }
 
@@ -293,7 +287,7 @@ mod tests {
 
     #[test]
     fn insider_serves_every_read_but_contact_rows() {
-        let caps = capabilities();
+        let caps = &ADAPTER.capabilities;
         assert_eq!(
             caps.support(Operation::CampaignsDetails),
             Support::NotSupported

@@ -32,10 +32,7 @@ const TEN_DIGITS: std::ops::RangeInclusive<i64> = 1_000_000_000..=9_999_999_999;
 
 /// The command a report is asked with, for messages.
 pub(super) fn command(report: StatsReport, view: ReportView) -> String {
-    let mut c = match report {
-        StatsReport::Campaigns => "stats".to_string(),
-        other => format!("stats --report {}", other.as_str()),
-    };
+    let mut c = report.operation().command().to_string();
     match view {
         ReportView::Periods => {}
         ReportView::ByCampaign => c.push_str(" --by-campaign"),

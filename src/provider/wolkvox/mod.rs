@@ -8,6 +8,8 @@ mod derive;
 mod windows;
 mod wire;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
 use futures::{StreamExt, stream};
@@ -16,10 +18,10 @@ use crate::config::Profile;
 use crate::http::HttpOptions;
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::{
-    AnalyticsProvider, Campaign, CampaignQuery, CampaignSummary, CampaignType, Capabilities, Click,
-    ClickReports, ClickSummary, ConcurrencyLimit, ContactRecord, DetailsQuery, ErrorKind,
-    Operation, ProviderError, QueryRange, RecordStream, StatsBucket, StatsQuery, SummaryQuery,
-    Support, Vendor, failed_stream, record_stream,
+    Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary,
+    CampaignType, Capabilities, Click, ClickReports, ClickSummary, ConcurrencyLimit, ContactExport,
+    ContactRecord, DetailsQuery, ErrorKind, Operation, ProviderError, QueryRange, RecordStream,
+    StatsBucket, StatsQuery, SummaryQuery, Support, Vendor, failed_stream, record_stream,
 };
 use crate::time::{DateRange, Zone};
 
@@ -34,11 +36,12 @@ const VENDOR: &str = "Wolkvox";
 /// Requests in flight per token.
 const IN_FLIGHT: usize = 1;
 
-/// What Wolkvox serves: campaign_9 rows natively, the other unified views counted from them,
-/// and the click reports.
-pub fn capabilities() -> Capabilities {
-    Capabilities {
-        operations: vec![
+/// Wolkvox as the tool knows it: campaign_9 rows natively, the other unified views counted from
+/// them, and the click reports.
+pub const ADAPTER: Adapter = Adapter {
+    vendor: Vendor::Wolkvox,
+    capabilities: Capabilities {
+        operations: &[
             (
                 Operation::CampaignsList,
                 Support::Derived(
@@ -64,6 +67,54 @@ pub fn capabilities() -> Capabilities {
             max: IN_FLIGHT,
             why: "Wolkvox allows one request in flight per token",
         }),
+    },
+    extra_fields,
+    build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
+};
+
+/// Wolkvox's own fields after the common ones.
+fn extra_fields(op: Operation) -> Vec<FieldDef> {
+    match op {
+        Operation::CampaignsList => vec![FieldDef::new(
+            "last_sent_at",
+            FieldKind::Time,
+            "Wolkvox: the last send of the campaign in the range (UTC)",
+        )],
+        Operation::CampaignsSummary => vec![
+            FieldDef::new(
+                "accepted",
+                FieldKind::Count,
+                "Wolkvox: records accepted, delivery not confirmed (Cloud API connectors)",
+            ),
+            FieldDef::new(
+                "submitted",
+                FieldKind::Count,
+                "Wolkvox: records submitted, delivery not confirmed (Gupshup connectors)",
+            ),
+            FieldDef::new(
+                "other",
+                FieldKind::Count,
+                "Wolkvox: records with a status this version does not know",
+            ),
+        ],
+        Operation::CampaignsDetails => vec![
+            FieldDef::new(
+                "campaign_id",
+                FieldKind::Text,
+                "Wolkvox: the campaign's numeric id",
+            ),
+            FieldDef::new(
+                "vendor_status",
+                FieldKind::Text,
+                "Wolkvox: the record's status in Wolkvox's words (accepted, submitted, delivered, read, failed)",
+            ),
+            FieldDef::new(
+                "last_update",
+                FieldKind::Time,
+                "Wolkvox: when the record's status last changed (UTC)",
+            ),
+        ],
+        _ => Vec::new(),
     }
 }
 
@@ -194,61 +245,38 @@ impl AnalyticsProvider for Wolkvox {
         Vendor::Wolkvox
     }
 
-    fn capabilities(&self) -> Capabilities {
-        capabilities()
+    /// chat_15 over the last minute: one small authenticated answer.
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        let now = Utc::now();
+        let window = DateRange::new(now - Duration::minutes(1), now)
+            .map_err(|e| usage(e.to_string(), "check the system clock"))?;
+        self.client
+            .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
+            .await
+            .map(|_| ())
     }
 
-    fn extra_fields(&self, op: Operation) -> Vec<FieldDef> {
-        match op {
-            Operation::CampaignsList => vec![FieldDef::new(
-                "last_sent_at",
-                FieldKind::Time,
-                "Wolkvox: the last send of the campaign in the range (UTC)",
-            )],
-            Operation::CampaignsSummary => vec![
-                FieldDef::new(
-                    "accepted",
-                    FieldKind::Count,
-                    "Wolkvox: records accepted, delivery not confirmed (Cloud API connectors)",
-                ),
-                FieldDef::new(
-                    "submitted",
-                    FieldKind::Count,
-                    "Wolkvox: records submitted, delivery not confirmed (Gupshup connectors)",
-                ),
-                FieldDef::new(
-                    "other",
-                    FieldKind::Count,
-                    "Wolkvox: records with a status this version does not know",
-                ),
-            ],
-            Operation::CampaignsDetails => vec![
-                FieldDef::new(
-                    "campaign_id",
-                    FieldKind::Text,
-                    "Wolkvox: the campaign's numeric id",
-                ),
-                FieldDef::new(
-                    "vendor_status",
-                    FieldKind::Text,
-                    "Wolkvox: the record's status in Wolkvox's words (accepted, submitted, delivered, read, failed)",
-                ),
-                FieldDef::new(
-                    "last_update",
-                    FieldKind::Time,
-                    "Wolkvox: when the record's status last changed (UTC)",
-                ),
-            ],
-            _ => Vec::new(),
-        }
+    fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
+        Some(self)
     }
 
+    fn contacts(&self) -> Option<&dyn ContactExport> {
+        Some(self)
+    }
+
+    fn click_reports(&self) -> Option<&dyn ClickReports> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl CampaignAnalytics for Wolkvox {
     fn list_campaigns<'a>(&'a self, query: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
         let page = async move {
             no_type(query.campaign_type)?;
             query
                 .filters
-                .refuse_unsupported(VENDOR, "campaigns list", &[])?;
+                .refuse_unsupported(VENDOR, Operation::CampaignsList.command(), &[])?;
             let mut list = CampaignList::default();
             let rows = self.campaign_records("all".to_string(), query.range.range);
             each(rows, |r| list.add(&r, &self.zone)).await?;
@@ -289,6 +317,23 @@ impl AnalyticsProvider for Wolkvox {
         Ok(tally.into_summary(&id))
     }
 
+    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        let page = async move {
+            no_type(query.campaign_type)?;
+            query
+                .filters
+                .refuse_unsupported(VENDOR, Operation::Stats.command(), &[])?;
+            let range = query.range.range;
+            let mut periods = Periods::new(&range, &self.zone, query.frequency);
+            let rows = self.campaign_records("all".to_string(), range);
+            each(rows, |r| periods.add(&r)).await?;
+            Ok(periods.into_buckets())
+        };
+        record_stream(stream::once(page))
+    }
+}
+
+impl ContactExport for Wolkvox {
     fn campaign_details<'a>(
         &'a self,
         campaign: &'a str,
@@ -312,34 +357,6 @@ impl AnalyticsProvider for Wolkvox {
             }
             Err(e) => failed_stream(e),
         }
-    }
-
-    fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
-        let page = async move {
-            no_type(query.campaign_type)?;
-            query.filters.refuse_unsupported(VENDOR, "stats", &[])?;
-            let range = query.range.range;
-            let mut periods = Periods::new(&range, &self.zone, query.frequency);
-            let rows = self.campaign_records("all".to_string(), range);
-            each(rows, |r| periods.add(&r)).await?;
-            Ok(periods.into_buckets())
-        };
-        record_stream(stream::once(page))
-    }
-
-    /// chat_15 over the last minute: one small authenticated answer.
-    async fn check_credentials(&self) -> Result<(), ProviderError> {
-        let now = Utc::now();
-        let window = DateRange::new(now - Duration::minutes(1), now)
-            .map_err(|e| usage(e.to_string(), "check the system clock"))?;
-        self.client
-            .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
-            .await
-            .map(|_| ())
-    }
-
-    fn click_reports(&self) -> Option<&dyn ClickReports> {
-        Some(self)
     }
 }
 

@@ -13,7 +13,7 @@ async fn config_toml_has_five_profiles_with_known_keys() {
     assert_eq!(table["default_profile"].as_str(), Some("engage"));
     let profiles = table["profiles"].as_table().unwrap();
     assert_eq!(profiles.len(), 5);
-    for vendor in Vendor::ALL {
+    for vendor in Vendor::all() {
         let p = profiles[vendor.id()].as_table().unwrap();
         assert_eq!(p["provider"].as_str(), Some(vendor.id()));
         assert_eq!(p["base_url"].as_str(), Some(sb.base_url(vendor).as_str()));

@@ -1,0 +1,68 @@
+//! The page stream every paginated command returns: pages, not single records, move between a
+//! vendor's adapter and the output.
+
+use futures::stream::BoxStream;
+
+use crate::api_error::ProviderError;
+
+/// A stream of records, a page at a time (each item is one page, which may hold no record); an
+/// `Err` ends it. Pages, not single records, are what moves between a vendor's adapter and the
+/// output: a million-row export hands over a hundred pages, not a million records one by one.
+pub type RecordStream<'a, T> = BoxStream<'a, Result<Page<T>, ProviderError>>;
+
+/// One page of records: decoded already, or still to be decoded by whoever takes it. A large
+/// export defers the decoding of its pages so that each is decoded and encoded in one go on one
+/// worker thread, where its records are made and dropped (with the system allocator, a record
+/// made on one thread and dropped on another costs a lock and more: a tenth of the CPU of a
+/// million-row export).
+pub struct Page<T>(PageInner<T>);
+
+enum PageInner<T> {
+    Decoded(Vec<T>),
+    Deferred(Box<dyn FnOnce() -> Result<Vec<T>, ProviderError> + Send>),
+}
+
+impl<T> Page<T> {
+    /// A page whose records are decoded when [`Page::decode`] is called (on the caller's thread).
+    pub fn deferred(
+        decode: impl FnOnce() -> Result<Vec<T>, ProviderError> + Send + 'static,
+    ) -> Page<T> {
+        Page(PageInner::Deferred(Box::new(decode)))
+    }
+
+    /// The page's records, decoding them now if that was deferred; a page that cannot be
+    /// decoded is the failure that ends its stream.
+    pub fn decode(self) -> Result<Vec<T>, ProviderError> {
+        match self.0 {
+            PageInner::Decoded(records) => Ok(records),
+            PageInner::Deferred(decode) => decode(),
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for Page<T> {
+    fn from(records: Vec<T>) -> Page<T> {
+        Page(PageInner::Decoded(records))
+    }
+}
+
+impl<T> std::fmt::Debug for Page<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            PageInner::Decoded(records) => write!(f, "Page({} records)", records.len()),
+            PageInner::Deferred(_) => f.write_str("Page(not decoded yet)"),
+        }
+    }
+}
+
+/// A [`RecordStream`] of pages decoded by the adapter.
+pub fn record_stream<'a, T: Send + 'a>(
+    pages: impl futures::Stream<Item = Result<Vec<T>, ProviderError>> + Send + 'a,
+) -> RecordStream<'a, T> {
+    futures::StreamExt::boxed(futures::StreamExt::map(pages, |page| page.map(Page::from)))
+}
+
+/// A stream that fails at once, before any request (a refused option, an unsupported command).
+pub fn failed_stream<'a, T: Send + 'a>(e: ProviderError) -> RecordStream<'a, T> {
+    futures::StreamExt::boxed(futures::stream::once(async move { Err(e) }))
+}

@@ -1,0 +1,107 @@
+//! The registry against what each adapter implements: a vendor's declared capabilities and the
+//! facets its provider really has cannot disagree.
+
+use std::path::Path;
+
+use super::*;
+use crate::config::ConfigFile;
+use crate::http::HttpOptions;
+
+/// A profile of `vendor` with placeholder values for every field it needs (nothing is sent).
+fn placeholder_profile(vendor: Vendor) -> Profile {
+    let fields = vendor.profile_fields();
+    let mut toml = format!(
+        "[profiles.p]\nprovider = \"{}\"\nbase_url = \"http://127.0.0.1:9\"\n",
+        vendor.id()
+    );
+    for field in fields.iter().filter(|f| f.required) {
+        toml.push_str(&format!("{} = \"placeholder\"\n", field.key));
+    }
+    // A vendor whose credentials are an either-or group (Insider) needs one of them.
+    if !fields.iter().any(|f| f.required && f.secret) {
+        toml.push_str("token = \"placeholder\"\n");
+    }
+    let file = ConfigFile::parse(&toml, Path::new("placeholder.toml")).expect("valid profile");
+    file.profile("p").expect("the profile exists")
+}
+
+fn built(vendor: Vendor) -> Arc<dyn AnalyticsProvider> {
+    let options = HttpOptions {
+        timeout: std::time::Duration::from_secs(1),
+        retries: 0,
+        concurrency: None,
+    };
+    build(&placeholder_profile(vendor), &options).expect("the adapter builds")
+}
+
+#[test]
+fn every_vendor_is_registered_under_its_own_name() {
+    for vendor in Vendor::all() {
+        assert_eq!(adapter(vendor).vendor, vendor);
+        assert_eq!(built(vendor).vendor(), vendor);
+    }
+}
+
+#[test]
+fn a_vendor_implements_exactly_the_facets_of_the_commands_it_declares() {
+    for vendor in Vendor::all() {
+        let provider = built(vendor);
+        let caps = provider.capabilities();
+        for facet in Facet::all() {
+            let declared: Vec<_> = facet.operations().filter(|op| caps.serves(*op)).collect();
+            let implemented = provider.implements(facet);
+            assert_eq!(
+                implemented,
+                !declared.is_empty(),
+                "{vendor}: the {facet:?} facet is {} but the declared commands of it are {declared:?}",
+                if implemented {
+                    "implemented"
+                } else {
+                    "missing"
+                },
+            );
+            if implemented && !facet.may_be_partial() {
+                assert_eq!(
+                    declared.len(),
+                    facet.operations().count(),
+                    "{vendor}: the {facet:?} facet serves all of its commands or none, but only {declared:?} are declared",
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_declaration_names_each_command_once() {
+    for vendor in Vendor::all() {
+        let ops = capabilities_of(vendor).operations;
+        for (i, (op, _)) in ops.iter().enumerate() {
+            assert!(
+                ops[i + 1..].iter().all(|(o, _)| o != op),
+                "{vendor} declares {op:?} twice"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_vendor_that_lacks_a_write_refuses_it_naming_what_it_serves() {
+    let engagive = built(Vendor::Engagive);
+    let writes = engagive.writes().expect("Engagive sends messages");
+    let trigger = WriteCommand::Trigger(FlowTrigger {
+        flow_key: "0".repeat(32),
+        v2: true,
+        phone: "+573001234567".into(),
+        attributes: Vec::new(),
+    });
+    let e = writes.prepare_write(&trigger).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotSupported);
+    assert_eq!(e.message, "Engagive does not support 'trigger'");
+    assert!(
+        e.hint
+            .as_deref()
+            .unwrap()
+            .contains("messages send-template"),
+        "{e:?}"
+    );
+}
