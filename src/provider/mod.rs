@@ -6,6 +6,7 @@
 pub mod capabilities;
 pub mod clicks;
 pub(crate) mod de;
+pub mod mapping;
 pub mod model;
 pub mod reports;
 pub mod stream;
@@ -49,6 +50,8 @@ pub struct Adapter {
     pub capabilities: Capabilities,
     /// Vendor-only fields that follow the common ones in the records of an operation.
     pub extra_fields: fn(Operation) -> Vec<FieldDef>,
+    /// Where each unified field comes from, declared beside the vendor's conversion code.
+    pub mapping: &'static [mapping::FieldSource],
     /// Builds the adapter for a profile of this vendor (credentials already resolvable).
     pub build: BuildFn,
 }

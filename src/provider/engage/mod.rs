@@ -2,6 +2,7 @@
 //! `/campaign/{name}/details` and `/stats` (seeds/engage.txt; shapes from vendors.md Part 1).
 
 mod client;
+mod mapping;
 mod wire;
 
 use std::sync::Arc;
@@ -49,6 +50,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields: no_extra_fields,
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Engage::new(profile, http)?)),
 };
 

@@ -58,6 +58,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields,
+    mapping: &[],
     build: |profile, http| Ok(Arc::new(Engagive::new(profile, http)?)),
 };
 

@@ -50,6 +50,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields: no_extra_fields,
+    mapping: &[],
     build: |profile, http| Ok(Arc::new(Engati::new(profile, http)?)),
 };
 

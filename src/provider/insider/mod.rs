@@ -62,6 +62,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields,
+    mapping: &[],
     build: |profile, http| Ok(Arc::new(Insider::new(profile, http)?)),
 };
 

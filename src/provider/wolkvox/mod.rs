@@ -69,6 +69,7 @@ pub const ADAPTER: Adapter = Adapter {
         }),
     },
     extra_fields,
+    mapping: &[],
     build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
 };
 
