@@ -2,6 +2,7 @@
 //! wiremock servers that check every request exactly.
 
 mod cli;
+mod conformance;
 mod engage;
 mod engagive;
 mod engati;
