@@ -8,6 +8,7 @@ pub mod clicks;
 pub(crate) mod de;
 pub mod mapping;
 pub mod model;
+pub mod paging;
 pub mod reports;
 pub mod stream;
 pub mod templates;

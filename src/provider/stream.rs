@@ -30,6 +30,11 @@ impl<T> Page<T> {
         Page(PageInner::Deferred(Box::new(decode)))
     }
 
+    /// Whether the page is decoded and holds no record (a deferred page may hold some).
+    pub fn is_known_empty(&self) -> bool {
+        matches!(&self.0, PageInner::Decoded(records) if records.is_empty())
+    }
+
     /// The page's records, decoding them now if that was deferred; a page that cannot be
     /// decoded is the failure that ends its stream.
     pub fn decode(self) -> Result<Vec<T>, ProviderError> {

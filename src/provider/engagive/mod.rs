@@ -12,7 +12,6 @@ mod wire;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
@@ -25,7 +24,7 @@ use crate::provider::templates::{
 use crate::provider::write::{PreparedWrite, WriteApi, WriteCommand, WriteReceipt};
 use crate::provider::{
     Adapter, AnalyticsProvider, Capabilities, ErrorKind, Operation, ProviderError, RecordStream,
-    Support, Vendor, failed_stream, record_stream, unsupported,
+    Support, Vendor, failed_stream, unsupported,
 };
 
 use client::EngagiveClient;
@@ -165,9 +164,7 @@ impl Engagive {
             per_page: page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
             what,
         };
-        let pages = pager::pages::<W>(&self.client, spec)
-            .map(move |page| page.map(|rows| rows.into_iter().map(convert).collect::<Vec<T>>()));
-        record_stream(pages)
+        pager::pages::<W, T>(&self.client, spec, convert)
     }
 }
 

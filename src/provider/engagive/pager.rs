@@ -9,11 +9,11 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use futures::stream::{self, BoxStream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::http::{ApiRequest, ApiResponse};
-use crate::provider::ProviderError;
+use crate::provider::paging::{self, Step, Then};
+use crate::provider::{ProviderError, RecordStream};
 
 use super::client::EngagiveClient;
 use super::wire::Pagination;
@@ -157,23 +157,17 @@ fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
     )
 }
 
-/// Where the walk is.
-enum Phase<'a, W> {
-    /// Fetch this page next, alone (the first page, or when the page count is unknown).
-    Next(u64),
-    /// The remaining pages, in flight `concurrency` at a time, in order.
-    Rest(BoxStream<'a, Result<Fetched<W>, ProviderError>>),
-}
-
-/// Every page of `spec`, as a stream of new rows per page; an `Err` ends it.
-pub(super) fn pages<'a, W>(
+/// Every page of `spec`, as a stream of new rows per page, converted; an `Err` ends it.
+pub(super) fn pages<'a, W, T>(
     client: &'a EngagiveClient,
     spec: ListSpec,
-) -> BoxStream<'a, Result<Vec<W>, ProviderError>>
+    convert: fn(W) -> T,
+) -> RecordStream<'a, T>
 where
     W: DeserializeOwned + Keyed + Send + 'a,
+    T: Send + 'a,
 {
-    let checker = Checker {
+    let mut checker = Checker {
         seen: HashSet::new(),
         total: None,
         pages: None,
@@ -181,46 +175,30 @@ where
         what: spec.what,
     };
     let spec = Arc::new(spec);
-    stream::unfold(Some((Phase::Next(1), checker)), move |state| {
-        let spec = Arc::clone(&spec);
-        async move {
-            let (phase, mut checker) = state?;
-            let (fetched, rest) = match phase {
-                Phase::Next(page) => (fetch(client, &spec, page).await, None),
-                Phase::Rest(mut rest) => match rest.next().await {
-                    Some(f) => (f, Some(rest)),
-                    None => return None,
-                },
-            };
-            let taken = fetched.and_then(|f| {
-                let page = f.page;
-                checker.take(f).map(|(rows, last)| (rows, last, page))
-            });
-            let (rows, last, page) = match taken {
-                Ok(v) => v,
-                Err(e) => return Some((Err(e), None)),
-            };
-            if last {
-                return Some((Ok(rows), None));
-            }
-            let next = match (rest, checker.pages) {
-                (Some(rest), _) => Phase::Rest(rest),
-                (None, Some(n)) if n > page + 1 && client.http.concurrency() > 1 => {
-                    let spec = Arc::clone(&spec);
-                    Phase::Rest(
-                        stream::iter(page + 1..=n)
-                            .map(move |p| {
-                                let spec = Arc::clone(&spec);
-                                async move { fetch(client, &spec, p).await }
-                            })
-                            .buffered(client.http.concurrency())
-                            .boxed(),
-                    )
+    // Once the page count is known, the rest of the pages are planned; until then, one by one.
+    let mut planned = false;
+    paging::walk(
+        [1],
+        client.http.concurrency(),
+        Box::new(move |page| {
+            let spec = Arc::clone(&spec);
+            Box::pin(async move { fetch::<W>(client, &spec, page).await })
+        }),
+        Box::new(move |page, fetched| {
+            let (rows, last) = checker.take(fetched)?;
+            let then = match checker.pages {
+                _ if last => Then::Stop,
+                Some(_) if planned => Then::Go,
+                Some(n) => {
+                    planned = true;
+                    Then::plan(page + 1..=n)
                 }
-                (None, _) => Phase::Next(page + 1),
+                None => Then::plan([page + 1]),
             };
-            Some((Ok(rows), Some((next, checker))))
-        }
-    })
-    .boxed()
+            Ok(Step::new(
+                rows.into_iter().map(convert).collect::<Vec<T>>(),
+                then,
+            ))
+        }),
+    )
 }

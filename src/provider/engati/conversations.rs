@@ -10,11 +10,12 @@
 use std::collections::HashSet;
 
 use futures::StreamExt;
-use futures::stream::{self, BoxStream};
+use futures::stream;
 
 use crate::http::{ApiRequest, ApiResponse, encode};
+use crate::provider::paging::{self, Step, Then};
 use crate::provider::users::{ChatMessage, ConversationQuery};
-use crate::provider::{ProviderError, RecordStream, record_stream};
+use crate::provider::{ProviderError, RecordStream};
 use crate::time::DateRange;
 
 use super::client::{Endpoint, EngatiClient};
@@ -47,32 +48,43 @@ pub(super) fn stream<'a>(
     if let Some(limit) = query.limit.filter(|l| *l > 0) {
         page_size = page_size.min(limit);
     }
-    let pager = Pager {
-        client,
-        path: format!(
-            "{}/channel-user/{}/conversations",
-            client.bot_path("v1.0"),
-            encode::segment(user)
-        ),
-        window,
+    if query.limit == Some(0) {
+        return stream::empty().boxed();
+    }
+    let path = format!(
+        "{}/channel-user/{}/conversations",
+        client.bot_path("v1.0"),
+        encode::segment(user)
+    );
+    let mut checker = Checker {
         range: query.range,
-        page: 1,
         page_size,
         echoed_size: None,
         remaining: query.limit,
         seen: HashSet::new(),
-        done: false,
-        ahead: None,
     };
-    let pages = stream::unfold(Some(pager), |state| async move {
-        let mut pager = state?;
-        match pager.next_page().await {
-            Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
-            Ok(None) => None,
-            Err(e) => Some((Err(e), None)),
-        }
-    });
-    record_stream(pages)
+    // With --limit the reads stop as soon as enough messages came: no read-ahead.
+    let ahead = if query.limit.is_some() {
+        1
+    } else {
+        client.http.concurrency()
+    };
+    paging::walk(
+        [1],
+        ahead,
+        Box::new(move |page| Box::pin(fetch(client, path.clone(), window, page, page_size))),
+        Box::new(move |page, (resp, body)| {
+            let rows = checker.take(page, &resp, body)?;
+            let then = if checker.done(&rows) {
+                Then::Stop
+            } else if page == 1 {
+                Then::plan(2..)
+            } else {
+                Then::Go
+            };
+            Ok(Step::new(rows.messages, then))
+        }),
+    )
 }
 
 /// `start_date` and `end_date` of a half-open range, in epoch milliseconds, or `None` when no
@@ -88,22 +100,15 @@ fn window(range: &DateRange) -> Option<(i64, i64)> {
     (end > start).then_some((start, end))
 }
 
-struct Pager<'a> {
-    client: &'a EngatiClient,
-    path: String,
-    window: Option<(i64, i64)>,
+/// What the walk has seen so far.
+struct Checker {
     range: Option<DateRange>,
-    /// The next `page_number` (from 1).
-    page: u64,
     page_size: u64,
     /// The `page_size` Engati echoed on the first page; every page must echo the same.
     echoed_size: Option<u64>,
     remaining: Option<u64>,
     /// Message ids already written: a message is never written twice.
     seen: HashSet<String>,
-    done: bool,
-    /// Pages 2, 3, … being read ahead, in order.
-    ahead: Option<BoxStream<'a, Fetched>>,
 }
 
 /// One page as Engati answered it.
@@ -112,12 +117,12 @@ type Fetched = Result<(ApiResponse, ConversationPage), ProviderError>;
 /// Reads page `page` of `path`.
 async fn fetch(
     client: &EngatiClient,
-    path: &str,
+    path: String,
     window: Option<(i64, i64)>,
     page: u64,
     page_size: u64,
 ) -> Fetched {
-    let mut req = ApiRequest::get(path.to_string())
+    let mut req = ApiRequest::get(path)
         .query("page_number", page.to_string())
         .query("page_size", page_size.to_string());
     if let Some((start, end)) = window {
@@ -129,118 +134,92 @@ async fn fetch(
     response_object(answer)
 }
 
-impl<'a> Pager<'a> {
-    /// The next page in order: page 1 alone, then from the read-ahead.
-    async fn fetch_next(&mut self) -> Fetched {
-        // With --limit the reads stop as soon as enough messages came: no read-ahead.
-        if self.page == 1 || self.client.http.concurrency() <= 1 || self.remaining.is_some() {
-            return fetch(
-                self.client,
-                &self.path,
-                self.window,
-                self.page,
-                self.page_size,
-            )
-            .await;
-        }
-        let ahead = self.ahead.get_or_insert_with(|| {
-            let (client, path, window, size) =
-                (self.client, self.path.clone(), self.window, self.page_size);
-            stream::iter(self.page..)
-                .map(move |n| {
-                    let path = path.clone();
-                    async move { fetch(client, &path, window, n, size).await }
-                })
-                .buffered(client.http.concurrency())
-                .boxed()
-        });
-        ahead
-            .next()
-            .await
-            .expect("the read-ahead of page numbers never ends")
+/// A checked page: the messages to write, and whether it was the last.
+struct Taken {
+    messages: Vec<ChatMessage>,
+    last: bool,
+}
+
+impl Checker {
+    /// Whether nothing more is to be read after `taken`.
+    fn done(&self, taken: &Taken) -> bool {
+        taken.last || self.remaining == Some(0)
     }
 
-    async fn next_page(&mut self) -> Result<Option<Vec<ChatMessage>>, ProviderError> {
-        loop {
-            if self.done || self.remaining == Some(0) {
-                return Ok(None);
+    /// Checks page `page` against the first page and the messages seen so far.
+    fn take(
+        &mut self,
+        page: u64,
+        resp: &ApiResponse,
+        body: ConversationPage,
+    ) -> Result<Taken, ProviderError> {
+        if let Some(echoed) = body.page_number
+            && echoed != page
+        {
+            return Err(incomplete(
+                resp,
+                format!("asked for page {page} but Engati answered page {echoed}"),
+            ));
+        }
+        let size = body.page_size.unwrap_or(self.page_size);
+        if size == 0 {
+            return Err(resp.bad_shape(VENDOR, "the page has a page_size of 0".to_string()));
+        }
+        match self.echoed_size {
+            None => self.echoed_size = Some(size),
+            Some(first) if first != size => {
+                return Err(incomplete(
+                    resp,
+                    format!(
+                        "the page size changed from {first} to {size} while paging, so page numbers no longer line up"
+                    ),
+                ));
             }
-            let (resp, page) = self.fetch_next().await?;
-            if let Some(echoed) = page.page_number
-                && echoed != self.page
+            Some(_) => {}
+        }
+        let served = body.conversations.len() as u64;
+        if served > size {
+            return Err(incomplete(
+                resp,
+                format!("page {page} holds {served} messages but Engati says pages hold {size}"),
+            ));
+        }
+        // The first page shorter than the echoed size is the last (an empty one included).
+        let last = served < size;
+        let mut rows = Vec::with_capacity(body.conversations.len());
+        let mut repeated = 0;
+        for wire in body.conversations {
+            if let Some(id) = &wire.message_id
+                && !self.seen.insert(id.clone())
             {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "asked for page {} but Engati answered page {echoed}",
-                        self.page
-                    ),
-                ));
+                repeated += 1;
+                continue;
             }
-            let size = page.page_size.unwrap_or(self.page_size);
-            if size == 0 {
-                return Err(resp.bad_shape(VENDOR, "the page has a page_size of 0".to_string()));
-            }
-            match self.echoed_size {
-                None => self.echoed_size = Some(size),
-                Some(first) if first != size => {
-                    return Err(incomplete(
-                        &resp,
-                        format!(
-                            "the page size changed from {first} to {size} while paging, so page numbers no longer line up"
-                        ),
-                    ));
-                }
-                Some(_) => {}
-            }
-            let served = page.conversations.len() as u64;
-            if served > size {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "page {} holds {served} messages but Engati says pages hold {size}",
-                        self.page
-                    ),
-                ));
-            }
-            // The first page shorter than the echoed size is the last (an empty one included).
-            self.done = served < size;
-            self.page += 1;
-            let mut rows = Vec::with_capacity(page.conversations.len());
-            let mut repeated = 0;
-            for wire in page.conversations {
-                if let Some(id) = &wire.message_id
-                    && !self.seen.insert(id.clone())
-                {
-                    repeated += 1;
-                    continue;
-                }
-                let message = wire.into_unified().map_err(|e| resp.bad_shape(VENDOR, e))?;
-                let outside = match (self.range, message.timestamp) {
-                    (Some(range), Some(t)) => !range.contains(t),
-                    _ => false,
-                };
-                if !outside {
-                    rows.push(message);
-                }
-            }
-            if served > 0 && repeated == served {
-                return Err(incomplete(
-                    &resp,
-                    format!(
-                        "page {} repeated messages already received (Engati ignored page_number?)",
-                        self.page - 1
-                    ),
-                ));
-            }
-            if let Some(r) = &mut self.remaining {
-                rows.truncate(usize::try_from(*r).unwrap_or(usize::MAX));
-                *r -= rows.len() as u64;
-            }
-            if !rows.is_empty() {
-                return Ok(Some(rows));
+            let message = wire.into_unified().map_err(|e| resp.bad_shape(VENDOR, e))?;
+            let outside = match (self.range, message.timestamp) {
+                (Some(range), Some(t)) => !range.contains(t),
+                _ => false,
+            };
+            if !outside {
+                rows.push(message);
             }
         }
+        if served > 0 && repeated == served {
+            return Err(incomplete(
+                resp,
+                format!(
+                    "page {page} repeated messages already received (Engati ignored page_number?)"
+                ),
+            ));
+        }
+        if let Some(r) = &mut self.remaining {
+            rows.truncate(usize::try_from(*r).unwrap_or(usize::MAX));
+            *r -= rows.len() as u64;
+        }
+        Ok(Taken {
+            messages: rows,
+            last,
+        })
     }
 }
 

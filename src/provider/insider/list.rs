@@ -1,17 +1,16 @@
 //! `campaigns list` from campaign-list (vendors.md Part 1: a 1-based `page` and `per_page` ≤ 100
 //! in the body, `meta.current_page/last_page/per_page/total` in the answer). Page 1 comes first;
-//! the rest are fetched `concurrency` at a time, in order. Every page is checked against page 1's
+//! the rest are fetched `concurrency` at a time, in order ([`paging::walk`]). Every page is checked against page 1's
 //! `meta`, ids must not repeat, and the rows must add up to `total`: anything else is an
 //! incomplete result (exit 3), never a silent gap.
 
 use std::collections::HashSet;
 
-use futures::StreamExt;
 use futures::future::BoxFuture;
-use futures::stream::FuturesOrdered;
 
+use crate::provider::paging::{self, Step, Then};
 use crate::provider::{
-    Campaign, CampaignQuery, ErrorKind, Operation, ProviderError, refuse_filter,
+    Campaign, CampaignQuery, ErrorKind, Operation, ProviderError, RecordStream, refuse_filter,
 };
 use crate::time::DateRange;
 
@@ -73,91 +72,71 @@ struct Page {
     request: String,
 }
 
-/// Walks every page of campaign-list.
-pub(super) struct ListPager<'a> {
+/// Every page of campaign-list for `body`, as one stream of campaigns.
+pub(super) fn pages<'a>(
     insider: &'a Insider,
     body: ListRequest,
+    range: Option<DateRange>,
+) -> RecordStream<'a, Campaign> {
+    let mut checker = Checker {
+        per_page: body.per_page,
+        range,
+        meta: None,
+        seen: HashSet::new(),
+        received: 0,
+    };
+    paging::walk(
+        [1],
+        insider.client.http.concurrency(),
+        Box::new(move |number| fetch(insider, body.clone(), number)),
+        Box::new(move |number, page| {
+            let (rows, last) = checker.accept(page)?;
+            let then = match checker.meta {
+                _ if last => Then::Stop,
+                Some(meta) if number == 1 => Then::plan(2..=meta.last_page),
+                Some(_) => Then::Go,
+                // No pagination object: one page at a time until a short one.
+                None => Then::plan([number + 1]),
+            };
+            Ok(Step::new(rows, then))
+        }),
+    )
+}
+
+fn fetch(
+    insider: &Insider,
+    mut body: ListRequest,
+    number: u64,
+) -> BoxFuture<'_, Result<Page, ProviderError>> {
+    body.page = number;
+    Box::pin(async move {
+        let resp = insider.client.post(Endpoint::CampaignList, &body).await?;
+        let page: ListPage = resp.json(VENDOR)?;
+        Ok(Page {
+            number,
+            meta: page.meta,
+            rows: page.data,
+            request: resp.request_line,
+        })
+    })
+}
+
+/// What the walk has seen so far.
+struct Checker {
+    per_page: u64,
     /// The user's range, when given: campaign-list takes no dates, so campaigns are kept when
     /// they were sent (or, never sent, created) in it.
     range: Option<DateRange>,
     /// Page 1's `meta` (absent in a tolerated variant: then pages run until a short one).
     meta: Option<ListMeta>,
-    next: u64,
-    inflight: FuturesOrdered<BoxFuture<'a, Result<Page, ProviderError>>>,
     seen: HashSet<String>,
     received: u64,
-    done: bool,
 }
 
-impl<'a> ListPager<'a> {
-    pub(super) fn new(insider: &'a Insider, body: ListRequest, range: Option<DateRange>) -> Self {
-        ListPager {
-            insider,
-            body,
-            range,
-            meta: None,
-            next: 1,
-            inflight: FuturesOrdered::new(),
-            seen: HashSet::new(),
-            received: 0,
-            done: false,
-        }
-    }
-
-    fn fetch(&self, number: u64) -> BoxFuture<'a, Result<Page, ProviderError>> {
-        let insider = self.insider;
-        let mut body = self.body.clone();
-        body.page = number;
-        Box::pin(async move {
-            let resp = insider.client.post(Endpoint::CampaignList, &body).await?;
-            let page: ListPage = resp.json(VENDOR)?;
-            Ok(Page {
-                number,
-                meta: page.meta,
-                rows: page.data,
-                request: resp.request_line,
-            })
-        })
-    }
-
-    /// The next non-empty batch of campaigns, `None` at the end.
-    pub(super) async fn next_rows(&mut self) -> Result<Option<Vec<Campaign>>, ProviderError> {
-        loop {
-            if self.done {
-                return Ok(None);
-            }
-            let page = if self.next == 1 {
-                self.next = 2;
-                self.fetch(1).await?
-            } else if let Some(meta) = self.meta {
-                while self.inflight.len() < self.insider.client.http.concurrency()
-                    && self.next <= meta.last_page
-                {
-                    let fut = self.fetch(self.next);
-                    self.inflight.push_back(fut);
-                    self.next += 1;
-                }
-                match self.inflight.next().await {
-                    Some(page) => page?,
-                    None => {
-                        self.done = true;
-                        return Ok(None);
-                    }
-                }
-            } else {
-                let number = self.next;
-                self.next += 1;
-                self.fetch(number).await?
-            };
-            let rows = self.accept(page)?;
-            if !rows.is_empty() {
-                return Ok(Some(rows));
-            }
-        }
-    }
-
+impl Checker {
     /// Checks a page against page 1 and the rows seen so far, and converts its rows.
-    fn accept(&mut self, page: Page) -> Result<Vec<Campaign>, ProviderError> {
+    /// Whether it was the last page comes with them.
+    fn accept(&mut self, page: Page) -> Result<(Vec<Campaign>, bool), ProviderError> {
         let incomplete = |what: String| {
             ProviderError::new(ErrorKind::Incomplete, VENDOR, what)
                 .with_request(page.request.clone())
@@ -167,7 +146,7 @@ impl<'a> ListPager<'a> {
             self.meta = page.meta;
         }
         let served = page.rows.len() as u64;
-        match (self.meta, page.meta) {
+        let last = match (self.meta, page.meta) {
             (Some(first), Some(this)) => {
                 if this.total != first.total || this.last_page != first.last_page {
                     return Err(incomplete(format!(
@@ -182,7 +161,7 @@ impl<'a> ListPager<'a> {
                         this.current_page.unwrap_or_default()
                     )));
                 }
-                let per = first.per_page.unwrap_or(self.body.per_page).max(1);
+                let per = first.per_page.unwrap_or(self.per_page).max(1);
                 let expected = if page.number < first.last_page {
                     per
                 } else {
@@ -196,9 +175,7 @@ impl<'a> ListPager<'a> {
                         page.number, first.last_page, first.total
                     )));
                 }
-                if page.number >= first.last_page {
-                    self.done = self.inflight.is_empty() && self.next > first.last_page;
-                }
+                page.number >= first.last_page
             }
             (Some(_), None) => {
                 return Err(incomplete(format!(
@@ -208,11 +185,9 @@ impl<'a> ListPager<'a> {
             }
             (None, _) => {
                 // No pagination object at all: the last page is the first short one.
-                if served < self.body.per_page {
-                    self.done = true;
-                }
+                served < self.per_page
             }
-        }
+        };
         self.received += served;
         let mut out = Vec::with_capacity(page.rows.len());
         for row in page.rows {
@@ -234,7 +209,7 @@ impl<'a> ListPager<'a> {
                 out.push(campaign);
             }
         }
-        if self.done
+        if last
             && let Some(first) = self.meta
             && self.received != first.total
         {
@@ -243,6 +218,6 @@ impl<'a> ListPager<'a> {
                 first.total, self.received
             )));
         }
-        Ok(out)
+        Ok((out, last))
     }
 }

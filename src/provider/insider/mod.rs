@@ -28,7 +28,6 @@ use crate::provider::{
 };
 
 use client::{Endpoint, InsiderClient};
-use list::ListPager;
 use wire::{CampaignRequest, ListRequest, WireCounts, unwrap_statistics};
 
 /// The vendor's display name in messages.
@@ -173,16 +172,7 @@ impl CampaignAnalytics for Insider {
             );
             None
         };
-        let pager = ListPager::new(self, body, range);
-        let pages = stream::unfold(Some(pager), |state| async move {
-            let mut pager = state?;
-            match pager.next_rows().await {
-                Ok(Some(rows)) => Some((Ok(rows), Some(pager))),
-                Ok(None) => None,
-                Err(e) => Some((Err(e), None)),
-            }
-        });
-        record_stream(pages)
+        list::pages(self, body, range)
     }
 
     async fn campaign_summary(

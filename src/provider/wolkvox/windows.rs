@@ -6,14 +6,13 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Duration, Utc};
-use futures::stream;
-
-use crate::provider::{ErrorKind, ProviderError, RecordStream, record_stream};
+use crate::provider::paging::{self, Step, Then};
+use crate::provider::{ErrorKind, ProviderError, RecordStream};
 use crate::time::{DateRange, Zone};
+use chrono::{DateTime, Duration, Utc};
 
 use super::VENDOR;
-use super::client::WolkvoxClient;
+use super::client::{Page, WolkvoxClient};
 use super::wire::WireRow;
 
 /// "Date range ≤ 31 days" per request (Part 2 §4.1; Part 1: longer is a 400).
@@ -74,90 +73,99 @@ pub(super) struct Walk<'a> {
     pub zone: Zone,
 }
 
-/// Walks the windows of a report, a window at a time.
-struct Walker<'a, T> {
-    walk: Walk<'a>,
-    /// Windows still to fetch; the next one is last.
-    pending: Vec<DateRange>,
+/// What the walk has seen so far.
+struct Checker {
+    api: &'static str,
+    zone: Zone,
     /// The keys of the previous window's rows.
     previous: HashSet<String>,
-    _rows: std::marker::PhantomData<T>,
+    /// What is left of `--offset` and `--limit`.
+    skip: u64,
+    limit: Option<u64>,
 }
 
-impl<T: WireRow> Walker<'_, T> {
-    /// The rows of the next window that has any; `None` when every window was read.
-    async fn next_rows(&mut self) -> Result<Option<Vec<T>>, ProviderError> {
-        let (api, zone) = (self.walk.api, self.walk.zone);
-        while let Some(window) = self.pending.pop() {
-            let page = self
-                .walk
-                .client
-                .report::<T>(api, self.walk.campaign_id.as_deref(), &window, &zone)
-                .await?;
-            // No total is known before the last window, so the bar counts pages, with no ETA.
-            crate::progress::page_done();
-            let served = page.rows.len();
-            if served >= MAX_ROWS {
-                let Some((first, second)) = window.bisect() else {
-                    return Err(ProviderError::new(
-                        ErrorKind::Incomplete,
-                        VENDOR,
-                        format!(
-                            "{api} returned {served} rows for {}, Wolkvox's cap per request, so it may hold more rows that no smaller window can reach",
-                            describe(&window, &zone)
-                        ),
-                    )
-                    .with_request("GET /reports_manager.php")
-                    .with_hint("the rows of that second cannot be proven complete through this report; ask Wolkvox for an export of that second"));
-                };
-                info!(
-                    "Wolkvox {api}: {} returned {served} rows, the cap: asking for each half",
-                    describe(&window, &zone)
-                );
-                self.pending.push(second);
-                self.pending.push(first);
-                continue;
-            }
-            if let Some(reported) = page.reported.filter(|n| *n != served as u64) {
+/// One window's answer, checked: its rows, or the halves to ask for instead.
+enum Taken<T> {
+    Rows(Vec<T>),
+    Split(DateRange, DateRange),
+}
+
+impl Checker {
+    /// Checks the answer for `window` against the cap, the count Wolkvox reported and the
+    /// previous window.
+    fn take<T: WireRow>(
+        &mut self,
+        window: DateRange,
+        page: Page<T>,
+    ) -> Result<Taken<T>, ProviderError> {
+        let (api, zone) = (self.api, self.zone);
+        // No total is known before the last window, so the bar counts pages, with no ETA.
+        crate::progress::page_done();
+        let served = page.rows.len();
+        if served >= MAX_ROWS {
+            let Some((first, second)) = window.bisect() else {
                 return Err(ProviderError::new(
                     ErrorKind::Incomplete,
                     VENDOR,
                     format!(
-                        "{api} said {reported} records were found for {} but sent {served}",
+                        "{api} returned {served} rows for {}, Wolkvox's cap per request, so it may hold more rows that no smaller window can reach",
                         describe(&window, &zone)
                     ),
                 )
                 .with_request("GET /reports_manager.php")
-                .with_hint("the rows could not be proven complete; run the command again (with -o, the previous file was kept)"));
-            }
-            let mut keys = HashSet::with_capacity(served);
-            let mut rows = page.rows;
-            rows.retain(|row| match row.key() {
-                Some(k) if self.previous.contains(&k) => false,
-                Some(k) => {
-                    keys.insert(k);
-                    true
-                }
-                None => true,
-            });
-            if rows.len() < served {
-                info!(
-                    "Wolkvox {api}: dropped {} row(s) of {} already returned by the previous window",
-                    served - rows.len(),
-                    describe(&window, &zone)
-                );
-            }
-            self.previous = keys;
-            if !rows.is_empty() {
-                return Ok(Some(rows));
-            }
+                .with_hint("the rows of that second cannot be proven complete through this report; ask Wolkvox for an export of that second"));
+            };
+            info!(
+                "Wolkvox {api}: {} returned {served} rows, the cap: asking for each half",
+                describe(&window, &zone)
+            );
+            return Ok(Taken::Split(first, second));
         }
-        Ok(None)
+        if let Some(reported) = page.reported.filter(|n| *n != served as u64) {
+            return Err(ProviderError::new(
+                ErrorKind::Incomplete,
+                VENDOR,
+                format!(
+                    "{api} said {reported} records were found for {} but sent {served}",
+                    describe(&window, &zone)
+                ),
+            )
+            .with_request("GET /reports_manager.php")
+            .with_hint("the rows could not be proven complete; run the command again (with -o, the previous file was kept)"));
+        }
+        let mut keys = HashSet::with_capacity(served);
+        let mut rows = page.rows;
+        rows.retain(|row| match row.key() {
+            Some(k) if self.previous.contains(&k) => false,
+            Some(k) => {
+                keys.insert(k);
+                true
+            }
+            None => true,
+        });
+        if rows.len() < served {
+            info!(
+                "Wolkvox {api}: dropped {} row(s) of {} already returned by the previous window",
+                served - rows.len(),
+                describe(&window, &zone)
+            );
+        }
+        self.previous = keys;
+        // --offset and --limit apply to the whole result, across windows.
+        let skipped = self.skip.min(rows.len() as u64);
+        self.skip -= skipped;
+        rows.drain(..skipped as usize);
+        if let Some(l) = &mut self.limit {
+            rows.truncate(usize::try_from(*l).unwrap_or(usize::MAX));
+            *l -= rows.len() as u64;
+        }
+        Ok(Taken::Rows(rows))
     }
 }
 
 /// The rows of every window, converted, in order; `skip` rows dropped first and at most `limit`
-/// kept (no window is asked for once the limit is reached).
+/// kept (no window is asked for once the limit is reached). One window at a time: Wolkvox
+/// serves one request per token at once.
 pub(super) fn records<'a, T, U, F>(
     walk: Walk<'a>,
     skip: u64,
@@ -169,33 +177,44 @@ where
     U: Send + 'a,
     F: Fn(T) -> Result<U, String> + Send + Sync + 'a,
 {
-    let mut pending = plan(&walk.range, &walk.zone);
-    pending.reverse();
-    let walker = Walker::<T> {
-        walk,
-        pending,
+    if limit == Some(0) {
+        return futures::StreamExt::boxed(futures::stream::empty());
+    }
+    let windows = plan(&walk.range, &walk.zone);
+    let mut checker = Checker {
+        api: walk.api,
+        zone: walk.zone,
         previous: HashSet::new(),
-        _rows: std::marker::PhantomData,
+        skip,
+        limit,
     };
-    let state = (walker, skip, limit, convert);
-    let pages = stream::unfold(Some(state), |state| async move {
-        let (mut walker, mut skip, mut limit, convert) = state?;
-        loop {
-            if limit == Some(0) {
-                return None;
-            }
-            let rows = match walker.next_rows().await {
-                Ok(Some(rows)) => rows,
-                Ok(None) => return None,
-                Err(e) => return Some((Err(e), None)),
+    let Walk {
+        client,
+        api,
+        campaign_id,
+        zone,
+        ..
+    } = walk;
+    paging::walk(
+        windows,
+        1,
+        Box::new(move |window: DateRange| {
+            let campaign_id = campaign_id.clone();
+            Box::pin(async move {
+                client
+                    .report::<T>(api, campaign_id.as_deref(), &window, &zone)
+                    .await
+            })
+        }),
+        Box::new(move |window, page| {
+            let rows = match checker.take(window, page)? {
+                Taken::Split(first, second) => {
+                    return Ok(Step::new(Vec::new(), Then::Before(vec![first, second])));
+                }
+                Taken::Rows(rows) => rows,
             };
-            let skipped = skip.min(rows.len() as u64);
-            skip -= skipped;
-            let take = limit.map_or(usize::MAX, |l| usize::try_from(l).unwrap_or(usize::MAX));
-            let page: Result<Vec<U>, ProviderError> = rows
+            let page = rows
                 .into_iter()
-                .skip(skipped as usize)
-                .take(take)
                 .map(|row| {
                     convert(row).map_err(|what| {
                         ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
@@ -203,20 +222,15 @@ where
                             .with_hint("Wolkvox answered a value wa-analytics does not know; run with -vv and report it")
                     })
                 })
-                .collect();
-            match page {
-                Ok(page) if page.is_empty() => continue,
-                Ok(page) => {
-                    if let Some(l) = &mut limit {
-                        *l -= page.len() as u64;
-                    }
-                    return Some((Ok(page), Some((walker, skip, limit, convert))));
-                }
-                Err(e) => return Some((Err(e), None)),
-            }
-        }
-    });
-    record_stream(pages)
+                .collect::<Result<Vec<U>, ProviderError>>()?;
+            let then = if checker.limit == Some(0) {
+                Then::Stop
+            } else {
+                Then::Go
+            };
+            Ok(Step::new(page, then))
+        }),
+    )
 }
 
 #[cfg(test)]
