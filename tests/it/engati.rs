@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer};
 
-use crate::support::{Home, RawQuery, run, strict_server};
+use crate::support::{Home, RawQuery, strict_server};
 
 /// An Engati API key of the documented shape (UUID + `-` + 7 characters).
 pub(super) const KEY: &str = "3f2a9c1e-0b7d-4e55-9a61-2c8d7f4b1a90-AB12CDE";
