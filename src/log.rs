@@ -68,14 +68,15 @@ pub fn enabled(level: i8) -> bool {
 /// Writes one line to the run's stderr (else the process's), secrets scrubbed. Errors writing
 /// it are ignored: there is nowhere left to report them.
 pub fn emit(line: &str) {
-    let line = crate::secret::scrub(line);
+    // One write of the whole line, so lines from several threads never interleave.
+    let mut line = crate::secret::scrub(line).into_owned();
+    line.push('\n');
     let written = SINK.try_with(|s| {
         let mut err = (s.writer)();
-        let _ = writeln!(err, "{line}").and_then(|()| err.flush());
+        let _ = err.write_all(line.as_bytes()).and_then(|()| err.flush());
     });
     if written.is_err() {
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "{line}");
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
 }
 

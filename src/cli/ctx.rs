@@ -66,10 +66,7 @@ impl Host {
     /// In-memory streams (see [`IoStreams::test`]), the variables `env` only, the clock stopped
     /// at `now`, and [`provider::build`]. The [`super::io::Captured`] reads back stdout and
     /// stderr.
-    pub fn test(
-        env: &[(&str, &str)],
-        now: DateTime<Utc>,
-    ) -> (Host, super::io::Captured) {
+    pub fn test(env: &[(&str, &str)], now: DateTime<Utc>) -> (Host, super::io::Captured) {
         let (io, captured) = IoStreams::test();
         let env: std::collections::HashMap<String, String> = env
             .iter()

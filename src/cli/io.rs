@@ -178,7 +178,10 @@ pub struct Buffer(Arc<Mutex<Vec<u8>>>);
 impl Buffer {
     /// The bytes written so far.
     pub fn bytes(&self) -> Vec<u8> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The text written so far (invalid UTF-8 replaced).
@@ -188,7 +191,10 @@ impl Buffer {
 
     /// Forgets what was written.
     pub fn clear(&self) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }
 

@@ -58,14 +58,14 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
     let sandbox = Sandbox::start_anchored(args.options(), data_end(ctx))
         .await
         .map_err(|e| {
-        AppError::usage(
-            format!(
-                "could not start the sandbox on 127.0.0.1:{}: {e}",
-                args.port
-            ),
-            "choose another port with --port, or --port 0 for any free one",
-        )
-    })?;
+            AppError::usage(
+                format!(
+                    "could not start the sandbox on 127.0.0.1:{}: {e}",
+                    args.port
+                ),
+                "choose another port with --port, or --port 0 for any free one",
+            )
+        })?;
     note!(
         "sandbox: serving the five vendor APIs on http://{} with generated data (seed {}, {} rows per campaign)",
         sandbox.addr(),
