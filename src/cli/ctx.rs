@@ -417,8 +417,9 @@ impl Ctx {
         };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
         let rows_to_terminal = spec.path.is_none() && self.io.stdout_is_terminal;
+        // The bar draws on the process's stderr: never for a run on other streams.
         let mut bar = progress::Bar::start(progress::wanted(
-            self.io.stderr_is_terminal,
+            self.io.stderr_is_terminal && self.io.is_system(),
             self.global.quiet,
             rows_to_terminal,
         ));
