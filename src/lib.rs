@@ -24,12 +24,13 @@ pub mod vendor;
 #[cfg(test)]
 mod layering;
 
-use std::io::IsTerminal;
+use std::ffi::OsString;
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, ColorChoice, Ctx};
+use cli::{Cli, ColorChoice, Command, Ctx, Host};
 use error::AppError;
 
 /// Runs the command line and returns the process exit code (product.md, "Exit codes").
@@ -49,23 +50,109 @@ pub fn run() -> ExitCode {
             "wa-analytics: error: internal error: {what}{place}\nhint: this is a bug in wa-analytics; please report it with the command you ran"
         ));
     }));
-    match std::panic::catch_unwind(run_inner) {
-        Ok(code) => code,
+    match std::panic::catch_unwind(|| run_on_runtime(std::env::args_os(), Host::system(), true)) {
+        Ok(code) => ExitCode::from(code),
         Err(_) => ExitCode::from(1),
     }
 }
 
-fn run_inner() -> ExitCode {
-    let cli = match Cli::try_parse() {
+/// Runs a command line in-process, as the binary would, on a runtime of its own, and returns the
+/// exit code. `args` starts with the program name (`["wa-analytics", "providers"]`); `host` gives
+/// the streams, environment, clock and provider factory. Unlike the binary, it leaves Ctrl-C and
+/// the process-wide log level alone: its diagnostics go to `host`'s stderr. Call it outside any
+/// async runtime (within one, use [`run_async`]).
+///
+/// Clap reads the `env =` fallbacks of the global options (`WA_ANALYTICS_PROFILE`, `_PROVIDER`,
+/// `_CONFIG`, `_FORMAT`) from the process environment, and a config's `{ env = "X" }` secrets are
+/// read from it too; everything else the run looks up goes through `host.env`.
+pub fn run_with<I, T>(args: I, host: Host) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_on_runtime(args, host, false)
+}
+
+/// [`run_with`] on the caller's tokio runtime (a `#[tokio::test]`, say).
+pub async fn run_async<I, T>(args: I, host: Host) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let run = match prepare(args, host) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    let result = log::scope(run.sink.clone(), execute(run.command, run.ctx, false)).await;
+    finish(result, &run.sink, run.color)
+}
+
+/// A parsed command line ready to run.
+struct Prepared {
+    command: Command,
+    ctx: Ctx,
+    /// Where the run's diagnostics go, at its verbosity.
+    sink: log::Sink,
+    color: bool,
+}
+
+/// Parses `args` as the binary does. Clap's own output (`--help`, usage errors) goes to the
+/// host's streams; its exit code is the `Err`.
+fn prepare<I, T>(args: I, host: Host) -> Result<Prepared, u8>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
-            return ExitCode::from(e.exit_code().clamp(0, 255) as u8);
+            print_clap(&e, &host.io);
+            return Err(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    log::set_level(verbosity(&cli));
-    let color = use_color(cli.global.color);
-    let ctx = Ctx::from_process(cli.global.clone());
+    let sink = log::Sink {
+        level: verbosity(&cli, &*host.env),
+        writer: host.io.stderr_factory(),
+    };
+    let color = use_color(cli.global.color, host.io.stderr_is_terminal, &*host.env);
+    let ctx = Ctx::new(cli.global.clone(), host);
+    Ok(Prepared {
+        command: cli.command,
+        ctx,
+        sink,
+        color,
+    })
+}
+
+/// `--help`, `--version` and usage errors: as clap prints them for the process (coloured on a
+/// terminal), plain text on other streams.
+fn print_clap(e: &clap::Error, io: &cli::IoStreams) {
+    if io.is_system() {
+        let _ = e.print();
+        return;
+    }
+    let mut out = if e.use_stderr() {
+        io.stderr()
+    } else {
+        io.stdout()
+    };
+    let _ = write!(out, "{}", e.render()).and_then(|()| out.flush());
+}
+
+/// The binary (`process`: the process-wide log level is set and Ctrl-C interrupts the run) and
+/// [`run_with`]: a multi-threaded runtime of the run's own.
+fn run_on_runtime<I, T>(args: I, host: Host, process: bool) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let run = match prepare(args, host) {
+        Ok(run) => run,
+        Err(code) => return code,
+    };
+    if process {
+        log::set_level(run.sink.level);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .max_blocking_threads(blocking_threads())
@@ -73,35 +160,48 @@ fn run_inner() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            report(
-                &AppError::Internal(format!("could not start the async runtime: {e}")),
-                color,
-            );
-            return ExitCode::from(1);
+            log::sync_scope(Some(run.sink), || {
+                report(
+                    &AppError::Internal(format!("could not start the async runtime: {e}")),
+                    run.color,
+                )
+            });
+            return 1;
         }
     };
-    let result = runtime.block_on(async {
-        if cli.command.handles_interrupt() {
-            return cli::dispatch(cli.command, ctx).await;
-        }
-        tokio::select! {
-            r = cli::dispatch(cli.command, ctx) => r,
-            _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
-        }
-    });
+    let result = runtime.block_on(log::scope(
+        run.sink.clone(),
+        execute(run.command, run.ctx, process),
+    ));
     // Pending requests of an interrupted run must not keep the process alive.
     runtime.shutdown_background();
+    finish(result, &run.sink, run.color)
+}
+
+/// Dispatches the command; with `interrupt`, Ctrl-C ends it (exit 130) unless the command
+/// handles Ctrl-C itself.
+async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppError> {
+    if !interrupt || command.handles_interrupt() {
+        return cli::dispatch(command, ctx).await;
+    }
+    tokio::select! {
+        r = cli::dispatch(command, ctx) => r,
+        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
+    }
+}
+
+/// The exit code of a finished run, its error reported to the run's stderr.
+fn finish(result: Result<(), AppError>, sink: &log::Sink, color: bool) -> u8 {
     match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
+        Ok(()) => 0,
+        Err(e) if e.is_broken_pipe() => 0,
         Err(e) => {
-            report(&e, color);
-            ExitCode::from(e.exit_code())
+            log::sync_scope(Some(sink.clone()), || report(&e, color));
+            e.exit_code()
         }
     }
 }
 
-/// `-q`, `-v`/`-vv`, else `WA_ANALYTICS_LOG` (0–2, or quiet/info/debug/trace).
 /// Threads for CPU-bound work (decoding pages, encoding rows): one per core, and at least two so
 /// that decoding and encoding overlap. More only compete for the same cores, and every thread
 /// that allocates grows the process's memory by an allocator arena of its own: with tokio's
@@ -110,18 +210,15 @@ fn blocking_threads() -> usize {
     std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
 }
 
-fn verbosity(cli: &Cli) -> i8 {
+/// `-q`, `-v`/`-vv`, else `WA_ANALYTICS_LOG` (0–2, or quiet/info/debug/trace).
+fn verbosity(cli: &Cli, env: &dyn Fn(&str) -> Option<String>) -> i8 {
     if cli.global.quiet {
         return log::QUIET;
     }
     if cli.global.verbose > 0 {
         return cli.global.verbose.min(2) as i8;
     }
-    match std::env::var("WA_ANALYTICS_LOG")
-        .ok()
-        .as_deref()
-        .map(str::trim)
-    {
+    match env("WA_ANALYTICS_LOG").as_deref().map(str::trim) {
         Some("quiet" | "-1") => log::QUIET,
         Some("1" | "info" | "verbose") => log::VERBOSE,
         Some("2" | "debug" | "trace") => log::TRACE,
@@ -129,14 +226,15 @@ fn verbosity(cli: &Cli) -> i8 {
     }
 }
 
-fn use_color(choice: ColorChoice) -> bool {
+fn use_color(
+    choice: ColorChoice,
+    stderr_is_terminal: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> bool {
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        ColorChoice::Auto => stderr_is_terminal && env("NO_COLOR").is_none_or(|v| v.is_empty()),
     }
 }
 

@@ -1,7 +1,14 @@
 //! Diagnostics on stderr: warnings, `-v` progress and `-vv` HTTP traces. Every line passes
 //! through [`crate::secret::scrub`], so no registered secret reaches the terminal.
+//!
+//! A run can have a sink of its own ([`scope`]): its lines, at its level, go to the writer it
+//! names (the run's stderr) instead of the process's stderr at the process-wide level. The sink is
+//! a tokio task-local, so runs in parallel tests each keep their own lines; work a run hands to
+//! another thread carries it along with [`current`] and [`sync_scope`].
 
+use std::future::Future;
 use std::io::Write;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI8, Ordering};
 
 static LEVEL: AtomicI8 = AtomicI8::new(0);
@@ -15,22 +22,62 @@ pub const VERBOSE: i8 = 1;
 /// `-vv`: every HTTP request and status.
 pub const TRACE: i8 = 2;
 
-/// Sets the verbosity for the rest of the process.
+/// Where the lines of one run go, and which it shows.
+#[derive(Clone)]
+pub struct Sink {
+    /// The highest level shown ([`QUIET`] … [`TRACE`]).
+    pub level: i8,
+    /// Opens the writer the lines go to (each line is written and flushed on its own).
+    pub writer: Arc<dyn Fn() -> Box<dyn Write + Send> + Send + Sync>,
+}
+
+tokio::task_local! {
+    static SINK: Sink;
+}
+
+/// Sets the verbosity for the rest of the process (lines outside any [`scope`]).
 pub fn set_level(level: i8) {
     LEVEL.store(level, Ordering::Relaxed);
 }
 
-/// Whether lines of `level` are shown.
-pub fn enabled(level: i8) -> bool {
-    LEVEL.load(Ordering::Relaxed) >= level
+/// Runs `future` with its diagnostics going to `sink`.
+pub async fn scope<F: Future>(sink: Sink, future: F) -> F::Output {
+    SINK.scope(sink, future).await
 }
 
-/// Writes one line to stderr, secrets scrubbed. Errors writing to stderr are ignored: there is
-/// nowhere left to report them.
+/// Runs `f` with its diagnostics going to `sink`, when there is one (on a blocking thread, say).
+pub fn sync_scope<R>(sink: Option<Sink>, f: impl FnOnce() -> R) -> R {
+    match sink {
+        Some(sink) => SINK.sync_scope(sink, f),
+        None => f(),
+    }
+}
+
+/// The sink of the current run, if it has one of its own.
+pub fn current() -> Option<Sink> {
+    SINK.try_with(Sink::clone).ok()
+}
+
+/// Whether lines of `level` are shown.
+pub fn enabled(level: i8) -> bool {
+    SINK.try_with(|s| s.level)
+        .unwrap_or_else(|_| LEVEL.load(Ordering::Relaxed))
+        >= level
+}
+
+/// Writes one line to the run's stderr (else the process's), secrets scrubbed. Errors writing
+/// it are ignored: there is nowhere left to report them.
 pub fn emit(line: &str) {
-    let line = crate::secret::scrub(line);
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{line}");
+    // One write of the whole line, so lines from several threads never interleave.
+    let mut line = crate::secret::scrub(line).into_owned();
+    line.push('\n');
+    let written = SINK.try_with(|s| {
+        let mut err = (s.writer)();
+        let _ = err.write_all(line.as_bytes()).and_then(|()| err.flush());
+    });
+    if written.is_err() {
+        let _ = std::io::stderr().lock().write_all(line.as_bytes());
+    }
 }
 
 /// A warning (hidden by `-q`).
@@ -71,4 +118,64 @@ macro_rules! trace {
             $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+
+    use super::*;
+
+    fn buffer_sink(level: i8) -> (Sink, Arc<Mutex<Vec<u8>>>) {
+        #[derive(Clone)]
+        struct Shared(Arc<Mutex<Vec<u8>>>);
+        impl Write for Shared {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let shared = Shared(bytes.clone());
+        let sink = Sink {
+            level,
+            writer: Arc::new(move || Box::new(shared.clone())),
+        };
+        (sink, bytes)
+    }
+
+    fn text(bytes: &Mutex<Vec<u8>>) -> String {
+        String::from_utf8(bytes.lock().unwrap().clone()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_scope_keeps_its_own_lines_at_its_own_level() {
+        let (quiet, quiet_lines) = buffer_sink(QUIET);
+        let (verbose, verbose_lines) = buffer_sink(VERBOSE);
+        let a = scope(quiet, async {
+            warn!("hidden by -q");
+            emit("an error");
+        });
+        let b = scope(verbose, async {
+            tokio::task::yield_now().await;
+            warn!("shown");
+            info!("progress");
+            trace!("not at -v");
+            // Carried to a blocking thread.
+            let sink = current();
+            tokio::task::spawn_blocking(move || sync_scope(sink, || note!("from a thread")))
+                .await
+                .unwrap();
+        });
+        futures::join!(a, b);
+        assert_eq!(text(&quiet_lines), "an error\n");
+        assert_eq!(
+            text(&verbose_lines),
+            "wa-analytics: warning: shown\nwa-analytics: progress\nwa-analytics: from a thread\n"
+        );
+        assert!(current().is_none());
+    }
 }

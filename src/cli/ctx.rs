@@ -1,7 +1,7 @@
-//! What every command needs: options, environment, clock, terminal facts, the chosen profile and
-//! its provider, and the one place where records meet the output layer.
+//! What every command needs: options, environment, clock, streams and their terminal facts, the
+//! chosen profile and its provider, and the one place where records meet the output layer.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::Poll;
@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+use super::io::IoStreams;
 use super::{GlobalArgs, RangeArgs};
 use crate::config::{self, ConfigFile, Profile};
 use crate::error::AppError;
@@ -29,22 +30,82 @@ pub const DEFAULT_SPAN: chrono::Duration = chrono::Duration::days(30);
 /// Looks up an environment variable.
 pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
+/// Builds the provider of a profile: [`provider::build`] for a real run; a test can wrap it, count
+/// its calls, or hand back a provider of its own.
+pub type ProviderFactory = Arc<
+    dyn Fn(&Profile, &HttpOptions) -> Result<Arc<dyn AnalyticsProvider>, ProviderError>
+        + Send
+        + Sync,
+>;
+
+/// What the world gives a run: its streams, environment, clock and provider factory.
+/// [`Host::system`] is the real process's; a test builds one with [`Host::test`] and changes
+/// what it needs.
+pub struct Host {
+    /// Stdout, stderr, stdin and their terminal facts.
+    pub io: IoStreams,
+    /// Environment lookup.
+    pub env: EnvLookup,
+    /// The time the run starts.
+    pub now: DateTime<Utc>,
+    /// Builds providers.
+    pub build: ProviderFactory,
+}
+
+impl Host {
+    /// The real process: its streams, its environment, the system clock, [`provider::build`].
+    pub fn system() -> Host {
+        Host {
+            io: IoStreams::system(),
+            env: Box::new(|k| std::env::var(k).ok()),
+            now: Utc::now(),
+            build: Arc::new(provider::build),
+        }
+    }
+
+    /// In-memory streams (see [`IoStreams::test`]), the variables `env` only, the clock stopped
+    /// at `now`, and [`provider::build`]. The [`super::io::Captured`] reads back stdout and
+    /// stderr.
+    pub fn test(env: &[(&str, &str)], now: DateTime<Utc>) -> (Host, super::io::Captured) {
+        let (io, captured) = IoStreams::test();
+        let env: std::collections::HashMap<String, String> = env
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        let host = Host {
+            io,
+            env: Box::new(move |k| env.get(k).cloned()),
+            now,
+            build: Arc::new(provider::build),
+        };
+        (host, captured)
+    }
+
+    /// The same host with `build` as its provider factory.
+    pub fn with_build(
+        mut self,
+        build: impl Fn(&Profile, &HttpOptions) -> Result<Arc<dyn AnalyticsProvider>, ProviderError>
+        + Send
+        + Sync
+        + 'static,
+    ) -> Host {
+        self.build = Arc::new(build);
+        self
+    }
+}
+
 /// The context of one run.
 pub struct Ctx {
     /// The global options.
     pub global: GlobalArgs,
     /// Environment lookup (tests and `--demo` can substitute it).
     pub env: EnvLookup,
-    /// The time the run started.
+    /// The time the run started: every "now" of the run is this one.
     pub now: DateTime<Utc>,
-    /// Whether stdout is a terminal.
-    pub stdout_is_terminal: bool,
-    /// Whether stderr is a terminal.
-    pub stderr_is_terminal: bool,
-    /// Whether stdin is a terminal (write commands may ask for confirmation only then).
-    pub stdin_is_terminal: bool,
-    /// The terminal's width, when stdout is one.
-    pub terminal_width: Option<u16>,
+    /// Stdout, stderr, stdin and their terminal facts.
+    pub io: IoStreams,
+    /// Builds the provider of a profile ([`Ctx::account`], `profiles check`).
+    pub build: ProviderFactory,
     /// Config text to use instead of the file (`--demo`: the sandbox's profiles).
     pub config_override: Option<String>,
 }
@@ -60,27 +121,24 @@ pub struct Account {
 impl Ctx {
     /// The context of the real process.
     pub fn from_process(global: GlobalArgs) -> Ctx {
-        let stdout_is_terminal = std::io::stdout().is_terminal();
-        let terminal_width = if stdout_is_terminal {
-            terminal_size::terminal_size().map(|(w, _)| w.0)
-        } else {
-            None
-        };
+        Ctx::new(global, Host::system())
+    }
+
+    /// The context of a run on `host`.
+    pub fn new(global: GlobalArgs, host: Host) -> Ctx {
         Ctx {
             global,
-            env: Box::new(|k| std::env::var(k).ok()),
-            now: Utc::now(),
-            stdout_is_terminal,
-            stderr_is_terminal: std::io::stderr().is_terminal(),
-            stdin_is_terminal: std::io::stdin().is_terminal(),
-            terminal_width,
+            env: host.env,
+            now: host.now,
+            io: host.io,
+            build: host.build,
             config_override: None,
         }
     }
 
     /// Where data goes when there is no `-o`.
     pub fn stdout(&self) -> Box<dyn Write + Send> {
-        Box::new(std::io::stdout())
+        self.io.stdout()
     }
 
     /// The HTTP options of this run.
@@ -185,7 +243,7 @@ impl Ctx {
     pub fn account(&self) -> Result<Account, AppError> {
         let profile = self.profile()?;
         profile.resolve_secrets()?;
-        let provider = provider::build(&profile, &self.http_options())?;
+        let provider = (self.build)(&profile, &self.http_options())?;
         info!("profile '{}' ({})", profile.name, profile.vendor.id());
         if let Some(limit) = provider.capabilities().concurrency_limit {
             self.warn_over_limit(&profile, limit);
@@ -293,8 +351,8 @@ impl Ctx {
                 .map(|f| f.split(',').map(|s| s.trim().to_string()).collect()),
             bom: self.global.bom,
             csv_raw: self.global.csv_raw,
-            stdout_is_terminal: self.stdout_is_terminal,
-            terminal_width: self.terminal_width,
+            stdout_is_terminal: self.io.stdout_is_terminal,
+            terminal_width: self.io.terminal_width,
             command_default,
         }
     }
@@ -358,9 +416,10 @@ impl Ctx {
             first => first,
         };
         let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
-        let rows_to_terminal = spec.path.is_none() && self.stdout_is_terminal;
+        let rows_to_terminal = spec.path.is_none() && self.io.stdout_is_terminal;
+        // The bar draws on the process's stderr: never for a run on other streams.
         let mut bar = progress::Bar::start(progress::wanted(
-            self.stderr_is_terminal,
+            self.io.stderr_is_terminal && self.io.is_system(),
             self.global.quiet,
             rows_to_terminal,
         ));
@@ -376,13 +435,17 @@ impl Ctx {
             .map(|page| {
                 let encoder = encoder.clone();
                 let filter = filter.clone();
+                // The run's diagnostics go with the work to the blocking thread.
+                let sink = crate::log::current();
                 async move {
                     let page = page?;
                     tokio::task::spawn_blocking(move || {
-                        let records = admit(page.decode()?, filter.as_deref());
-                        Ok::<_, ProviderError>(
-                            encoder.encode(records.into_iter().map(Record::into_row)),
-                        )
+                        crate::log::sync_scope(sink, || {
+                            let records = admit(page.decode()?, filter.as_deref());
+                            Ok::<_, ProviderError>(
+                                encoder.encode(records.into_iter().map(Record::into_row)),
+                            )
+                        })
                     })
                     .await
                     .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
@@ -445,7 +508,7 @@ impl Ctx {
 
     fn report_written(&self, spec: &OutputSpec, rows: u64) {
         if let Some(path) = &spec.path {
-            if self.stderr_is_terminal {
+            if self.io.stderr_is_terminal {
                 note!("wrote {rows} row(s) to {}", path.display());
             } else {
                 info!("wrote {rows} row(s) to {}", path.display());

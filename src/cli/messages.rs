@@ -96,7 +96,7 @@ pub async fn run(cmd: MessagesCommand, ctx: &Ctx) -> Result<(), AppError> {
         MessagesCommand::Send(a) => {
             let body = match (a.text, a.json) {
                 (Some(text), _) => MessageBody::Text(text),
-                (None, Some(path)) => MessageBody::Json(read_json(&path)?),
+                (None, Some(path)) => MessageBody::Json(read_json(ctx, &path)?),
                 (None, None) => unreachable!("clap requires --text or --json"),
             };
             let command = WriteCommand::SendMessage { to: a.to, body };
@@ -105,11 +105,11 @@ pub async fn run(cmd: MessagesCommand, ctx: &Ctx) -> Result<(), AppError> {
     }
 }
 
-/// Reads a JSON message object from a file (`-` is stdin).
-fn read_json(path: &std::path::Path) -> Result<serde_json::Value, AppError> {
+/// Reads a JSON message object from a file (`-` is the run's stdin).
+fn read_json(ctx: &Ctx, path: &std::path::Path) -> Result<serde_json::Value, AppError> {
     let shown = path.display();
     let text = if path.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin())
+        ctx.io.stdin().read_to_string()
     } else {
         std::fs::read_to_string(path)
     }

@@ -1,5 +1,6 @@
 //! The command tree (clap), one file per noun. Commands get their dependencies through [`Ctx`]:
-//! options, environment, clock, terminal facts, and the profile/provider factory.
+//! options, environment, clock, streams ([`IoStreams`]) and their terminal facts, and the
+//! profile/provider factory. [`Host`] is what a run is given: the process's, or a test's.
 
 mod broadcast;
 mod campaigns;
@@ -7,6 +8,7 @@ mod clicks;
 mod conversations;
 mod ctx;
 mod filters;
+pub mod io;
 mod messages;
 mod profiles;
 mod providers;
@@ -23,7 +25,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-pub use ctx::Ctx;
+pub use ctx::{Ctx, EnvLookup, Host, ProviderFactory};
+pub use io::IoStreams;
 
 use crate::error::AppError;
 use crate::output::Format;

@@ -5,7 +5,6 @@ use clap::Subcommand;
 use super::Ctx;
 use crate::error::AppError;
 use crate::output::{FieldDef, FieldKind, Value};
-use crate::provider;
 
 /// Profile commands.
 #[derive(Debug, Subcommand)]
@@ -102,7 +101,7 @@ async fn check(ctx: &Ctx, only: Option<String>) -> Result<(), AppError> {
         let outcome: Result<&'static str, AppError> = async {
             let profile = file.profile(&name)?;
             profile.resolve_secrets()?;
-            let provider = provider::build(&profile, &ctx.http_options())?;
+            let provider = (ctx.build)(&profile, &ctx.http_options())?;
             provider.check_credentials().await?;
             Ok("ok")
         }

@@ -55,15 +55,17 @@ impl SandboxArgs {
 /// Serves until Ctrl-C: the base URLs on stderr, a ready config on stdout (so
 /// `wa-analytics sandbox > sandbox.toml` saves it).
 pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
-    let sandbox = Sandbox::start(args.options()).await.map_err(|e| {
-        AppError::usage(
-            format!(
-                "could not start the sandbox on 127.0.0.1:{}: {e}",
-                args.port
-            ),
-            "choose another port with --port, or --port 0 for any free one",
-        )
-    })?;
+    let sandbox = Sandbox::start_anchored(args.options(), data_end(ctx))
+        .await
+        .map_err(|e| {
+            AppError::usage(
+                format!(
+                    "could not start the sandbox on 127.0.0.1:{}: {e}",
+                    args.port
+                ),
+                "choose another port with --port, or --port 0 for any free one",
+            )
+        })?;
     note!(
         "sandbox: serving the five vendor APIs on http://{} with generated data (seed {}, {} rows per campaign)",
         sandbox.addr(),
@@ -91,9 +93,19 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
+/// Where the generated data ends: the UTC midnight after the run's "now", as [`Sandbox::start`]
+/// does with the system clock, so the default "last 30 days" shows campaigns and a test with a
+/// stopped clock gets the same data on any day.
+fn data_end(ctx: &Ctx) -> chrono::DateTime<chrono::Utc> {
+    (ctx.now.date_naive() + chrono::Days::new(1))
+        .and_hms_opt(0, 0, 0)
+        .expect("midnight exists")
+        .and_utc()
+}
+
 /// Starts a sandbox on a free port for `--demo` and points the run at it.
 pub async fn start_demo(ctx: &mut Ctx) -> Result<Sandbox, AppError> {
-    let sandbox = Sandbox::start(SandboxOptions::default())
+    let sandbox = Sandbox::start_anchored(SandboxOptions::default(), data_end(ctx))
         .await
         .map_err(|e| AppError::Internal(format!("could not start the demo sandbox: {e}")))?;
     ctx.config_override = Some(sandbox.config_toml());

@@ -42,7 +42,7 @@ pub async fn run_on(
         return print_dry_run(ctx, &prepared);
     }
     if !args.yes {
-        if !ctx.stdin_is_terminal {
+        if !ctx.io.stdin_is_terminal {
             return Err(AppError::usage(
                 format!(
                     "'{}' changes something at {} and stdin is not a terminal to confirm it, so nothing was sent",
@@ -53,8 +53,9 @@ pub async fn run_on(
             ));
         }
         let summary = prepared.summary.clone();
+        let (stdin, mut prompt) = (ctx.io.stdin().clone(), ctx.io.stderr());
         let confirmed = tokio::task::spawn_blocking(move || {
-            confirm(std::io::stdin().lock(), std::io::stderr().lock(), &summary)
+            stdin.with_reader(|answer| confirm(answer, &mut prompt, &summary))
         })
         .await
         .map_err(|e| AppError::Internal(format!("the confirmation prompt failed: {e}")))?

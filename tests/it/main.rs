@@ -1,11 +1,13 @@
-//! One integration-test binary: the real `wa-analytics` executable, an isolated HOME, and
-//! wiremock servers that check every request exactly.
+//! One integration-test binary: the real `wa-analytics` executable (or the command line run
+//! in-process, `in_process.rs`), an isolated HOME, and wiremock servers that check every request
+//! exactly.
 
 mod cli;
 mod conformance;
 mod engage;
 mod engagive;
 mod engati;
+mod in_process;
 mod insider;
 mod sandbox;
 mod sandbox_engagive;

@@ -133,3 +133,61 @@ pub fn json_ok(out: &std::process::Output) -> serde_json::Value {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(out));
     serde_json::from_str(&stdout(out)).unwrap()
 }
+
+/// What an in-process run ([`Home::run_in_process`]) returned and wrote.
+#[derive(Debug)]
+pub struct InProcess {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Home {
+    /// The environment [`Home::cmd`] gives the binary, for an in-process run.
+    pub fn env(&self) -> Vec<(String, String)> {
+        vec![
+            ("HOME".into(), self.path().display().to_string()),
+            ("PATH".into(), std::env::var("PATH").unwrap_or_default()),
+            ("NO_COLOR".into(), "1".into()),
+        ]
+    }
+
+    /// A host for an in-process run in this HOME: its environment only ([`Home::env`] plus
+    /// `extra`), in-memory streams, and the clock stopped at `now`.
+    pub fn host(
+        &self,
+        extra: &[(&str, &str)],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> (wa_analytics::cli::Host, wa_analytics::cli::io::Captured) {
+        let env = self.env();
+        let mut vars: Vec<(&str, &str)> =
+            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        vars.extend_from_slice(extra);
+        wa_analytics::cli::Host::test(&vars, now)
+    }
+
+    /// Runs `wa-analytics ARGS…` in-process on the caller's runtime, in this HOME, at `now`.
+    pub async fn run_in_process(
+        &self,
+        args: &[&str],
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> InProcess {
+        let (host, captured) = self.host(&[], now);
+        run_host(host, &captured, args).await
+    }
+}
+
+/// Runs `wa-analytics ARGS…` in-process on `host`, whose streams `captured` reads back.
+pub async fn run_host(
+    host: wa_analytics::cli::Host,
+    captured: &wa_analytics::cli::io::Captured,
+    args: &[&str],
+) -> InProcess {
+    let argv = std::iter::once("wa-analytics").chain(args.iter().copied());
+    let code = wa_analytics::run_async(argv, host).await;
+    InProcess {
+        code,
+        stdout: captured.stdout(),
+        stderr: captured.stderr(),
+    }
+}
