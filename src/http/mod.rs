@@ -2,8 +2,10 @@
 //! per-vendor concurrency limits, redirects that never carry credentials to another origin, and
 //! request logging with secrets redacted. Only this module talks to the network.
 
+pub mod auth;
 pub mod encode;
 pub mod retry;
+pub mod status;
 
 use std::borrow::Cow;
 use std::sync::Arc;

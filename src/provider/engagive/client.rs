@@ -3,16 +3,14 @@
 //! every endpoint, and Engagive's errors — Meta's `metaResponse` on a 502 included — turned into
 //! [`ProviderError`]s with the right kind and hint (vendors.md Part 2 §5.2).
 
-use crate::api_error::failing_hint;
-use std::sync::Arc;
-
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue};
+use reqwest::header::AUTHORIZATION;
 use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
-use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, Safety, secret_header};
+use crate::http::auth::{CredentialHeader, Credentials, Scheme};
+use crate::http::status::{self, StatusHints};
+use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, Safety};
 use crate::provider::{ErrorKind, ProviderError, Vendor};
-use crate::secret::Credential;
 
 use super::VENDOR;
 use super::wire::{Envelope, MetaError};
@@ -21,7 +19,7 @@ use super::wire::{Envelope, MetaError};
 #[derive(Debug)]
 pub(super) struct EngagiveClient {
     pub(super) http: HttpClient,
-    token: Arc<Credential>,
+    credentials: Credentials,
 }
 
 impl EngagiveClient {
@@ -42,7 +40,19 @@ impl EngagiveClient {
             .clone()
             .unwrap_or_else(|| Vendor::Engagive.default_base_url().to_string());
         let http = HttpClient::new(VENDOR, &base, options)?;
-        Ok(EngagiveClient { http, token })
+        // Engagive refuses a request with a bad token before acting on it, so even a write is
+        // safe to send again after the token was renewed.
+        let credentials = Credentials::new(
+            VENDOR,
+            vec![CredentialHeader::new(
+                AUTHORIZATION,
+                "token",
+                Scheme::Bearer,
+                token,
+            )],
+        )
+        .renew_writes();
+        Ok(EngagiveClient { http, credentials })
     }
 
     /// The full URL of a request (what `--dry-run` prints).
@@ -58,15 +68,7 @@ impl EngagiveClient {
         req: ApiRequest,
     ) -> Result<(Envelope<T>, ApiResponse), ProviderError> {
         let write = req.safety == Safety::Write;
-        let mut resp = self.send(&req).await?;
-        if resp.status.as_u16() == 401
-            && self
-                .token
-                .refresh()
-                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
-        {
-            resp = self.send(&req).await?;
-        }
+        let resp = self.send(&req).await?;
         let envelope = check::<T>(&resp, req.safety).map_err(|e| {
             if write && resp.is_success() {
                 // A 2xx means Engagive took it: the message was most likely sent.
@@ -78,10 +80,10 @@ impl EngagiveClient {
         Ok((envelope, resp))
     }
 
-    /// One send of `req` with credentials. A write that got no answer may still have reached
-    /// Engagive, which the hint says instead of "try again".
+    /// `req` sent with the token (and once more after a 401 renewed it). A write that got no
+    /// answer may still have reached Engagive, which the hint says instead of "try again".
     async fn send(&self, req: &ApiRequest) -> Result<ApiResponse, ProviderError> {
-        let sent = self.http.send(&self.authorized(req.clone())?).await;
+        let sent = self.credentials.send(&self.http, req.clone()).await;
         sent.map_err(|e| {
             if req.safety == Safety::Write {
                 e.with_hint("if the request reached Engagive the message may have been sent (writes are never retried): check the chat before sending it again")
@@ -89,25 +91,6 @@ impl EngagiveClient {
                 e
             }
         })
-    }
-
-    /// The request with its credential headers (sensitive, so never logged nor shown).
-    fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        use secrecy::ExposeSecret;
-        let token = self
-            .token
-            .get()
-            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
-        Ok(req
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(
-                AUTHORIZATION,
-                secret_header(
-                    VENDOR,
-                    "token",
-                    &format!("Bearer {}", token.expose_secret()),
-                )?,
-            ))
     }
 }
 
@@ -153,59 +136,27 @@ fn error(
     safety: Safety,
 ) -> ProviderError {
     let write = safety == Safety::Write;
-    let (kind, hint): (ErrorKind, String) = match status {
-        400 | 422 => (
-            ErrorKind::InvalidRequest,
-            "Engagive refused the request as invalid; check the values (phone numbers are digits with the country code, template codes as 'wa-analytics templates list' shows them)".into(),
-        ),
-        401 => (
-            ErrorKind::Unauthenticated,
-            "the API access token is missing, invalid or expired: generate a new one in the Engagive portal (Profile → API access token) and update the profile's token".into(),
-        ),
-        403 => (
-            ErrorKind::Forbidden,
-            "the token may not do this on this account: check the profile's account_id (the HTTP API tab of the WhatsApp account) and the token user's role permissions".into(),
-        ),
-        404 => (
-            ErrorKind::NotFound,
-            "check the code with 'wa-analytics templates list' (codes are exact, case and accents included) or 'wa-analytics templates categories'".into(),
-        ),
-        429 => (
+    let (kind, hint) = match status {
+        429 if write => (
             ErrorKind::RateLimited,
-            if write {
-                "Engagive is rate-limiting this account; the message was not sent: wait and send it again".into()
-            } else {
-                "Engagive is rate-limiting this account; wait and run again, or raise --retries".into()
-            },
+            "Engagive is rate-limiting this account; the message was not sent: wait and send it again".to_string(),
         ),
         502 if meta.is_some() => (
             ErrorKind::Unavailable,
-            "WhatsApp (Meta) refused it, so nothing was delivered; look the code up in Meta's WhatsApp Cloud API error codes, fix the cause, then send again".into(),
+            "WhatsApp (Meta) refused it, so nothing was delivered; look the code up in Meta's WhatsApp Cloud API error codes, fix the cause, then send again".to_string(),
         ),
         500..=599 if write => (
             ErrorKind::Unavailable,
-            "Engagive failed; the message may or may not have been sent, and wa-analytics does not send writes twice: check the chat before sending again".into(),
+            "Engagive failed; the message may or may not have been sent, and wa-analytics does not send writes twice: check the chat before sending again".to_string(),
         ),
-        500..=599 => (
-            ErrorKind::Unavailable,
-            failing_hint(VENDOR),
-        ),
-        _ => (
-            ErrorKind::BadResponse,
-            "run with -vv to see the exchange".into(),
-        ),
+        _ => status::classify(VENDOR, status, &HINTS),
     };
-    let mut message = text.unwrap_or_else(|| {
-        if resp.body.is_empty() {
-            "no error details in the response".to_string()
-        } else {
-            "the error body was not in Engagive's format".to_string()
-        }
-    });
-    let mut err = ProviderError::new(kind, VENDOR, String::new())
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint(hint);
+    let mut err = resp.error(VENDOR, kind, text, hint.clone());
+    if write {
+        // The rate-limit wait is no news for a write: what matters is that it was not sent.
+        err = err.with_hint(hint);
+    }
+    let mut message = std::mem::take(&mut err.message);
     if let Some(meta) = meta {
         // One paragraph: Engagive's words, then Meta's message and details.
         if let Some(m) = meta.message.filter(|m| !m.is_empty()) {
@@ -221,3 +172,12 @@ fn error(
     err.message = message;
     err
 }
+
+/// What to do after each status (the kinds are [`status::classify`]'s).
+const HINTS: StatusHints = StatusHints {
+    invalid: "Engagive refused the request as invalid; check the values (phone numbers are digits with the country code, template codes as 'wa-analytics templates list' shows them)",
+    unauthenticated: "the API access token is missing, invalid or expired: generate a new one in the Engagive portal (Profile → API access token) and update the profile's token",
+    forbidden: "the token may not do this on this account: check the profile's account_id (the HTTP API tab of the WhatsApp account) and the token user's role permissions",
+    not_found: "check the code with 'wa-analytics templates list' (codes are exact, case and accents included) or 'wa-analytics templates categories'",
+    rate_limited: "Engagive is rate-limiting this account; wait and run again, or raise --retries",
+};

@@ -4,17 +4,14 @@
 //! (vendors.md Part 1 "Engati").
 
 use crate::api_error::failing_hint;
-use std::sync::Arc;
 
-use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderName, HeaderValue};
-use secrecy::ExposeSecret;
+use reqwest::header::{AUTHORIZATION, HeaderName};
 
 use crate::config::Profile;
-use crate::http::{
-    ApiRequest, ApiResponse, HttpClient, HttpOptions, Safety, encode, secret_header,
-};
+use crate::http::auth::{CredentialHeader, Credentials, Scheme};
+use crate::http::status::{self, StatusHints};
+use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, encode};
 use crate::provider::{ErrorKind, ProviderError, Vendor};
-use crate::secret::Credential;
 
 use super::VENDOR;
 use super::wire::Status;
@@ -50,7 +47,7 @@ pub(super) struct Answer {
 #[derive(Debug)]
 pub(super) struct EngatiClient {
     pub(super) http: HttpClient,
-    api_key: Arc<Credential>,
+    credentials: Credentials,
     customer_id: String,
     bot_key: String,
 }
@@ -86,9 +83,18 @@ impl EngatiClient {
             .clone()
             .unwrap_or_else(|| Vendor::Engati.default_base_url().to_string());
         let http = HttpClient::new(VENDOR, &base, options)?;
+        let credentials = Credentials::new(
+            VENDOR,
+            vec![CredentialHeader::new(
+                AUTHORIZATION,
+                "api_key",
+                Scheme::Basic,
+                api_key,
+            )],
+        );
         Ok(EngatiClient {
             http,
-            api_key,
+            credentials,
             customer_id,
             bot_key,
         })
@@ -126,36 +132,12 @@ impl EngatiClient {
         req: ApiRequest,
         endpoint: Endpoint,
     ) -> Result<Answer, ProviderError> {
-        let resp = self.http.send(&self.authorized(req.clone())?).await?;
-        if resp.status.as_u16() == 401
-            && req.safety == Safety::Read
-            && self
-                .api_key
-                .refresh()
-                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
-        {
-            let again = self.http.send(&self.authorized(req)?).await?;
-            return check(again, endpoint);
-        }
-        check(resp, endpoint)
+        check(self.credentials.send(&self.http, req).await?, endpoint)
     }
 
     /// The credential headers [`EngatiClient::send`] adds, for `--dry-run`.
-    pub(super) fn credential_headers() -> Vec<HeaderName> {
-        vec![AUTHORIZATION]
-    }
-
-    fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        let key = self
-            .api_key
-            .get()
-            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
-        Ok(req
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(
-                AUTHORIZATION,
-                secret_header(VENDOR, "api_key", &format!("Basic {}", key.expose_secret()))?,
-            ))
+    pub(super) fn credential_headers(&self) -> Vec<HeaderName> {
+        self.credentials.header_names()
     }
 }
 
@@ -207,30 +189,17 @@ fn vendor_error(resp: &ApiResponse, status: Status, endpoint: Endpoint) -> Provi
     let code = status.code;
     let (kind, hint) = classify(http, code, endpoint);
     let message = match (status.name(), status.details()) {
-        (_, Some(details)) => details,
-        (Some(name), None) => name.to_string(),
-        (None, None) if resp.body.is_empty() => "no error details in the response".to_string(),
-        (None, None) => "the error body was not in Engati's format".to_string(),
+        (_, Some(details)) => Some(details),
+        (Some(name), None) => Some(name.to_string()),
+        (None, None) => None,
     };
-    let mut err = ProviderError::new(kind, VENDOR, message)
-        .with_request(resp.request_line.clone())
-        .with_status(http)
-        .with_hint(hint);
+    let mut err = resp.error(VENDOR, kind, message, hint);
     // A code that only repeats the HTTP status (401, 403) adds nothing.
     if let Some(code) = code.filter(|c| *c != i64::from(http)) {
         err = err.with_vendor_code(match (status.name(), status.details()) {
             (Some(name), Some(_)) => format!("{code} {name}"),
             _ => code.to_string(),
         });
-    }
-    if http == 429
-        && let Some(wait) =
-            crate::http::retry::retry_after(&resp.headers, std::time::SystemTime::now())
-    {
-        err = err.with_hint(format!(
-            "Engati asks to wait {} s; run again later, or raise --retries",
-            wait.as_secs()
-        ));
     }
     err
 }
@@ -241,12 +210,7 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
     use ErrorKind::*;
     let s = |t: &str| t.to_string();
     if http == 401 || code == Some(401) {
-        return (
-            Unauthenticated,
-            s(
-                "the api_key is missing, revoked or regenerated: create or copy one under Integration > Engati API in the Engati portal and update the profile",
-            ),
-        );
+        return (Unauthenticated, s(HINTS.unauthenticated));
     }
     if http == 403 || code == Some(403) {
         let why = match endpoint {
@@ -257,7 +221,7 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
                 "the external broadcast API needs 360Dialog as the WhatsApp provider and a higher plan"
             }
             Trigger => "API Trigger is available on Enterprise plans by entitlement",
-            _ => "check that the api_key belongs to this customer_id and bot_key",
+            _ => HINTS.forbidden,
         };
         return (Forbidden, format!("this API key may not do this: {why}"));
     }
@@ -322,28 +286,24 @@ fn classify(http: u16, code: Option<i64>, endpoint: Endpoint) -> (ErrorKind, Str
         ),
         // An unhandled failure on Engati's side.
         Some(2000) => (Unavailable, failing_hint(VENDOR)),
-        _ => match http {
-            400 | 422 => (
-                InvalidRequest,
-                s("Engati refused the request; check the options against the message above"),
-            ),
-            404 => (
-                NotFound,
-                s(
-                    "Engati does not know this address: check the profile's base_url (https://api.engati.com, https://api.engati.ai or your white-label host), customer_id and bot_key",
-                ),
-            ),
-            429 => (
-                RateLimited,
-                s("Engati is rate-limiting this account; wait and run again, or raise --retries"),
-            ),
-            500..=599 => (Unavailable, failing_hint(VENDOR)),
-            _ => (
+        _ => match status::kind_of(http) {
+            BadResponse => (
                 BadResponse,
                 s(
                     "Engati refused this with a code wa-analytics does not know; run with -vv to see the exchange",
                 ),
             ),
+            _ => status::classify(VENDOR, http, &HINTS),
         },
     }
 }
+
+/// What to do after each status (the kinds are [`status::classify`]'s); Engati's codes come
+/// first ([`classify`]).
+const HINTS: StatusHints = StatusHints {
+    invalid: "Engati refused the request; check the options against the message above",
+    unauthenticated: "the api_key is missing, revoked or regenerated: create or copy one under Integration > Engati API in the Engati portal and update the profile",
+    forbidden: "check that the api_key belongs to this customer_id and bot_key",
+    not_found: "Engati does not know this address: check the profile's base_url (https://api.engati.com, https://api.engati.ai or your white-label host), customer_id and bot_key",
+    rate_limited: "Engati is rate-limiting this account; wait and run again, or raise --retries",
+};

@@ -40,7 +40,7 @@ pub(super) fn prepare(
         summary,
         url: client.url(&request),
         request,
-        credential_headers: EngatiClient::credential_headers(),
+        credential_headers: client.credential_headers(),
     })
 }
 

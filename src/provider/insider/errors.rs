@@ -4,11 +4,11 @@
 //! `{"error":{"code":2021}}`; and 403 "Request Limit Exceeded", which is throttling (retried,
 //! then exit 5), not a refusal.
 
-use crate::api_error::failing_hint;
 use serde::Deserialize;
 use serde_json::Value;
 
 use crate::http::ApiResponse;
+use crate::http::status::{self, StatusHints};
 use crate::provider::{ErrorKind, ProviderError};
 
 use super::VENDOR;
@@ -131,10 +131,6 @@ pub(super) fn check(resp: ApiResponse, auth_hint: &str) -> Result<ApiResponse, P
             ErrorKind::InvalidRequest,
             "check the campaign id and the dates (Insider takes times from 2001 on, as 10-digit Unix seconds)".into(),
         ),
-        (400, _) => (
-            ErrorKind::InvalidRequest,
-            "check the options; the transactional and verify reports need those sub-products enabled for the Insider account".into(),
-        ),
         (401, _) => (ErrorKind::Unauthenticated, auth_hint.to_string()),
         (403, _) if is_request_limit(&resp) => (
             ErrorKind::RateLimited,
@@ -144,10 +140,7 @@ pub(super) fn check(resp: ApiResponse, auth_hint: &str) -> Result<ApiResponse, P
             ErrorKind::Forbidden,
             "the WhatsApp product is not active for this Insider account; ask Insider to enable it".into(),
         ),
-        (403, _) => (
-            ErrorKind::Forbidden,
-            "these credentials may not read WhatsApp statistics (an OAuth 2.0 credential needs the WhatsApp Analytics scope, and may be limited to trusted IPs)".into(),
-        ),
+        // A wrong host, not a missing campaign (a missing campaign is 400 with 3004).
         (404, _) => (
             ErrorKind::InvalidRequest,
             "Insider has no such endpoint here: check the profile's base_url (the host only, e.g. https://gw.api.insidethekube.com)".into(),
@@ -156,38 +149,28 @@ pub(super) fn check(resp: ApiResponse, auth_hint: &str) -> Result<ApiResponse, P
             ErrorKind::InvalidRequest,
             "Insider refused a filter value (an unknown tag name, say); check --tag, --account and --status".into(),
         ),
-        (429, _) => (
-            ErrorKind::RateLimited,
-            "Insider is rate-limiting this account (100 requests per second per key, 10 token mints per minute); wait and run again, or raise --retries".into(),
-        ),
         (300..=399, _) => (
             ErrorKind::BadResponse,
             "Insider redirected the request elsewhere, and wa-analytics sends no credentials or request bodies to another address: set the profile's base_url to the final host".into(),
         ),
-        (500..=599, _) => (
-            ErrorKind::Unavailable,
-            failing_hint(VENDOR),
-        ),
-        _ => (ErrorKind::BadResponse, "run with -vv to see the exchange".into()),
+        _ => status::classify(VENDOR, status, &HINTS),
     };
-    let mut err = ProviderError::new(kind, VENDOR, message)
-        .with_request(resp.request_line.clone())
-        .with_status(status)
-        .with_hint(hint);
-    if let Some(code) = code {
-        err = err.with_vendor_code(code);
-    }
-    if kind == ErrorKind::RateLimited
-        && let Some(wait) =
-            crate::http::retry::retry_after(&resp.headers, std::time::SystemTime::now())
-    {
-        err = err.with_hint(format!(
-            "Insider asks to wait {} s; run again later, or raise --retries",
-            wait.as_secs()
-        ));
-    }
-    Err(err)
+    let err = resp.error(VENDOR, kind, Some(message), hint);
+    Err(match code {
+        Some(code) => err.with_vendor_code(code),
+        None => err,
+    })
 }
+
+/// What to do after each status (the kinds are [`status::classify`]'s); Insider's codes, its
+/// 404 and its throttling 403 come first ([`check`]).
+const HINTS: StatusHints = StatusHints {
+    invalid: "check the options; the transactional and verify reports need those sub-products enabled for the Insider account",
+    unauthenticated: "check the profile's credentials",
+    forbidden: "these credentials may not read WhatsApp statistics (an OAuth 2.0 credential needs the WhatsApp Analytics scope, and may be limited to trusted IPs)",
+    not_found: "check the profile's base_url",
+    rate_limited: "Insider is rate-limiting this account (100 requests per second per key, 10 token mints per minute); wait and run again, or raise --retries",
+};
 
 /// A refused `/auth/token` request: the client credentials, the scope, or the mint limit.
 pub(super) fn mint_error(resp: ApiResponse) -> ProviderError {

@@ -2,16 +2,13 @@
 //! request in flight per token, and the `{code,error,msg}` answers turned into
 //! [`ProviderError`]s (vendors.md Part 1 "Wolkvox", Part 2 §4.1 and §4.4).
 
-use crate::api_error::failing_hint;
-use std::sync::Arc;
-
-use reqwest::header::{ACCEPT, HeaderName, HeaderValue};
-use secrecy::ExposeSecret;
+use reqwest::header::HeaderName;
 
 use crate::config::{Profile, ProfileOrigin};
-use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions, secret_header};
+use crate::http::auth::{CredentialHeader, Credentials, Scheme};
+use crate::http::status::{self, StatusHints};
+use crate::http::{ApiRequest, ApiResponse, HttpClient, HttpOptions};
 use crate::provider::{ErrorKind, ProviderError, Vendor};
-use crate::secret::Credential;
 use crate::time::{DateRange, Zone};
 
 use super::VENDOR;
@@ -40,7 +37,7 @@ pub(super) struct Page<T> {
 #[derive(Debug)]
 pub(super) struct WolkvoxClient {
     http: HttpClient,
-    token: Arc<Credential>,
+    credentials: Credentials,
 }
 
 impl WolkvoxClient {
@@ -60,7 +57,17 @@ impl WolkvoxClient {
         // One request in flight per token: `provider::build` holds `options` to the limit in
         // `capabilities`; asking for more is warned about where the account is opened.
         let http = HttpClient::new(VENDOR, &base, options)?;
-        Ok(WolkvoxClient { http, token })
+        let credentials = Credentials::new(
+            VENDOR,
+            vec![CredentialHeader::new(
+                TOKEN_HEADER,
+                "token",
+                Scheme::Raw,
+                token,
+            )],
+        )
+        .refused_when(is_token_refusal);
+        Ok(WolkvoxClient { http, credentials })
     }
 
     /// Asks a `reports_manager.php` report for one window: `api`, then `campaign_id` where the
@@ -98,30 +105,7 @@ impl WolkvoxClient {
     /// Sends a GET with the token. A 401, or a 403 that says the token is not valid, re-runs a
     /// `command` token once and tries again.
     async fn get(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
-        let resp = self.http.send(&self.authorized(req.clone())?).await?;
-        if is_token_refusal(&resp)
-            && self
-                .token
-                .refresh()
-                .map_err(|e| ProviderError::from_secret(VENDOR, e))?
-        {
-            let again = self.http.send(&self.authorized(req)?).await?;
-            return check(again);
-        }
-        check(resp)
-    }
-
-    fn authorized(&self, req: ApiRequest) -> Result<ApiRequest, ProviderError> {
-        let token = self
-            .token
-            .get()
-            .map_err(|e| ProviderError::from_secret(VENDOR, e))?;
-        Ok(req
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .header(
-                TOKEN_HEADER,
-                secret_header(VENDOR, "token", token.expose_secret())?,
-            ))
+        check(self.credentials.send(&self.http, req).await?)
     }
 }
 
@@ -237,65 +221,42 @@ fn vendor_error(
     msg: Option<String>,
 ) -> ProviderError {
     let upper = msg.as_deref().unwrap_or("").to_ascii_uppercase();
-    let failing = failing_hint(VENDOR);
     let (kind, hint) = match status {
         400 if upper.contains("31 DAYS") => (
             ErrorKind::InvalidRequest,
-            "wa-analytics asks at most 31 days per request, counted in the profile's timezone; if the vendor counts otherwise, set timezone in the profile to the operation's zone, or run shorter ranges",
-        ),
-        400 => (
-            ErrorKind::InvalidRequest,
-            "check the range and the campaign id (a number, or 'all')",
-        ),
-        401 => (
-            ErrorKind::Unauthenticated,
-            "the token is missing: set token in the profile (wolkvox Manager → Configuration → Integrations → Tokens)",
+            "wa-analytics asks at most 31 days per request, counted in the profile's timezone; if the vendor counts otherwise, set timezone in the profile to the operation's zone, or run shorter ranges".to_string(),
         ),
         403 if upper.contains(QUOTA) => (
             ErrorKind::RateLimited,
-            "the token's daily quota (licences × 1,000 calls) is used up: run again tomorrow, or use another token",
+            "the token's daily quota (licences × 1,000 calls) is used up: run again tomorrow, or use another token".to_string(),
         ),
         403 if upper.contains(SIMULTANEOUS) => (
             ErrorKind::RateLimited,
-            "another program is using this token at the same time (Wolkvox serves one request per token at a time): wait for it, use another token, or raise --retries",
+            "another program is using this token at the same time (Wolkvox serves one request per token at a time): wait for it, use another token, or raise --retries".to_string(),
         ),
-        403 => (
-            ErrorKind::Forbidden,
-            "the token is not valid for this server: check token and server in the profile (wolkvox Manager → Configuration → Integrations → Tokens)",
-        ),
-        404 => (
-            ErrorKind::NotFound,
-            "check the profile's server (or base_url): Wolkvox reports live under https://wv<server>.wolkvox.com/api/v2",
-        ),
-        429 => (
-            ErrorKind::RateLimited,
-            "Wolkvox is rate-limiting this token; wait and run again, or raise --retries",
-        ),
-        500..=599 => (ErrorKind::Unavailable, failing.as_str()),
-        _ => (ErrorKind::BadResponse, "run with -vv to see the exchange"),
+        _ => status::classify(VENDOR, status, &HINTS),
     };
-    let message = msg.unwrap_or_else(|| {
-        if resp.body.is_empty() {
-            "no error details in the response".to_string()
-        } else {
-            "the error body was not in Wolkvox's format".to_string()
-        }
-    });
     // On a 2xx that carries an error, the body's code is the status that counts: show it.
     let code = match (status != resp.status.as_u16(), error) {
         (true, Some(e)) => Some(format!("{status} {e}")),
         (true, None) => Some(status.to_string()),
         (false, e) => e,
     };
-    let mut err = ProviderError::new(kind, VENDOR, message)
-        .with_request(resp.request_line.clone())
-        .with_status(resp.status.as_u16())
-        .with_hint(hint);
-    if let Some(code) = code {
-        err = err.with_vendor_code(code);
+    let err = resp.error(VENDOR, kind, msg, hint);
+    match code {
+        Some(code) => err.with_vendor_code(code),
+        None => err,
     }
-    err
 }
+
+/// What to do after each status (the kinds are [`status::classify`]'s).
+const HINTS: StatusHints = StatusHints {
+    invalid: "check the range and the campaign id (a number, or 'all')",
+    unauthenticated: "the token is missing: set token in the profile (wolkvox Manager → Configuration → Integrations → Tokens)",
+    forbidden: "the token is not valid for this server: check token and server in the profile (wolkvox Manager → Configuration → Integrations → Tokens)",
+    not_found: "check the profile's server (or base_url): Wolkvox reports live under https://wv<server>.wolkvox.com/api/v2",
+    rate_limited: "Wolkvox is rate-limiting this token; wait and run again, or raise --retries",
+};
 
 #[cfg(test)]
 mod tests {
