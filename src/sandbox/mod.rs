@@ -13,14 +13,9 @@
 mod data;
 mod engage;
 mod engagive;
-mod engagive_data;
-mod engagive_send;
 mod engati;
-mod engati_write;
 mod fault;
 mod insider;
-mod insider_list;
-mod insider_stats;
 mod text;
 mod util;
 mod wolkvox;

@@ -1,11 +1,7 @@
-//! Tests of the sandbox over real HTTP on 127.0.0.1, one file per vendor.
+//! Tests of the sandbox's shared plumbing over real HTTP on 127.0.0.1, and the helpers every
+//! vendor's tests (`<vendor>/tests.rs`) use.
 
 mod common;
-mod engage;
-mod engagive;
-mod engati;
-mod insider;
 mod server;
-mod wolkvox;
 
 pub(super) use common::*;

@@ -5,8 +5,8 @@
 //! template has contents in one to three languages whose texts hold `{{1}}`… placeholders, and
 //! the lookups (categories, their options, content languages) are fixed tables.
 
-use super::Shared;
-use super::data::Draw;
+use crate::sandbox::Shared;
+use crate::sandbox::data::Draw;
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engagive;

@@ -5,6 +5,10 @@
 //! Users are generated one per contact slot (`rows` of them); user `u` has the WhatsApp id
 //! `57` + (3,000,000,000 + u), with a `+` for every seventh, so an id maps back to its user.
 
+#[cfg(test)]
+mod tests;
+mod write;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -16,10 +20,9 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::data::{Draw, index_window};
-use super::engati_write;
-use super::util::{self, Params, fmt_sql};
-use super::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Shared, text};
+use crate::sandbox::data::{Draw, index_window};
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Shared, text};
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engati;
@@ -36,19 +39,16 @@ pub(crate) fn router(st: Arc<Shared>) -> Router {
             &format!("{bot}/channel-user/{{user}}/conversations"),
             get(conversations),
         )
-        .route(&format!("{bot}/broadcast"), post(engati_write::broadcast))
-        .route(
-            &format!("{bot}/flow/{{flow}}"),
-            post(engati_write::trigger_v1),
-        )
+        .route(&format!("{bot}/broadcast"), post(write::broadcast))
+        .route(&format!("{bot}/flow/{{flow}}"), post(write::trigger_v1))
         .route(
             "/bot-api/v2.0/customer/{cid}/bot/{bot}/flow/{flow}",
-            post(engati_write::trigger_v2),
+            post(write::trigger_v2),
         )
-        .route(&format!("{wa}/template"), post(engati_write::template))
+        .route(&format!("{wa}/template"), post(write::template))
         .route(
             &format!("{wa}/external/broadcast"),
-            post(engati_write::external_broadcast),
+            post(write::external_broadcast),
         )
         .fallback(|| async { status(StatusCode::NOT_FOUND, 404, "NOT_FOUND", None) })
         .layer(middleware::from_fn(auth))
@@ -158,7 +158,8 @@ fn attributes(st: &Shared, u: u64) -> Vec<(&'static str, String)> {
         ("opt_in", d.percent(80).to_string()),
         (
             "last_campaign",
-            d.pick(&super::data::CAMPAIGNS.map(|c| c.name)).to_string(),
+            d.pick(&crate::sandbox::data::CAMPAIGNS.map(|c| c.name))
+                .to_string(),
         ),
     ]
 }

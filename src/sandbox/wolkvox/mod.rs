@@ -4,6 +4,9 @@
 //! in the sandbox), at most 31 days, at most 60,000 rows (the oldest, silently), one request in
 //! flight per token, and the `{code,error,msg,data}` envelope.
 
+#[cfg(test)]
+mod tests;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -17,9 +20,9 @@ use axum::routing::get;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::data::{DAY_MS, Draw, Status, index_window};
-use super::util::{self, Params, fmt_sql};
-use super::{Shared, WOLKVOX_TOKEN};
+use crate::sandbox::data::{DAY_MS, Draw, Status, index_window};
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{Shared, WOLKVOX_TOKEN};
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Wolkvox;

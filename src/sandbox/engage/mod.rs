@@ -4,6 +4,9 @@
 //! 90-day range) and `/stats` (daily or weekly from Monday), errors as
 //! `{"error":{"code","message"}}`.
 
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -16,9 +19,9 @@ use chrono::Datelike;
 use serde::Serialize;
 use serde_json::json;
 
-use super::data::{Campaign, DAY_MS, Kind, Outcome, Status};
-use super::util::{self, Params, fmt_sql};
-use super::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Shared};
+use crate::sandbox::data::{Campaign, DAY_MS, Kind, Outcome, Status};
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Shared};
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engage;

@@ -17,6 +17,11 @@
 //!   undeliverable"), the deterministic way to exercise that path; a template send whose
 //!   parameters do not match the template's `{{n}}` placeholders is a 502 with Meta's 132000.
 
+mod data;
+mod send;
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -27,10 +32,9 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::engagive_data::{self, CATEGORIES, LANGUAGES, Template};
-use super::engagive_send;
-use super::util::{self, Params};
-use super::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN, Shared};
+use self::data::{CATEGORIES, LANGUAGES, Template};
+use crate::sandbox::util::{self, Params};
+use crate::sandbox::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN, Shared};
 
 /// `per_page` when the request names none, and its maximum (Part 1).
 const DEFAULT_PER_PAGE: u64 = 20;
@@ -55,15 +59,15 @@ pub(crate) fn router(st: Arc<Shared>) -> Router {
         )
         .route(
             &format!("{acc}/messages/send-template"),
-            post(engagive_send::send_template),
+            post(send::send_template),
         )
         .route(
             &format!("{acc}/messages/send-reaction"),
-            post(engagive_send::send_reaction),
+            post(send::send_reaction),
         )
         .route(
             &format!("{acc}/messages/send-single"),
-            post(engagive_send::send_single),
+            post(send::send_single),
         )
         .fallback(|| async { failure(StatusCode::NOT_FOUND, "Route not found") })
         .layer(middleware::from_fn(auth))
@@ -201,14 +205,14 @@ fn not_found(code: &str) -> Response {
 }
 
 fn known(st: &Shared, code: &str) -> Result<Template, Response> {
-    engagive_data::find(st, code).ok_or_else(|| not_found(code))
+    data::find(st, code).ok_or_else(|| not_found(code))
 }
 
 /// `GET …/templates?search&page&per_page`.
 async fn templates(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
     let p = Params::parse(q.as_deref());
     let needle = search(&p);
-    let items = engagive_data::catalog(&st)
+    let items = data::catalog(&st)
         .iter()
         .filter(|t| {
             needle.as_ref().is_none_or(|n| {

@@ -7,9 +7,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Shared;
-use super::data::{Campaign, DAY_MS, Outcome, Status};
-use super::util;
+use crate::sandbox::Shared;
+use crate::sandbox::data::{Campaign, DAY_MS, Outcome, Status};
+use crate::sandbox::util;
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Insider;

@@ -4,6 +4,11 @@
 //! `{"message","errorCode"}` with 3001 (parse), 3002 (validation), 3004 (unknown campaign), and
 //! 401 `{"message":"unauthorized","errorCode":"3000"}` (Part 1).
 
+mod list;
+mod stats;
+#[cfg(test)]
+mod tests;
+
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,11 +22,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 
-use super::data::{Kind, State as Life};
-use super::insider_list;
-use super::insider_stats::{self, Stats};
-use super::util;
-use super::{INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN, Shared};
+use self::stats::Stats;
+use crate::sandbox::data::{Kind, State as Life};
+use crate::sandbox::util;
+use crate::sandbox::{
+    INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN, Shared,
+};
 
 /// Lifetime of a minted token (Part 2 §3.2).
 const TOKEN_TTL: Duration = Duration::from_secs(3600);
@@ -255,7 +261,7 @@ async fn token(State(st): State<Arc<Shared>>, body: Bytes) -> Response {
     let access = format!(
         "sandbox-insider-oauth-{}-{:016x}",
         book.count,
-        super::data::hash(&[st.options.seed, book.count])
+        crate::sandbox::data::hash(&[st.options.seed, book.count])
     );
     book.minted.insert(access.clone(), now);
     util::json(
@@ -302,7 +308,7 @@ async fn statistics(
         "overall" => overall(&st, &m),
         "transactional" => product(&st, &m, 5),
         "verify" => product(&st, &m, 6),
-        "campaign-list" => insider_list::campaign_list(&st, &m),
+        "campaign-list" => list::campaign_list(&st, &m),
         _ => return util::json(StatusCode::NOT_FOUND, json!({"message": "not found"})),
     };
     result.unwrap_or_else(|e| e)
@@ -330,10 +336,10 @@ fn campaign(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
             let msg = "campaign not found or does not belong to this partner";
             error(StatusCode::BAD_REQUEST, msg, "3004", None)
         })?;
-    let t = insider_stats::tally(st, &[c], start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &[c], start * 1000, end * 1000 + 999);
     let mut out = t.total.flat();
     if c.def.insider_type == 2 {
-        insider_stats::conversational(&t.total, &mut out);
+        stats::conversational(&t.total, &mut out);
     }
     ok(out)
 }
@@ -354,7 +360,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
     };
     let types = array_field(filter, "campaign_type_ids")?;
     let statuses = array_field(filter, "statuses")?;
-    let campaigns: Vec<_> = insider_list::filter_common(st, filter)?
+    let campaigns: Vec<_> = list::filter_common(st, filter)?
         .into_iter()
         .filter(|c| {
             let all = |xs: &[Value]| xs.is_empty() || xs.iter().any(|x| x == "all");
@@ -365,7 +371,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
                 && (all(statuses) || statuses.iter().any(|s| s == status_of(c.def.state)))
         })
         .collect();
-    let t = insider_stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
     let details: Vec<Value> = campaigns
         .iter()
         .zip(&t.per_campaign)
@@ -383,7 +389,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
         .collect();
     let mut out = Map::new();
     let series = ["sent", "delivered", "open", "click", "conversion"];
-    out.insert("chart".into(), insider_stats::chart(&t, &series));
+    out.insert("chart".into(), stats::chart(&t, &series));
     out.insert("summary".into(), Value::Object(t.total.flat()));
     out.insert("details".into(), json!(details));
     ok(out)
@@ -392,11 +398,11 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
 /// Transactional (type 5) or verify (OTP, type 6) aggregates (Part 2 §3.3.3–3.3.4): flat.
 fn product(st: &Shared, m: &Map<String, Value>, kind: u8) -> Result<Response, Response> {
     let (start, end) = range(m)?;
-    let campaigns: Vec<_> = insider_list::filter_common(st, m)?
+    let campaigns: Vec<_> = list::filter_common(st, m)?
         .into_iter()
         .filter(|c| c.def.insider_type == kind)
         .collect();
-    let t = insider_stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
     let (mut out, series): (Map<String, Value>, &[&str]) = if kind == 5 {
         let series: &[&str] = &[
             "sent",
@@ -413,7 +419,7 @@ fn product(st: &Shared, m: &Map<String, Value>, kind: u8) -> Result<Response, Re
     } else {
         (t.total.verify(), &["sent", "delivered", "verified"])
     };
-    out.insert("chart".into(), insider_stats::chart(&t, series));
+    out.insert("chart".into(), stats::chart(&t, series));
     ok(out)
 }
 
@@ -429,7 +435,7 @@ pub(crate) fn lifetime(st: &Shared) -> &[u64] {
             .campaigns()
             .iter()
             .map(|c| {
-                let t = insider_stats::tally(st, std::slice::from_ref(c), c.start_ms, c.end_ms);
+                let t = stats::tally(st, std::slice::from_ref(c), c.start_ms, c.end_ms);
                 let s: &Stats = &t.total;
                 s.sent
             })
