@@ -37,35 +37,13 @@ use tokio::task::JoinHandle;
 
 use crate::vendor::Vendor;
 
-/// Engage `X-Token` (the bot's fixed token) accepted by the sandbox.
-pub const ENGAGE_BOT_TOKEN: &str = "sandbox-engage-bot-token";
-/// Engage session JWT accepted by the sandbox: JWT-shaped (`{"alg":"none"}` header, a payload
-/// naming the sandbox with an `exp` in 2100) but signed with nothing real.
-pub const ENGAGE_JWT: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.\
-eyJzdWIiOiJzYW5kYm94LWVuZ2FnZSIsImV4cCI6NDEwMjQ0NDgwMH0.sandbox-signature";
-/// Engati API key (`Authorization: Basic <key>`, sent raw).
-pub const ENGATI_API_KEY: &str = "00000000-0000-0000-0000-000000000000-SANDBOX";
-/// Engati customer id (CID) of the sandbox's bot.
-pub const ENGATI_CUSTOMER_ID: &str = "10294";
-/// Engati bot key of the sandbox's bot.
-pub const ENGATI_BOT_KEY: &str = "1a1c9bfa5e0f41ed";
-/// Insider OAuth 2.0 client id (exchange at `/auth/token` with [`INSIDER_CLIENT_SECRET`]).
-pub const INSIDER_CLIENT_ID: &str = "sandbox-insider-client";
-/// Insider OAuth 2.0 client secret.
-pub const INSIDER_CLIENT_SECRET: &str = "sandbox-insider-secret";
-/// A ready Insider bearer token that never expires (for profiles that hold `token`).
-pub const INSIDER_TOKEN: &str = "sandbox-insider-static-token";
-/// Insider v1 API key (`x-ins-auth-key`).
-pub const INSIDER_API_KEY: &str = "INS.sandbox";
-/// Wolkvox `wolkvox-token`.
-pub const WOLKVOX_TOKEN: &str = "sandbox-wolkvox-token";
-/// Engagive WhatsApp account id (the `{account_id}` path segment).
-pub const ENGAGIVE_ACCOUNT_ID: &str = "sandbox-account-1";
-/// Engagive API access token (`Authorization: Bearer`).
-pub const ENGAGIVE_TOKEN: &str = "sandbox-engagive-token";
-/// An Engagive recipient for which every send fails with 502 and a `metaResponse` error, so
-/// clients can exercise that path (also accepted without the `+`).
-pub const ENGAGIVE_FAILING_NUMBER: &str = "+00000000000";
+pub use engage::credentials::{ENGAGE_BOT_TOKEN, ENGAGE_JWT};
+pub use engagive::credentials::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_FAILING_NUMBER, ENGAGIVE_TOKEN};
+pub use engati::credentials::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID};
+pub use insider::credentials::{
+    INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN,
+};
+pub use wolkvox::credentials::WOLKVOX_TOKEN;
 
 /// How long the generated data reaches back from its end (`Sandbox::data_span`).
 pub const DATA_SPAN_DAYS: u64 = 400;
@@ -211,23 +189,7 @@ impl Sandbox {
     /// order of `Vendor::profile_fields()`. Insider lists the OAuth pair only (the profile holds
     /// one either-or choice); [`INSIDER_TOKEN`] and [`INSIDER_API_KEY`] work too.
     pub fn credentials(vendor: Vendor) -> Vec<(&'static str, &'static str)> {
-        match vendor {
-            Vendor::Engage => vec![("bot_token", ENGAGE_BOT_TOKEN), ("token", ENGAGE_JWT)],
-            Vendor::Engati => vec![
-                ("api_key", ENGATI_API_KEY),
-                ("customer_id", ENGATI_CUSTOMER_ID),
-                ("bot_key", ENGATI_BOT_KEY),
-            ],
-            Vendor::Insider => vec![
-                ("client_id", INSIDER_CLIENT_ID),
-                ("client_secret", INSIDER_CLIENT_SECRET),
-            ],
-            Vendor::Wolkvox => vec![("token", WOLKVOX_TOKEN)],
-            Vendor::Engagive => vec![
-                ("account_id", ENGAGIVE_ACCOUNT_ID),
-                ("token", ENGAGIVE_TOKEN),
-            ],
-        }
+        vendor_sandbox(vendor).credentials.to_vec()
     }
 
     /// A ready-to-paste config file with one profile per vendor (named after the vendor), with
@@ -281,32 +243,58 @@ impl Drop for Sandbox {
     }
 }
 
-/// Every vendor under its prefix; the fault/latency layer wraps each vendor's routes (it needs
-/// to know the vendor for the error body), and Wolkvox's in-flight rule sits outside it.
+/// What the shared plumbing (the router, the fault layer, the config) needs of one vendor's
+/// sandbox. Each vendor's folder declares one (`<vendor>::SANDBOX`), registered in
+/// [`vendor_sandbox`].
+pub(crate) struct VendorSandbox {
+    /// The vendor; its id is the path prefix (`/engage`).
+    pub vendor: Vendor,
+    /// The salt of the vendor's generated rows ([`data::Data::key`]), distinct per vendor.
+    pub salt: data::Salt,
+    /// The vendor's routes, which the fault/latency layer wraps.
+    pub routes: fn(Arc<Shared>) -> Router,
+    /// A layer outside the fault/latency layer, if the vendor has one (Wolkvox's one request
+    /// in flight per token holds through injected latency and faults).
+    pub outer: Option<fn(Router, Arc<Shared>) -> Router>,
+    /// The vendor's error body for an injected 429, 500 or 503.
+    pub fault_body: fn(&fault::Injected) -> serde_json::Value,
+    /// Whether the vendor's POSTs are writes, which only get faults that happen before
+    /// processing (fault.rs).
+    pub posts_are_writes: bool,
+    /// The profile fields the sandbox accepts ([`Sandbox::credentials`]).
+    pub credentials: &'static [(&'static str, &'static str)],
+}
+
+impl VendorSandbox {
+    /// The vendor's routes with the fault/latency layer (and its outer layer, if any).
+    fn serve(&'static self, shared: Arc<Shared>) -> Router {
+        let routes = fault::wrap(self, (self.routes)(shared.clone()), shared.clone());
+        match self.outer {
+            Some(outer) => outer(routes, shared),
+            None => routes,
+        }
+    }
+}
+
+/// Every vendor's sandbox, one line each (the match is exhaustive: a new vendor cannot be left
+/// out).
+pub(crate) fn vendor_sandbox(vendor: Vendor) -> &'static VendorSandbox {
+    match vendor {
+        Vendor::Engage => &engage::SANDBOX,
+        Vendor::Engati => &engati::SANDBOX,
+        Vendor::Insider => &insider::SANDBOX,
+        Vendor::Wolkvox => &wolkvox::SANDBOX,
+        Vendor::Engagive => &engagive::SANDBOX,
+    }
+}
+
+/// Every vendor under its prefix, each with its fault/latency layer.
 fn router(shared: Arc<Shared>) -> Router {
-    let wrap = |vendor: Vendor, r: Router| fault::wrap(vendor, r, shared.clone());
-    let wolkvox = wolkvox::inflight_layer(
-        wrap(Vendor::Wolkvox, wolkvox::router(shared.clone())),
-        shared.clone(),
-    );
-    Router::new()
-        .nest(
-            "/engage",
-            wrap(Vendor::Engage, engage::router(shared.clone())),
-        )
-        .nest(
-            "/engati",
-            wrap(Vendor::Engati, engati::router(shared.clone())),
-        )
-        .nest(
-            "/insider",
-            wrap(Vendor::Insider, insider::router(shared.clone())),
-        )
-        .nest("/wolkvox", wolkvox)
-        .nest(
-            "/engagive",
-            wrap(Vendor::Engagive, engagive::router(shared.clone())),
-        )
+    Vendor::all()
+        .map(vendor_sandbox)
+        .fold(Router::new(), |app, v| {
+            app.nest(&format!("/{}", v.vendor.id()), v.serve(shared.clone()))
+        })
 }
 
 /// The end of the data span for `start`: the next UTC midnight.

@@ -17,6 +17,7 @@
 //!   undeliverable"), the deterministic way to exercise that path; a template send whose
 //!   parameters do not match the template's `{{n}}` placeholders is a 502 with Meta's 132000.
 
+pub(crate) mod credentials;
 mod data;
 mod send;
 #[cfg(test)]
@@ -32,13 +33,34 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
+use self::credentials::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN};
 use self::data::{CATEGORIES, LANGUAGES, Template};
+use crate::sandbox::data::Salt;
+use crate::sandbox::fault::Injected;
 use crate::sandbox::util::{self, Params};
-use crate::sandbox::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN, Shared};
+use crate::sandbox::{Shared, VendorSandbox};
+use crate::vendor::Vendor;
 
 /// `per_page` when the request names none, and its maximum (Part 1).
 const DEFAULT_PER_PAGE: u64 = 20;
 const MAX_PER_PAGE: u64 = 100;
+
+/// Engagive's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Engagive,
+    // 5: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(5),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: true,
+    credentials: credentials::CREDENTIALS,
+};
+
+/// Engagive's envelope for an injected error: `{"success":false,"statusCode","message"}`.
+fn fault_body(f: &Injected) -> Value {
+    json!({"success": false, "statusCode": f.code(), "message": f.message})
+}
 
 /// The Engagive routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {

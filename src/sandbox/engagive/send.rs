@@ -22,10 +22,11 @@ use axum::response::Response;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
+use super::credentials::ENGAGIVE_FAILING_NUMBER;
 use super::data;
 use super::{bad, failure, success};
 use crate::sandbox::data::hash;
-use crate::sandbox::{ENGAGIVE_FAILING_NUMBER, Shared, util};
+use crate::sandbox::{Shared, util};
 
 /// The message types of `send-single` (Part 2 §5.3).
 pub(crate) const MESSAGE_TYPES: &[&str] = &[

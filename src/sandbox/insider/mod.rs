@@ -4,6 +4,7 @@
 //! `{"message","errorCode"}` with 3001 (parse), 3002 (validation), 3004 (unknown campaign), and
 //! 401 `{"message":"unauthorized","errorCode":"3000"}` (Part 1).
 
+pub(crate) mod credentials;
 mod list;
 mod stats;
 #[cfg(test)]
@@ -22,12 +23,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 
+use self::credentials::{INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN};
 use self::stats::Stats;
-use crate::sandbox::data::{Kind, State as Life};
+use crate::sandbox::data::{Kind, Salt, State as Life};
+use crate::sandbox::fault::Injected;
 use crate::sandbox::util;
-use crate::sandbox::{
-    INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN, Shared,
-};
+use crate::sandbox::{Shared, VendorSandbox};
+use crate::vendor::Vendor;
 
 /// Lifetime of a minted token (Part 2 §3.2).
 const TOKEN_TTL: Duration = Duration::from_secs(3600);
@@ -44,6 +46,28 @@ pub(crate) struct TokenBook {
     minted: HashMap<String, Instant>,
     recent: VecDeque<Instant>,
     count: u64,
+}
+
+/// Insider's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Insider,
+    // 3: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(3),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: false,
+    credentials: credentials::CREDENTIALS,
+};
+
+/// Insider's body for an injected error: its documented rate limit (code 2021) for a 429,
+/// `{"message","errorCode"}` otherwise.
+fn fault_body(f: &Injected) -> Value {
+    if f.code() == 429 {
+        json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}})
+    } else {
+        json!({"message": f.message, "errorCode": f.code().to_string()})
+    }
 }
 
 /// The Insider routes.

@@ -4,6 +4,7 @@
 //! in the sandbox), at most 31 days, at most 60,000 rows (the oldest, silently), one request in
 //! flight per token, and the `{code,error,msg,data}` envelope.
 
+pub(crate) mod credentials;
 #[cfg(test)]
 mod tests;
 
@@ -20,12 +21,25 @@ use axum::routing::get;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::sandbox::data::{DAY_MS, Draw, Status, index_window};
+use self::credentials::WOLKVOX_TOKEN;
+use crate::sandbox::data::{DAY_MS, Draw, Salt, Status, index_window};
+use crate::sandbox::fault::Injected;
 use crate::sandbox::util::{self, Params, fmt_sql};
-use crate::sandbox::{Shared, WOLKVOX_TOKEN};
+use crate::sandbox::{Shared, VendorSandbox};
 use crate::vendor::Vendor;
 
-const V: Vendor = Vendor::Wolkvox;
+/// Wolkvox's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Wolkvox,
+    // 4: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(4),
+    routes: router,
+    outer: Some(inflight_layer),
+    fault_body,
+    posts_are_writes: false,
+    credentials: credentials::CREDENTIALS,
+};
+
 /// Most rows one call returns (Part 2 §4.1; Part 1: the oldest, silently).
 pub(crate) const MAX_ROWS: usize = 60_000;
 /// Longest window (Part 1).
@@ -34,6 +48,15 @@ const MAX_RANGE_MS: i64 = 31 * DAY_MS;
 const TOO_MANY: &str = "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)";
 /// Clicks generated per campaign row, over the whole span (chat_14).
 const CLICKS_PER_ROW: u64 = 4;
+
+/// Wolkvox's envelope for an injected error: `{"code","error","msg"}`, in capitals.
+fn fault_body(f: &Injected) -> Value {
+    json!({
+        "code": f.code().to_string(),
+        "error": f.name.replace('_', " "),
+        "msg": f.message.to_uppercase(),
+    })
+}
 
 /// The Wolkvox routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {
@@ -211,7 +234,7 @@ fn records(st: &Shared, id: Option<u64>, from: i64, to: i64) -> Vec<RecordRow> {
             break;
         }
         let c = &campaigns[k];
-        let r = st.data.row(V, c, i);
+        let r = st.data.row(SANDBOX.salt, c, i);
         let o = r.outcome;
         let status = match o.status {
             Status::Error => "failed",
@@ -264,7 +287,7 @@ fn click_indices(st: &Shared, from: i64, to: i64) -> (i64, i64, std::ops::Range<
 }
 
 fn click(st: &Shared, start: i64, step: i64, k: u64) -> ClickRow {
-    let mut d = Draw::new(st.data.key(V, &[0xC11C, k]));
+    let mut d = Draw::new(st.data.key(SANDBOX.salt, &[0xC11C, k]));
     let ad = d.percent(70);
     let source = 120_200_000_000_000 + d.below(8) * 1117;
     let video = d.percent(30);
