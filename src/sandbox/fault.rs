@@ -35,7 +35,7 @@ pub(crate) struct Injected {
 }
 
 impl Injected {
-    fn new(status: StatusCode) -> Injected {
+    pub(crate) fn new(status: StatusCode) -> Injected {
         let (name, message) = match status.as_u16() {
             429 => ("TOO_MANY_REQUESTS", "too many requests, retry later"),
             500 => ("INTERNAL_ERROR", "internal server error"),

@@ -23,11 +23,10 @@ mod wolkvox;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -75,19 +74,17 @@ impl Default for SandboxOptions {
     }
 }
 
-/// What every handler shares: the options, the generator and the little mutable state the
-/// vendors' rules need (Wolkvox requests in flight, minted Insider tokens, the fault counter).
+/// What every handler shares: the options, the generator, the fault counter, and the state of
+/// the vendors whose rules need some (each type lives in its vendor's `state.rs`).
 pub(crate) struct Shared {
     pub options: SandboxOptions,
     pub data: data::Data,
-    /// Wolkvox tokens with a request in flight (vendors.md Part 1: one at a time per token).
-    pub wolkvox_busy: Mutex<HashSet<String>>,
-    /// Insider OAuth tokens minted by `/auth/token`.
-    pub insider_auth: Mutex<insider::TokenBook>,
     /// Sequence number of requests, the input of the fault decision.
     pub fault_seq: AtomicU64,
-    /// Lifetime `sent` per campaign for Insider's campaign-list, counted once on first use.
-    pub insider_lifetime_sent: OnceLock<Vec<u64>>,
+    /// Minted OAuth tokens, campaign-list's lifetime counts.
+    pub insider: insider::VendorState,
+    /// Tokens with a request in flight.
+    pub wolkvox: wolkvox::VendorState,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -133,10 +130,9 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             data: data::Data::new(options.seed, options.rows, data_end),
             options,
-            wolkvox_busy: Mutex::new(HashSet::new()),
-            insider_auth: Mutex::new(insider::TokenBook::default()),
             fault_seq: AtomicU64::new(0),
-            insider_lifetime_sent: OnceLock::new(),
+            insider: insider::VendorState::default(),
+            wolkvox: wolkvox::VendorState::default(),
         });
         let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();

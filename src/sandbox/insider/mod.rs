@@ -6,13 +6,13 @@
 
 pub(crate) mod credentials;
 mod list;
+mod state;
 mod stats;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -24,6 +24,8 @@ use axum::routing::post;
 use serde_json::{Map, Value, json};
 
 use self::credentials::{INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN};
+use self::state::MintRefused;
+pub(crate) use self::state::VendorState;
 use self::stats::Stats;
 use crate::sandbox::data::{Kind, Salt, State as Life};
 use crate::sandbox::fault::Injected;
@@ -39,14 +41,6 @@ const MINTS_PER_MINUTE: usize = 10;
 const MAX_RANGE_S: i64 = 365 * 86_400;
 /// Campaign-by-id's default start, 2018-01-01 (Part 2 §3.3.1).
 const DEFAULT_START_S: i64 = 1_514_764_800;
-
-/// The OAuth tokens minted so far, and the recent mint times for the per-minute limit.
-#[derive(Debug, Default)]
-pub(crate) struct TokenBook {
-    minted: HashMap<String, Instant>,
-    recent: VecDeque<Instant>,
-    count: u64,
-}
 
 /// Insider's sandbox, as the shared plumbing sees it.
 pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
@@ -125,15 +119,7 @@ fn unparsable(what: impl Into<String>) -> Response {
 async fn bearer_auth(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let ok = match util::auth_token(req.headers(), "Bearer") {
         Some(t) if t == INSIDER_TOKEN => true,
-        Some(t) => st
-            .insider_auth
-            .lock()
-            .map(|book| {
-                book.minted
-                    .get(t)
-                    .is_some_and(|at| at.elapsed() < TOKEN_TTL)
-            })
-            .unwrap_or(false),
+        Some(t) => st.insider.is_live(t),
         None => false,
     };
     if ok {
@@ -249,45 +235,26 @@ async fn token(State(st): State<Arc<Shared>>, body: Bytes) -> Response {
     if id != INSIDER_CLIENT_ID || secret != INSIDER_CLIENT_SECRET {
         return unauthorized();
     }
-    let Ok(mut book) = st.insider_auth.lock() else {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error",
-            "5000",
-            None,
-        );
+    let access = match st.insider.mint(st.options.seed) {
+        Ok(access) => access,
+        Err(MintRefused::Broken) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+                "5000",
+                None,
+            );
+        }
+        Err(MintRefused::TooMany(wait)) => {
+            let body = json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}});
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, wait.to_string())],
+                axum::Json(body),
+            )
+                .into_response();
+        }
     };
-    let now = Instant::now();
-    while book
-        .recent
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
-    {
-        book.recent.pop_front();
-    }
-    if book.recent.len() >= MINTS_PER_MINUTE {
-        let wait = 60
-            - book
-                .recent
-                .front()
-                .map_or(0, |t| now.duration_since(*t).as_secs());
-        let body =
-            json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}});
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, wait.max(1).to_string())],
-            axum::Json(body),
-        )
-            .into_response();
-    }
-    book.recent.push_back(now);
-    book.count += 1;
-    let access = format!(
-        "sandbox-insider-oauth-{}-{:016x}",
-        book.count,
-        crate::sandbox::data::hash(&[st.options.seed, book.count])
-    );
-    book.minted.insert(access.clone(), now);
     util::json(
         StatusCode::OK,
         json!({"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_TTL.as_secs()}),
@@ -454,7 +421,7 @@ pub(crate) fn never_ends(kind: Kind) -> bool {
 
 /// Lifetime counts per campaign, counted once.
 pub(crate) fn lifetime(st: &Shared) -> &[u64] {
-    st.insider_lifetime_sent.get_or_init(|| {
+    st.insider.lifetime_sent.get_or_init(|| {
         st.data
             .campaigns()
             .iter()

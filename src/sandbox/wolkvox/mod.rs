@@ -5,6 +5,7 @@
 //! flight per token, and the `{code,error,msg,data}` envelope.
 
 pub(crate) mod credentials;
+mod state;
 #[cfg(test)]
 mod tests;
 
@@ -22,6 +23,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use self::credentials::WOLKVOX_TOKEN;
+pub(crate) use self::state::VendorState;
 use crate::sandbox::data::{DAY_MS, Draw, Salt, Status, index_window};
 use crate::sandbox::fault::Injected;
 use crate::sandbox::util::{self, Params, fmt_sql};
@@ -103,36 +105,13 @@ pub(crate) fn inflight_layer(routes: Router, st: Arc<Shared>) -> Router {
     routes.layer(middleware::from_fn_with_state(st, inflight))
 }
 
-/// Marks a token busy until dropped.
-struct Busy<'a> {
-    st: &'a Shared,
-    token: String,
-}
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut set) = self.st.wolkvox_busy.lock() {
-            set.remove(&self.token);
-        }
-    }
-}
-
 async fn inflight(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let token = util::header_str(req.headers(), "wolkvox-token").map(str::trim);
     if token != Some(WOLKVOX_TOKEN) {
         return next.run(req).await; // auth answers it
     }
-    let fresh = st
-        .wolkvox_busy
-        .lock()
-        .map(|mut set| set.insert(WOLKVOX_TOKEN.to_string()))
-        .unwrap_or(false);
-    if !fresh {
+    let Some(_busy) = st.wolkvox.claim(WOLKVOX_TOKEN) else {
         return error(StatusCode::FORBIDDEN, "FORBIDDEN", TOO_MANY);
-    }
-    let _busy = Busy {
-        st: &st,
-        token: WOLKVOX_TOKEN.to_string(),
     };
     // The whole body is built before the handler returns, so releasing here (before it is
     // written) cannot make a client that waits for the response see itself as still busy.
