@@ -1,6 +1,7 @@
 //! The deterministic generator: a dozen campaigns and, per campaign, `rows` contact rows that are
-//! computed on demand from (seed, vendor salt, campaign, row index) — never stored — so any page of a
-//! million-row campaign costs only the rows it shows.
+//! computed on demand from (seed, vendor salt, campaign, row index) — never stored — so any page
+//! of a million-row campaign costs only the rows it shows. Each vendor's folder declares its salt
+//! (its `SANDBOX`), so vendors' rows differ.
 //!
 //! Row `i` of a campaign is sent at `start + i * step` (milliseconds), so rows are strictly
 //! ordered by `sent_at` and a time window maps to an index interval arithmetically. Campaigns

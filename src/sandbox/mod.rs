@@ -5,6 +5,28 @@
 //! `/engagive`); the prefix plays the role of the vendor's documented base URL, so a profile with
 //! `base_url = "http://127.0.0.1:PORT/engage"` talks to the simulated Engage. Data is generated on
 //! demand from the seed (see `data.rs`), never held in memory, so `rows` may be in the millions.
+//!
+//! The layout mirrors `src/provider/`: one folder per vendor, and vendor-agnostic plumbing here.
+//!
+//! - `mod.rs` (this file): [`Sandbox`], [`SandboxOptions`], start and stop, the state handlers
+//!   share ([`Shared`]), and the router, assembled from the vendors' [`VendorSandbox`]es.
+//! - `fault.rs`: the latency and fault-injection layer over every vendor's routes; it asks the
+//!   vendor's [`VendorSandbox`] for its error body and whether its POSTs are writes.
+//! - `data.rs` (the seeded generator: campaigns, rows, draws), `text.rs` (word pools),
+//!   `util.rs` (query parameters, JSON responses, time formats): shared by the vendors.
+//! - `tests/`: the shared test helpers, the server's tests and the registry's.
+//! - `<vendor>/` (`engage/`, `engati/`, `insider/`, `wolkvox/`, `engagive/`): `mod.rs` with the
+//!   vendor's `SANDBOX` (its [`VendorSandbox`]: routes, error body for injected faults, write
+//!   rule, data salt) and its routes; `credentials.rs` with the fake credentials it accepts
+//!   (re-exported here); `state.rs` when its rules need memory between requests (a field of
+//!   [`Shared`]); `tests.rs`; and further files as it needs (`engati/write.rs`,
+//!   `insider/list.rs`, `insider/stats.rs`, `engagive/data.rs`, `engagive/send.rs`). Vendor
+//!   folders use the shared modules, never each other.
+//!
+//! A new vendor's sandbox is one folder `<vendor>/` like those, declaring its `SANDBOX` with a
+//! salt of its own, plus one line in [`vendor_sandbox`] (the compiler asks for it: the match
+//! over `Vendor` is exhaustive), its `pub use` of credentials, and a field in [`Shared`] if it
+//! keeps state.
 
 // Handlers answer early with a ready `Response` (`Result<T, Response>` and `?`), the axum idiom;
 // the size of that error does not matter on a simulator's request path.

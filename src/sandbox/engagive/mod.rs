@@ -10,12 +10,13 @@
 //!   `per_page` (default 20, at most 100; anything else → 400) and answer
 //!   `"pagination":{"page","per_page","total","total_pages"}`; a page past the end is empty.
 //!   Templates and contents take `search` (case-insensitive; templates by name or code, contents
-//!   by text or language code). The catalogue is in `engagive_data.rs`.
-//! - The sends (`messages/send-template`, `send-reaction`, `send-single`) are in
-//!   `engagive_send.rs`. Sending anything to [`ENGAGIVE_FAILING_NUMBER`] (with or without the
-//!   `+`) fails with **502** and Meta's error object in `metaResponse` (code 131026, "Message
-//!   undeliverable"), the deterministic way to exercise that path; a template send whose
-//!   parameters do not match the template's `{{n}}` placeholders is a 502 with Meta's 132000.
+//!   by text or language code). The catalogue is in `data.rs`.
+//! - The sends (`messages/send-template`, `send-reaction`, `send-single`) are in `send.rs`.
+//!   Sending anything to [`ENGAGIVE_FAILING_NUMBER`](credentials::ENGAGIVE_FAILING_NUMBER)
+//!   (with or without the `+`) fails with **502** and Meta's error object in `metaResponse`
+//!   (code 131026, "Message undeliverable"), the deterministic way to exercise that path; a
+//!   template send whose parameters do not match the template's `{{n}}` placeholders is a 502
+//!   with Meta's 132000.
 
 pub(crate) mod credentials;
 mod data;

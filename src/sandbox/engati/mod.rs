@@ -1,6 +1,6 @@
 //! Engati (vendors.md Part 1 "Engati", Part 2 §2): the users and conversations reads, with the
 //! raw-key `Authorization: Basic <key>`, bodies `{"status":{"code":1000,"desc":"SUCCESS"},
-//! "responseObject":{…}}`, and 1002/1003/1004 errors; the write APIs are in `engati_write.rs`.
+//! "responseObject":{…}}`, and 1002/1003/1004 errors; the write APIs are in `write.rs`.
 //!
 //! Users are generated one per contact slot (`rows` of them); user `u` has the WhatsApp id
 //! `57` + (3,000,000,000 + u), with a `+` for every seventh, so an id maps back to its user.

@@ -246,7 +246,10 @@ async fn token(State(st): State<Arc<Shared>>, body: Bytes) -> Response {
             );
         }
         Err(MintRefused::TooMany(wait)) => {
-            let body = json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}});
+            let body = json!({
+                "message": "rate limited",
+                "error": {"message": "rate limited", "code": 2021},
+            });
             return (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(header::RETRY_AFTER, wait.to_string())],
