@@ -1,6 +1,7 @@
 //! The deterministic generator: a dozen campaigns and, per campaign, `rows` contact rows that are
-//! computed on demand from (seed, vendor, campaign, row index) — never stored — so any page of a
-//! million-row campaign costs only the rows it shows.
+//! computed on demand from (seed, vendor salt, campaign, row index) — never stored — so any page
+//! of a million-row campaign costs only the rows it shows. Each vendor's folder declares its salt
+//! (its `SANDBOX`), so vendors' rows differ.
 //!
 //! Row `i` of a campaign is sent at `start + i * step` (milliseconds), so rows are strictly
 //! ordered by `sent_at` and a time window maps to an index interval arithmetically. Campaigns
@@ -11,7 +12,6 @@ use std::ops::Range;
 use chrono::{DateTime, Utc};
 
 use super::text;
-use crate::vendor::Vendor;
 
 /// Milliseconds in a day.
 pub(crate) const DAY_MS: i64 = 86_400_000;
@@ -30,6 +30,11 @@ pub(crate) fn hash(parts: &[u64]) -> u64 {
         .iter()
         .fold(0x243F_6A88_85A3_08D3, |acc, p| mix(acc ^ p))
 }
+
+/// What keys one vendor's generated rows apart from another's: each vendor's folder declares
+/// its own (in its `SANDBOX`), distinct from the others'.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Salt(pub u64);
 
 /// A stream of pseudo-random draws from one key (splitmix64 as a generator).
 pub(crate) struct Draw(u64);
@@ -363,10 +368,9 @@ impl Data {
         (t(self.start_ms), t(self.end_ms))
     }
 
-    /// A hash keyed by the seed and the vendor, then `parts`.
-    pub fn key(&self, vendor: Vendor, parts: &[u64]) -> u64 {
-        let salt = Vendor::all().position(|v| v == vendor).unwrap_or(0) as u64 + 1;
-        hash(parts) ^ mix(self.seed.wrapping_mul(31).wrapping_add(salt))
+    /// A hash keyed by the seed and the vendor's salt, then `parts`.
+    pub fn key(&self, salt: Salt, parts: &[u64]) -> u64 {
+        hash(parts) ^ mix(self.seed.wrapping_mul(31).wrapping_add(salt.0))
     }
 
     /// Every campaign, in table order.
@@ -404,8 +408,8 @@ impl Data {
     }
 
     /// The counts-only part of row `i` of `c`.
-    pub fn outcome(&self, vendor: Vendor, c: &Campaign, i: u64) -> Outcome {
-        let h = self.key(vendor, &[c.index as u64, i]);
+    pub fn outcome(&self, salt: Salt, c: &Campaign, i: u64) -> Outcome {
+        let h = self.key(salt, &[c.index as u64, i]);
         let mut d = Draw::new(h);
         let status = match d.below(1000) {
             0..50 => Status::Error,
@@ -433,9 +437,9 @@ impl Data {
     }
 
     /// Row `i` of `c`, with its texts.
-    pub fn row(&self, vendor: Vendor, c: &Campaign, i: u64) -> Row {
-        let outcome = self.outcome(vendor, c, i);
-        let mut d = Draw::new(self.key(vendor, &[c.index as u64, i, 1]));
+    pub fn row(&self, salt: Salt, c: &Campaign, i: u64) -> Row {
+        let outcome = self.outcome(salt, c, i);
+        let mut d = Draw::new(self.key(salt, &[c.index as u64, i, 1]));
         let contact = text::phone(&mut d);
         let name = text::person_name(&mut d);
         let response = (outcome.engaged && !d.percent(25)).then(|| text::response(&mut d));

@@ -1,8 +1,12 @@
 //! Latency and fault injection over every route (product.md, "The sandbox": 429 with
 //! `Retry-After`, 5xx, resets, truncated bodies). Whether request number N fails, and how, is a
-//! hash of (seed, N), so a run is reproducible for a given request order. Writes (POSTs to
-//! Engati and Engagive) only get faults that happen before processing (429, 503), so a client
-//! that retries them never sends twice (vendors.md Part 1, "Every vendor": retry reads only).
+//! hash of (seed, N), so a run is reproducible for a given request order. Writes (POSTs to a
+//! vendor whose sandbox declares them writes) only get faults that happen before processing
+//! (429, 503), so a client that retries them never sends twice (vendors.md Part 1, "Every
+//! vendor": retry reads only).
+//!
+//! The layer knows no vendor: what it needs of one (its error body for an injected status,
+//! whether its POSTs are writes) it reads from the vendor's [`VendorSandbox`].
 
 use std::io;
 use std::sync::Arc;
@@ -15,11 +19,40 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
-use super::Shared;
 use super::data::{hash, mix};
-use crate::vendor::Vendor;
+use super::{Shared, VendorSandbox};
+
+/// An injected error, for the vendor to put in its own error envelope.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Injected {
+    /// 429, 500 or 503.
+    pub status: StatusCode,
+    /// The status as an upper-case name (`TOO_MANY_REQUESTS`).
+    pub name: &'static str,
+    /// A short text (`too many requests, retry later`).
+    pub message: &'static str,
+}
+
+impl Injected {
+    pub(crate) fn new(status: StatusCode) -> Injected {
+        let (name, message) = match status.as_u16() {
+            429 => ("TOO_MANY_REQUESTS", "too many requests, retry later"),
+            500 => ("INTERNAL_ERROR", "internal server error"),
+            _ => ("SERVICE_UNAVAILABLE", "service temporarily unavailable"),
+        };
+        Injected {
+            status,
+            name,
+            message,
+        }
+    }
+
+    /// The numeric status (`429`).
+    pub fn code(&self) -> u16 {
+        self.status.as_u16()
+    }
+}
 
 /// The kinds of injected fault.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,12 +79,12 @@ const READ_FAULTS: [Fault; 5] = [
 const WRITE_FAULTS: [Fault; 2] = [Fault::TooMany, Fault::Unavailable];
 
 /// Wraps one vendor's routes with latency and fault injection.
-pub(crate) fn wrap(vendor: Vendor, routes: Router, st: Arc<Shared>) -> Router {
+pub(crate) fn wrap(vendor: &'static VendorSandbox, routes: Router, st: Arc<Shared>) -> Router {
     routes.layer(middleware::from_fn_with_state((vendor, st), inject))
 }
 
 async fn inject(
-    State((vendor, st)): State<(Vendor, Arc<Shared>)>,
+    State((vendor, st)): State<(&'static VendorSandbox, Arc<Shared>)>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -68,7 +101,7 @@ async fn inject(
     if draw >= rate {
         return next.run(req).await;
     }
-    let write = req.method() == Method::POST && matches!(vendor, Vendor::Engati | Vendor::Engagive);
+    let write = req.method() == Method::POST && vendor.posts_are_writes;
     let pool: &[Fault] = if write { &WRITE_FAULTS } else { &READ_FAULTS };
     let fault = pool[(mix(h) % pool.len() as u64) as usize];
     match fault {
@@ -85,29 +118,9 @@ async fn inject(
     }
 }
 
-/// The vendor's error body for an injected status (vendors.md Part 1 envelopes; Insider's 429
-/// is its documented code 2021).
-fn error_response(vendor: Vendor, status: StatusCode) -> Response {
-    let code = status.as_u16();
-    let (upper, text) = match code {
-        429 => ("TOO_MANY_REQUESTS", "too many requests, retry later"),
-        500 => ("INTERNAL_ERROR", "internal server error"),
-        _ => ("SERVICE_UNAVAILABLE", "service temporarily unavailable"),
-    };
-    let body = match vendor {
-        Vendor::Engage => json!({"error": {"code": upper, "message": text}}),
-        Vendor::Engati => json!({"status": {"code": code, "desc": upper, "details": text}}),
-        Vendor::Insider if code == 429 => {
-            json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}})
-        }
-        Vendor::Insider => json!({"message": text, "errorCode": code.to_string()}),
-        Vendor::Wolkvox => json!({
-            "code": code.to_string(),
-            "error": upper.replace('_', " "),
-            "msg": text.to_uppercase(),
-        }),
-        Vendor::Engagive => json!({"success": false, "statusCode": code, "message": text}),
-    };
+/// The vendor's error body (its own envelope, vendors.md Part 1) for an injected status.
+fn error_response(vendor: &VendorSandbox, status: StatusCode) -> Response {
+    let body = (vendor.fault_body)(&Injected::new(status));
     (status, axum::Json(body)).into_response()
 }
 

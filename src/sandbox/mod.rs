@@ -5,6 +5,28 @@
 //! `/engagive`); the prefix plays the role of the vendor's documented base URL, so a profile with
 //! `base_url = "http://127.0.0.1:PORT/engage"` talks to the simulated Engage. Data is generated on
 //! demand from the seed (see `data.rs`), never held in memory, so `rows` may be in the millions.
+//!
+//! The layout mirrors `src/provider/`: one folder per vendor, and vendor-agnostic plumbing here.
+//!
+//! - `mod.rs` (this file): [`Sandbox`], [`SandboxOptions`], start and stop, the state handlers
+//!   share ([`Shared`]), and the router, assembled from the vendors' [`VendorSandbox`]es.
+//! - `fault.rs`: the latency and fault-injection layer over every vendor's routes; it asks the
+//!   vendor's [`VendorSandbox`] for its error body and whether its POSTs are writes.
+//! - `data.rs` (the seeded generator: campaigns, rows, draws), `text.rs` (word pools),
+//!   `util.rs` (query parameters, JSON responses, time formats): shared by the vendors.
+//! - `tests/`: the shared test helpers, the server's tests and the registry's.
+//! - `<vendor>/` (`engage/`, `engati/`, `insider/`, `wolkvox/`, `engagive/`): `mod.rs` with the
+//!   vendor's `SANDBOX` (its [`VendorSandbox`]: routes, error body for injected faults, write
+//!   rule, data salt) and its routes; `credentials.rs` with the fake credentials it accepts
+//!   (re-exported here); `state.rs` when its rules need memory between requests (a field of
+//!   [`Shared`]); `tests.rs`; and further files as it needs (`engati/write.rs`,
+//!   `insider/list.rs`, `insider/stats.rs`, `engagive/data.rs`, `engagive/send.rs`). Vendor
+//!   folders use the shared modules, never each other.
+//!
+//! A new vendor's sandbox is one folder `<vendor>/` like those, declaring its `SANDBOX` with a
+//! salt of its own, plus one line in [`vendor_sandbox`] (the compiler asks for it: the match
+//! over `Vendor` is exhaustive), its `pub use` of credentials, and a field in [`Shared`] if it
+//! keeps state.
 
 // Handlers answer early with a ready `Response` (`Result<T, Response>` and `?`), the axum idiom;
 // the size of that error does not matter on a simulator's request path.
@@ -13,14 +35,9 @@
 mod data;
 mod engage;
 mod engagive;
-mod engagive_data;
-mod engagive_send;
 mod engati;
-mod engati_write;
 mod fault;
 mod insider;
-mod insider_list;
-mod insider_stats;
 mod text;
 mod util;
 mod wolkvox;
@@ -28,11 +45,10 @@ mod wolkvox;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashSet;
 use std::fmt;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
-use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -42,35 +58,13 @@ use tokio::task::JoinHandle;
 
 use crate::vendor::Vendor;
 
-/// Engage `X-Token` (the bot's fixed token) accepted by the sandbox.
-pub const ENGAGE_BOT_TOKEN: &str = "sandbox-engage-bot-token";
-/// Engage session JWT accepted by the sandbox: JWT-shaped (`{"alg":"none"}` header, a payload
-/// naming the sandbox with an `exp` in 2100) but signed with nothing real.
-pub const ENGAGE_JWT: &str = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.\
-eyJzdWIiOiJzYW5kYm94LWVuZ2FnZSIsImV4cCI6NDEwMjQ0NDgwMH0.sandbox-signature";
-/// Engati API key (`Authorization: Basic <key>`, sent raw).
-pub const ENGATI_API_KEY: &str = "00000000-0000-0000-0000-000000000000-SANDBOX";
-/// Engati customer id (CID) of the sandbox's bot.
-pub const ENGATI_CUSTOMER_ID: &str = "10294";
-/// Engati bot key of the sandbox's bot.
-pub const ENGATI_BOT_KEY: &str = "1a1c9bfa5e0f41ed";
-/// Insider OAuth 2.0 client id (exchange at `/auth/token` with [`INSIDER_CLIENT_SECRET`]).
-pub const INSIDER_CLIENT_ID: &str = "sandbox-insider-client";
-/// Insider OAuth 2.0 client secret.
-pub const INSIDER_CLIENT_SECRET: &str = "sandbox-insider-secret";
-/// A ready Insider bearer token that never expires (for profiles that hold `token`).
-pub const INSIDER_TOKEN: &str = "sandbox-insider-static-token";
-/// Insider v1 API key (`x-ins-auth-key`).
-pub const INSIDER_API_KEY: &str = "INS.sandbox";
-/// Wolkvox `wolkvox-token`.
-pub const WOLKVOX_TOKEN: &str = "sandbox-wolkvox-token";
-/// Engagive WhatsApp account id (the `{account_id}` path segment).
-pub const ENGAGIVE_ACCOUNT_ID: &str = "sandbox-account-1";
-/// Engagive API access token (`Authorization: Bearer`).
-pub const ENGAGIVE_TOKEN: &str = "sandbox-engagive-token";
-/// An Engagive recipient for which every send fails with 502 and a `metaResponse` error, so
-/// clients can exercise that path (also accepted without the `+`).
-pub const ENGAGIVE_FAILING_NUMBER: &str = "+00000000000";
+pub use engage::credentials::{ENGAGE_BOT_TOKEN, ENGAGE_JWT};
+pub use engagive::credentials::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_FAILING_NUMBER, ENGAGIVE_TOKEN};
+pub use engati::credentials::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID};
+pub use insider::credentials::{
+    INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN,
+};
+pub use wolkvox::credentials::WOLKVOX_TOKEN;
 
 /// How long the generated data reaches back from its end (`Sandbox::data_span`).
 pub const DATA_SPAN_DAYS: u64 = 400;
@@ -102,19 +96,17 @@ impl Default for SandboxOptions {
     }
 }
 
-/// What every handler shares: the options, the generator and the little mutable state the
-/// vendors' rules need (Wolkvox requests in flight, minted Insider tokens, the fault counter).
+/// What every handler shares: the options, the generator, the fault counter, and the state of
+/// the vendors whose rules need some (each type lives in its vendor's `state.rs`).
 pub(crate) struct Shared {
     pub options: SandboxOptions,
     pub data: data::Data,
-    /// Wolkvox tokens with a request in flight (vendors.md Part 1: one at a time per token).
-    pub wolkvox_busy: Mutex<HashSet<String>>,
-    /// Insider OAuth tokens minted by `/auth/token`.
-    pub insider_auth: Mutex<insider::TokenBook>,
     /// Sequence number of requests, the input of the fault decision.
     pub fault_seq: AtomicU64,
-    /// Lifetime `sent` per campaign for Insider's campaign-list, counted once on first use.
-    pub insider_lifetime_sent: OnceLock<Vec<u64>>,
+    /// Minted OAuth tokens, campaign-list's lifetime counts.
+    pub insider: insider::VendorState,
+    /// Tokens with a request in flight.
+    pub wolkvox: wolkvox::VendorState,
 }
 
 /// A running sandbox. Dropping it stops the server.
@@ -160,10 +152,9 @@ impl Sandbox {
         let shared = Arc::new(Shared {
             data: data::Data::new(options.seed, options.rows, data_end),
             options,
-            wolkvox_busy: Mutex::new(HashSet::new()),
-            insider_auth: Mutex::new(insider::TokenBook::default()),
             fault_seq: AtomicU64::new(0),
-            insider_lifetime_sent: OnceLock::new(),
+            insider: insider::VendorState::default(),
+            wolkvox: wolkvox::VendorState::default(),
         });
         let app = router(shared.clone());
         let (stop, stopped) = oneshot::channel::<()>();
@@ -216,23 +207,7 @@ impl Sandbox {
     /// order of `Vendor::profile_fields()`. Insider lists the OAuth pair only (the profile holds
     /// one either-or choice); [`INSIDER_TOKEN`] and [`INSIDER_API_KEY`] work too.
     pub fn credentials(vendor: Vendor) -> Vec<(&'static str, &'static str)> {
-        match vendor {
-            Vendor::Engage => vec![("bot_token", ENGAGE_BOT_TOKEN), ("token", ENGAGE_JWT)],
-            Vendor::Engati => vec![
-                ("api_key", ENGATI_API_KEY),
-                ("customer_id", ENGATI_CUSTOMER_ID),
-                ("bot_key", ENGATI_BOT_KEY),
-            ],
-            Vendor::Insider => vec![
-                ("client_id", INSIDER_CLIENT_ID),
-                ("client_secret", INSIDER_CLIENT_SECRET),
-            ],
-            Vendor::Wolkvox => vec![("token", WOLKVOX_TOKEN)],
-            Vendor::Engagive => vec![
-                ("account_id", ENGAGIVE_ACCOUNT_ID),
-                ("token", ENGAGIVE_TOKEN),
-            ],
-        }
+        vendor_sandbox(vendor).credentials.to_vec()
     }
 
     /// A ready-to-paste config file with one profile per vendor (named after the vendor), with
@@ -286,32 +261,58 @@ impl Drop for Sandbox {
     }
 }
 
-/// Every vendor under its prefix; the fault/latency layer wraps each vendor's routes (it needs
-/// to know the vendor for the error body), and Wolkvox's in-flight rule sits outside it.
+/// What the shared plumbing (the router, the fault layer, the config) needs of one vendor's
+/// sandbox. Each vendor's folder declares one (`<vendor>::SANDBOX`), registered in
+/// [`vendor_sandbox`].
+pub(crate) struct VendorSandbox {
+    /// The vendor; its id is the path prefix (`/engage`).
+    pub vendor: Vendor,
+    /// The salt of the vendor's generated rows ([`data::Data::key`]), distinct per vendor.
+    pub salt: data::Salt,
+    /// The vendor's routes, which the fault/latency layer wraps.
+    pub routes: fn(Arc<Shared>) -> Router,
+    /// A layer outside the fault/latency layer, if the vendor has one (Wolkvox's one request
+    /// in flight per token holds through injected latency and faults).
+    pub outer: Option<fn(Router, Arc<Shared>) -> Router>,
+    /// The vendor's error body for an injected 429, 500 or 503.
+    pub fault_body: fn(&fault::Injected) -> serde_json::Value,
+    /// Whether the vendor's POSTs are writes, which only get faults that happen before
+    /// processing (fault.rs).
+    pub posts_are_writes: bool,
+    /// The profile fields the sandbox accepts ([`Sandbox::credentials`]).
+    pub credentials: &'static [(&'static str, &'static str)],
+}
+
+impl VendorSandbox {
+    /// The vendor's routes with the fault/latency layer (and its outer layer, if any).
+    fn serve(&'static self, shared: Arc<Shared>) -> Router {
+        let routes = fault::wrap(self, (self.routes)(shared.clone()), shared.clone());
+        match self.outer {
+            Some(outer) => outer(routes, shared),
+            None => routes,
+        }
+    }
+}
+
+/// Every vendor's sandbox, one line each (the match is exhaustive: a new vendor cannot be left
+/// out).
+pub(crate) fn vendor_sandbox(vendor: Vendor) -> &'static VendorSandbox {
+    match vendor {
+        Vendor::Engage => &engage::SANDBOX,
+        Vendor::Engati => &engati::SANDBOX,
+        Vendor::Insider => &insider::SANDBOX,
+        Vendor::Wolkvox => &wolkvox::SANDBOX,
+        Vendor::Engagive => &engagive::SANDBOX,
+    }
+}
+
+/// Every vendor under its prefix, each with its fault/latency layer.
 fn router(shared: Arc<Shared>) -> Router {
-    let wrap = |vendor: Vendor, r: Router| fault::wrap(vendor, r, shared.clone());
-    let wolkvox = wolkvox::inflight_layer(
-        wrap(Vendor::Wolkvox, wolkvox::router(shared.clone())),
-        shared.clone(),
-    );
-    Router::new()
-        .nest(
-            "/engage",
-            wrap(Vendor::Engage, engage::router(shared.clone())),
-        )
-        .nest(
-            "/engati",
-            wrap(Vendor::Engati, engati::router(shared.clone())),
-        )
-        .nest(
-            "/insider",
-            wrap(Vendor::Insider, insider::router(shared.clone())),
-        )
-        .nest("/wolkvox", wolkvox)
-        .nest(
-            "/engagive",
-            wrap(Vendor::Engagive, engagive::router(shared.clone())),
-        )
+    Vendor::all()
+        .map(vendor_sandbox)
+        .fold(Router::new(), |app, v| {
+            app.nest(&format!("/{}", v.vendor.id()), v.serve(shared.clone()))
+        })
 }
 
 /// The end of the data span for `start`: the next UTC midnight.

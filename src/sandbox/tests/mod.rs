@@ -1,11 +1,8 @@
-//! Tests of the sandbox over real HTTP on 127.0.0.1, one file per vendor.
+//! Tests of the sandbox's shared plumbing (the server over real HTTP on 127.0.0.1, the vendor
+//! registry), and the helpers every vendor's tests (`<vendor>/tests.rs`) use.
 
 mod common;
-mod engage;
-mod engagive;
-mod engati;
-mod insider;
+mod registry;
 mod server;
-mod wolkvox;
 
 pub(super) use common::*;

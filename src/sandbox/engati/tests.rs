@@ -3,7 +3,7 @@
 
 use serde_json::{Value, json};
 
-use super::*;
+use crate::sandbox::tests::*;
 use crate::sandbox::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Sandbox};
 use crate::vendor::Vendor;
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::*;
+use crate::sandbox::tests::*;
 use crate::sandbox::{Sandbox, SandboxOptions, WOLKVOX_TOKEN};
 use crate::vendor::Vendor;
 

@@ -5,11 +5,8 @@
 //! template has contents in one to three languages whose texts hold `{{1}}`… placeholders, and
 //! the lookups (categories, their options, content languages) are fixed tables.
 
-use super::Shared;
-use super::data::Draw;
-use crate::vendor::Vendor;
-
-const V: Vendor = Vendor::Engagive;
+use crate::sandbox::Shared;
+use crate::sandbox::data::Draw;
 
 /// How many templates the account has.
 pub(crate) const TEMPLATE_COUNT: u64 = 137;
@@ -313,7 +310,7 @@ pub(crate) fn catalog(st: &Shared) -> Vec<Template> {
         });
     }
     for i in FIXED.len() as u64..TEMPLATE_COUNT {
-        let mut d = Draw::new(st.data.key(V, &[0x7E4, i]));
+        let mut d = Draw::new(st.data.key(super::SANDBOX.salt, &[0x7E4, i]));
         let (stem, topic) = d.pick(TOPICS);
         let (category, options, status) = {
             let c = match d.below(100) {

@@ -22,9 +22,11 @@ use axum::response::Response;
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
-use super::data::hash;
-use super::engagive::{bad, failure, success};
-use super::{ENGAGIVE_FAILING_NUMBER, Shared, engagive_data, util};
+use super::credentials::ENGAGIVE_FAILING_NUMBER;
+use super::data;
+use super::{bad, failure, success};
+use crate::sandbox::data::hash;
+use crate::sandbox::{Shared, util};
 
 /// The message types of `send-single` (Part 2 §5.3).
 pub(crate) const MESSAGE_TYPES: &[&str] = &[
@@ -220,7 +222,7 @@ pub(crate) async fn send_template(State(st): State<Arc<Shared>>, body: Bytes) ->
         Ok(n) => n,
         Err(e) => return e,
     };
-    let Some(template) = engagive_data::find(&st, name) else {
+    let Some(template) = data::find(&st, name) else {
         return failure(
             StatusCode::NOT_FOUND,
             format!("Template '{name}' not found"),

@@ -4,7 +4,7 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::*;
+use crate::sandbox::tests::*;
 use crate::sandbox::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Sandbox};
 use crate::vendor::Vendor;
 

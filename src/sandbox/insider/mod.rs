@@ -4,9 +4,15 @@
 //! `{"message","errorCode"}` with 3001 (parse), 3002 (validation), 3004 (unknown campaign), and
 //! 401 `{"message":"unauthorized","errorCode":"3000"}` (Part 1).
 
-use std::collections::{HashMap, VecDeque};
+pub(crate) mod credentials;
+mod list;
+mod state;
+mod stats;
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -17,11 +23,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 
-use super::data::{Kind, State as Life};
-use super::insider_list;
-use super::insider_stats::{self, Stats};
-use super::util;
-use super::{INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN, Shared};
+use self::credentials::{INSIDER_API_KEY, INSIDER_CLIENT_ID, INSIDER_CLIENT_SECRET, INSIDER_TOKEN};
+use self::state::MintRefused;
+pub(crate) use self::state::VendorState;
+use self::stats::Stats;
+use crate::sandbox::data::{Kind, Salt, State as Life};
+use crate::sandbox::fault::Injected;
+use crate::sandbox::util;
+use crate::sandbox::{Shared, VendorSandbox};
+use crate::vendor::Vendor;
 
 /// Lifetime of a minted token (Part 2 §3.2).
 const TOKEN_TTL: Duration = Duration::from_secs(3600);
@@ -32,12 +42,26 @@ const MAX_RANGE_S: i64 = 365 * 86_400;
 /// Campaign-by-id's default start, 2018-01-01 (Part 2 §3.3.1).
 const DEFAULT_START_S: i64 = 1_514_764_800;
 
-/// The OAuth tokens minted so far, and the recent mint times for the per-minute limit.
-#[derive(Debug, Default)]
-pub(crate) struct TokenBook {
-    minted: HashMap<String, Instant>,
-    recent: VecDeque<Instant>,
-    count: u64,
+/// Insider's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Insider,
+    // 3: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(3),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: false,
+    credentials: credentials::CREDENTIALS,
+};
+
+/// Insider's body for an injected error: its documented rate limit (code 2021) for a 429,
+/// `{"message","errorCode"}` otherwise.
+fn fault_body(f: &Injected) -> Value {
+    if f.code() == 429 {
+        json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}})
+    } else {
+        json!({"message": f.message, "errorCode": f.code().to_string()})
+    }
 }
 
 /// The Insider routes.
@@ -95,15 +119,7 @@ fn unparsable(what: impl Into<String>) -> Response {
 async fn bearer_auth(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let ok = match util::auth_token(req.headers(), "Bearer") {
         Some(t) if t == INSIDER_TOKEN => true,
-        Some(t) => st
-            .insider_auth
-            .lock()
-            .map(|book| {
-                book.minted
-                    .get(t)
-                    .is_some_and(|at| at.elapsed() < TOKEN_TTL)
-            })
-            .unwrap_or(false),
+        Some(t) => st.insider.is_live(t),
         None => false,
     };
     if ok {
@@ -219,45 +235,29 @@ async fn token(State(st): State<Arc<Shared>>, body: Bytes) -> Response {
     if id != INSIDER_CLIENT_ID || secret != INSIDER_CLIENT_SECRET {
         return unauthorized();
     }
-    let Ok(mut book) = st.insider_auth.lock() else {
-        return error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error",
-            "5000",
-            None,
-        );
+    let access = match st.insider.mint(st.options.seed) {
+        Ok(access) => access,
+        Err(MintRefused::Broken) => {
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal error",
+                "5000",
+                None,
+            );
+        }
+        Err(MintRefused::TooMany(wait)) => {
+            let body = json!({
+                "message": "rate limited",
+                "error": {"message": "rate limited", "code": 2021},
+            });
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, wait.to_string())],
+                axum::Json(body),
+            )
+                .into_response();
+        }
     };
-    let now = Instant::now();
-    while book
-        .recent
-        .front()
-        .is_some_and(|t| now.duration_since(*t) >= Duration::from_secs(60))
-    {
-        book.recent.pop_front();
-    }
-    if book.recent.len() >= MINTS_PER_MINUTE {
-        let wait = 60
-            - book
-                .recent
-                .front()
-                .map_or(0, |t| now.duration_since(*t).as_secs());
-        let body =
-            json!({"message": "rate limited", "error": {"message": "rate limited", "code": 2021}});
-        return (
-            StatusCode::TOO_MANY_REQUESTS,
-            [(header::RETRY_AFTER, wait.max(1).to_string())],
-            axum::Json(body),
-        )
-            .into_response();
-    }
-    book.recent.push_back(now);
-    book.count += 1;
-    let access = format!(
-        "sandbox-insider-oauth-{}-{:016x}",
-        book.count,
-        super::data::hash(&[st.options.seed, book.count])
-    );
-    book.minted.insert(access.clone(), now);
     util::json(
         StatusCode::OK,
         json!({"access_token": access, "token_type": "Bearer", "expires_in": TOKEN_TTL.as_secs()}),
@@ -302,7 +302,7 @@ async fn statistics(
         "overall" => overall(&st, &m),
         "transactional" => product(&st, &m, 5),
         "verify" => product(&st, &m, 6),
-        "campaign-list" => insider_list::campaign_list(&st, &m),
+        "campaign-list" => list::campaign_list(&st, &m),
         _ => return util::json(StatusCode::NOT_FOUND, json!({"message": "not found"})),
     };
     result.unwrap_or_else(|e| e)
@@ -330,10 +330,10 @@ fn campaign(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
             let msg = "campaign not found or does not belong to this partner";
             error(StatusCode::BAD_REQUEST, msg, "3004", None)
         })?;
-    let t = insider_stats::tally(st, &[c], start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &[c], start * 1000, end * 1000 + 999);
     let mut out = t.total.flat();
     if c.def.insider_type == 2 {
-        insider_stats::conversational(&t.total, &mut out);
+        stats::conversational(&t.total, &mut out);
     }
     ok(out)
 }
@@ -354,7 +354,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
     };
     let types = array_field(filter, "campaign_type_ids")?;
     let statuses = array_field(filter, "statuses")?;
-    let campaigns: Vec<_> = insider_list::filter_common(st, filter)?
+    let campaigns: Vec<_> = list::filter_common(st, filter)?
         .into_iter()
         .filter(|c| {
             let all = |xs: &[Value]| xs.is_empty() || xs.iter().any(|x| x == "all");
@@ -365,7 +365,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
                 && (all(statuses) || statuses.iter().any(|s| s == status_of(c.def.state)))
         })
         .collect();
-    let t = insider_stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
     let details: Vec<Value> = campaigns
         .iter()
         .zip(&t.per_campaign)
@@ -383,7 +383,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
         .collect();
     let mut out = Map::new();
     let series = ["sent", "delivered", "open", "click", "conversion"];
-    out.insert("chart".into(), insider_stats::chart(&t, &series));
+    out.insert("chart".into(), stats::chart(&t, &series));
     out.insert("summary".into(), Value::Object(t.total.flat()));
     out.insert("details".into(), json!(details));
     ok(out)
@@ -392,11 +392,11 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
 /// Transactional (type 5) or verify (OTP, type 6) aggregates (Part 2 §3.3.3–3.3.4): flat.
 fn product(st: &Shared, m: &Map<String, Value>, kind: u8) -> Result<Response, Response> {
     let (start, end) = range(m)?;
-    let campaigns: Vec<_> = insider_list::filter_common(st, m)?
+    let campaigns: Vec<_> = list::filter_common(st, m)?
         .into_iter()
         .filter(|c| c.def.insider_type == kind)
         .collect();
-    let t = insider_stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
+    let t = stats::tally(st, &campaigns, start * 1000, end * 1000 + 999);
     let (mut out, series): (Map<String, Value>, &[&str]) = if kind == 5 {
         let series: &[&str] = &[
             "sent",
@@ -413,7 +413,7 @@ fn product(st: &Shared, m: &Map<String, Value>, kind: u8) -> Result<Response, Re
     } else {
         (t.total.verify(), &["sent", "delivered", "verified"])
     };
-    out.insert("chart".into(), insider_stats::chart(&t, series));
+    out.insert("chart".into(), stats::chart(&t, series));
     ok(out)
 }
 
@@ -424,12 +424,12 @@ pub(crate) fn never_ends(kind: Kind) -> bool {
 
 /// Lifetime counts per campaign, counted once.
 pub(crate) fn lifetime(st: &Shared) -> &[u64] {
-    st.insider_lifetime_sent.get_or_init(|| {
+    st.insider.lifetime_sent.get_or_init(|| {
         st.data
             .campaigns()
             .iter()
             .map(|c| {
-                let t = insider_stats::tally(st, std::slice::from_ref(c), c.start_ms, c.end_ms);
+                let t = stats::tally(st, std::slice::from_ref(c), c.start_ms, c.end_ms);
                 let s: &Stats = &t.total;
                 s.sent
             })

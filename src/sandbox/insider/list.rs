@@ -6,17 +6,17 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::Shared;
-use super::data::{Campaign, hash};
-use super::insider::{self, account_of, array_field, campaign_id, int_field, status_of};
-use super::text::TAGS;
-use super::util;
+use super::{account_of, array_field, campaign_id, int_field, status_of};
+use crate::sandbox::Shared;
+use crate::sandbox::data::{Campaign, hash};
+use crate::sandbox::text::TAGS;
+use crate::sandbox::util;
 
 /// Default `per_page` (the vendor's sample request uses 20).
 const DEFAULT_PER_PAGE: i64 = 20;
 
 fn invalid(what: &str) -> Response {
-    insider::error(
+    super::error(
         StatusCode::BAD_REQUEST,
         "validation failed",
         "3002",
@@ -116,7 +116,7 @@ pub(crate) fn campaign_list(st: &Shared, m: &Map<String, Value>) -> Result<Respo
     });
     let total = list.len() as i64;
     let last_page = ((total + per_page - 1) / per_page).max(1);
-    let lifetime = insider::lifetime(st);
+    let lifetime = super::lifetime(st);
     let data: Vec<Value> = list
         .iter()
         .skip(((page - 1) * per_page) as usize)
@@ -161,7 +161,7 @@ fn item(st: &Shared, c: &Campaign, sent: u64) -> Value {
         "activeDateEnd": c.end_ms / 1000,
         "isActive": i32::from(status == "active"),
         "isTest": 0,
-        "neverEnds": i32::from(insider::never_ends(c.def.kind)),
+        "neverEnds": i32::from(super::never_ends(c.def.kind)),
         "campaignTypeId": c.def.insider_type,
         "isPinned": c.index == 0,
         "sent": sent,

@@ -10,12 +10,19 @@
 //!   `per_page` (default 20, at most 100; anything else → 400) and answer
 //!   `"pagination":{"page","per_page","total","total_pages"}`; a page past the end is empty.
 //!   Templates and contents take `search` (case-insensitive; templates by name or code, contents
-//!   by text or language code). The catalogue is in `engagive_data.rs`.
-//! - The sends (`messages/send-template`, `send-reaction`, `send-single`) are in
-//!   `engagive_send.rs`. Sending anything to [`ENGAGIVE_FAILING_NUMBER`] (with or without the
-//!   `+`) fails with **502** and Meta's error object in `metaResponse` (code 131026, "Message
-//!   undeliverable"), the deterministic way to exercise that path; a template send whose
-//!   parameters do not match the template's `{{n}}` placeholders is a 502 with Meta's 132000.
+//!   by text or language code). The catalogue is in `data.rs`.
+//! - The sends (`messages/send-template`, `send-reaction`, `send-single`) are in `send.rs`.
+//!   Sending anything to [`ENGAGIVE_FAILING_NUMBER`](credentials::ENGAGIVE_FAILING_NUMBER)
+//!   (with or without the `+`) fails with **502** and Meta's error object in `metaResponse`
+//!   (code 131026, "Message undeliverable"), the deterministic way to exercise that path; a
+//!   template send whose parameters do not match the template's `{{n}}` placeholders is a 502
+//!   with Meta's 132000.
+
+pub(crate) mod credentials;
+mod data;
+mod send;
+#[cfg(test)]
+mod tests;
 
 use std::sync::Arc;
 
@@ -27,14 +34,34 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use serde_json::{Value, json};
 
-use super::engagive_data::{self, CATEGORIES, LANGUAGES, Template};
-use super::engagive_send;
-use super::util::{self, Params};
-use super::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN, Shared};
+use self::credentials::{ENGAGIVE_ACCOUNT_ID, ENGAGIVE_TOKEN};
+use self::data::{CATEGORIES, LANGUAGES, Template};
+use crate::sandbox::data::Salt;
+use crate::sandbox::fault::Injected;
+use crate::sandbox::util::{self, Params};
+use crate::sandbox::{Shared, VendorSandbox};
+use crate::vendor::Vendor;
 
 /// `per_page` when the request names none, and its maximum (Part 1).
 const DEFAULT_PER_PAGE: u64 = 20;
 const MAX_PER_PAGE: u64 = 100;
+
+/// Engagive's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Engagive,
+    // 5: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(5),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: true,
+    credentials: credentials::CREDENTIALS,
+};
+
+/// Engagive's envelope for an injected error: `{"success":false,"statusCode","message"}`.
+fn fault_body(f: &Injected) -> Value {
+    json!({"success": false, "statusCode": f.code(), "message": f.message})
+}
 
 /// The Engagive routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {
@@ -55,15 +82,15 @@ pub(crate) fn router(st: Arc<Shared>) -> Router {
         )
         .route(
             &format!("{acc}/messages/send-template"),
-            post(engagive_send::send_template),
+            post(send::send_template),
         )
         .route(
             &format!("{acc}/messages/send-reaction"),
-            post(engagive_send::send_reaction),
+            post(send::send_reaction),
         )
         .route(
             &format!("{acc}/messages/send-single"),
-            post(engagive_send::send_single),
+            post(send::send_single),
         )
         .fallback(|| async { failure(StatusCode::NOT_FOUND, "Route not found") })
         .layer(middleware::from_fn(auth))
@@ -201,14 +228,14 @@ fn not_found(code: &str) -> Response {
 }
 
 fn known(st: &Shared, code: &str) -> Result<Template, Response> {
-    engagive_data::find(st, code).ok_or_else(|| not_found(code))
+    data::find(st, code).ok_or_else(|| not_found(code))
 }
 
 /// `GET …/templates?search&page&per_page`.
 async fn templates(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
     let p = Params::parse(q.as_deref());
     let needle = search(&p);
-    let items = engagive_data::catalog(&st)
+    let items = data::catalog(&st)
         .iter()
         .filter(|t| {
             needle.as_ref().is_none_or(|n| {

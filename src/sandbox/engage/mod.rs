@@ -4,6 +4,10 @@
 //! 90-day range) and `/stats` (daily or weekly from Monday), errors as
 //! `{"error":{"code","message"}}`.
 
+pub(crate) mod credentials;
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 
 use axum::Router;
@@ -14,14 +18,27 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use chrono::Datelike;
 use serde::Serialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
-use super::data::{Campaign, DAY_MS, Kind, Outcome, Status};
-use super::util::{self, Params, fmt_sql};
-use super::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Shared};
+use self::credentials::{ENGAGE_BOT_TOKEN, ENGAGE_JWT};
+use crate::sandbox::data::{Campaign, DAY_MS, Kind, Outcome, Salt, Status};
+use crate::sandbox::fault::Injected;
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{Shared, VendorSandbox};
 use crate::vendor::Vendor;
 
-const V: Vendor = Vendor::Engage;
+/// Engage's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Engage,
+    // 1: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(1),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: false,
+    credentials: credentials::CREDENTIALS,
+};
+
 /// Default and maximum `limit` of details (Part 1).
 const DEFAULT_LIMIT: u64 = 1000;
 const MAX_LIMIT: u64 = 10_000;
@@ -29,6 +46,11 @@ const MAX_LIMIT: u64 = 10_000;
 const MAX_DETAILS_RANGE_MS: i64 = 90 * DAY_MS;
 /// The CSV header of details (Part 1).
 const CSV_HEADER: &str = "contact,name,status,sent_at,delivered_at,read_at,engaged,response,error";
+
+/// Engage's envelope for an injected error: `{"error":{"code","message"}}`.
+fn fault_body(f: &Injected) -> Value {
+    json!({"error": {"code": f.name, "message": f.message}})
+}
 
 /// The Engage routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {
@@ -128,8 +150,8 @@ fn find(st: &Shared, name: &str) -> Result<Campaign, Response> {
 
 /// A UUID-shaped campaign id derived from the seed.
 fn campaign_id(st: &Shared, c: &Campaign) -> String {
-    let a = st.data.key(V, &[c.index as u64, 0xC0FFEE]);
-    let b = st.data.key(V, &[c.index as u64, 0xBEEF]);
+    let a = st.data.key(SANDBOX.salt, &[c.index as u64, 0xC0FFEE]);
+    let b = st.data.key(SANDBOX.salt, &[c.index as u64, 0xBEEF]);
     format!(
         "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
         a >> 32,
@@ -223,7 +245,7 @@ async fn summary(
     };
     let mut t = Tally::default();
     for i in c.window(w.from, w.to) {
-        t.add(&st.data.outcome(V, &c, i));
+        t.add(&st.data.outcome(SANDBOX.salt, &c, i));
     }
     util::json(
         StatusCode::OK,
@@ -321,7 +343,7 @@ async fn details(
     let page = first..(first.saturating_add(limit)).min(rows.end);
     let data: Vec<DetailRow> = page
         .map(|i| {
-            let r = st.data.row(V, &c, i);
+            let r = st.data.row(SANDBOX.salt, &c, i);
             DetailRow {
                 contact: r.contact,
                 name: r.name,
@@ -419,7 +441,7 @@ async fn stats(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response
             continue;
         }
         for i in c.window(from, to) {
-            let o = st.data.outcome(V, &c, i);
+            let o = st.data.outcome(SANDBOX.salt, &c, i);
             buckets[((o.sent_ms - first) / len) as usize].add(&o);
         }
     }

@@ -10,10 +10,10 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use super::Shared;
-use super::data::hash;
-use super::engati::{check_bot, failure, invalid_id, status, success};
-use super::util::{self, Params};
+use super::{check_bot, failure, invalid_id, status, success};
+use crate::sandbox::Shared;
+use crate::sandbox::data::hash;
+use crate::sandbox::util::{self, Params};
 
 /// A WhatsApp number: an optional `+`, then 8 to 15 digits.
 pub(crate) fn valid_phone(s: &str) -> bool {

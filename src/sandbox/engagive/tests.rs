@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use super::*;
+use crate::sandbox::tests::*;
 use crate::sandbox::{
     ENGAGIVE_ACCOUNT_ID, ENGAGIVE_FAILING_NUMBER, ENGAGIVE_TOKEN, Sandbox, SandboxOptions,
 };

@@ -1,9 +1,14 @@
 //! Engati (vendors.md Part 1 "Engati", Part 2 §2): the users and conversations reads, with the
 //! raw-key `Authorization: Basic <key>`, bodies `{"status":{"code":1000,"desc":"SUCCESS"},
-//! "responseObject":{…}}`, and 1002/1003/1004 errors; the write APIs are in `engati_write.rs`.
+//! "responseObject":{…}}`, and 1002/1003/1004 errors; the write APIs are in `write.rs`.
 //!
 //! Users are generated one per contact slot (`rows` of them); user `u` has the WhatsApp id
 //! `57` + (3,000,000,000 + u), with a `+` for every seventh, so an id maps back to its user.
+
+pub(crate) mod credentials;
+#[cfg(test)]
+mod tests;
+mod write;
 
 use std::sync::Arc;
 
@@ -16,15 +21,32 @@ use axum::routing::{get, post};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::data::{Draw, index_window};
-use super::engati_write;
-use super::util::{self, Params, fmt_sql};
-use super::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID, Shared, text};
+use self::credentials::{ENGATI_API_KEY, ENGATI_BOT_KEY, ENGATI_CUSTOMER_ID};
+use crate::sandbox::data::{Draw, Salt, index_window};
+use crate::sandbox::fault::Injected;
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{Shared, VendorSandbox, text};
 use crate::vendor::Vendor;
 
-const V: Vendor = Vendor::Engati;
+/// Engati's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Engati,
+    // 2: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(2),
+    routes: router,
+    outer: None,
+    fault_body,
+    posts_are_writes: true,
+    credentials: credentials::CREDENTIALS,
+};
+
 /// Default and largest `page_size` (Part 1: larger is silently served as 500).
 const MAX_PAGE_SIZE: u64 = 500;
+
+/// Engati's envelope for an injected error: `{"status":{"code","desc","details"}}`.
+fn fault_body(f: &Injected) -> Value {
+    json!({"status": {"code": f.code(), "desc": f.name, "details": f.message}})
+}
 
 /// The Engati routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {
@@ -36,19 +58,16 @@ pub(crate) fn router(st: Arc<Shared>) -> Router {
             &format!("{bot}/channel-user/{{user}}/conversations"),
             get(conversations),
         )
-        .route(&format!("{bot}/broadcast"), post(engati_write::broadcast))
-        .route(
-            &format!("{bot}/flow/{{flow}}"),
-            post(engati_write::trigger_v1),
-        )
+        .route(&format!("{bot}/broadcast"), post(write::broadcast))
+        .route(&format!("{bot}/flow/{{flow}}"), post(write::trigger_v1))
         .route(
             "/bot-api/v2.0/customer/{cid}/bot/{bot}/flow/{flow}",
-            post(engati_write::trigger_v2),
+            post(write::trigger_v2),
         )
-        .route(&format!("{wa}/template"), post(engati_write::template))
+        .route(&format!("{wa}/template"), post(write::template))
         .route(
             &format!("{wa}/external/broadcast"),
-            post(engati_write::external_broadcast),
+            post(write::external_broadcast),
         )
         .fallback(|| async { status(StatusCode::NOT_FOUND, 404, "NOT_FOUND", None) })
         .layer(middleware::from_fn(auth))
@@ -150,7 +169,7 @@ fn created_ms(st: &Shared, u: u64) -> i64 {
 
 /// The attributes of user `u`, in a fixed order.
 fn attributes(st: &Shared, u: u64) -> Vec<(&'static str, String)> {
-    let mut d = Draw::new(st.data.key(V, &[0xA77, u]));
+    let mut d = Draw::new(st.data.key(SANDBOX.salt, &[0xA77, u]));
     vec![
         ("feedback", (1 + d.below(5)).to_string()),
         ("city", text::city(&mut d).to_string()),
@@ -158,7 +177,8 @@ fn attributes(st: &Shared, u: u64) -> Vec<(&'static str, String)> {
         ("opt_in", d.percent(80).to_string()),
         (
             "last_campaign",
-            d.pick(&super::data::CAMPAIGNS.map(|c| c.name)).to_string(),
+            d.pick(&crate::sandbox::data::CAMPAIGNS.map(|c| c.name))
+                .to_string(),
         ),
     ]
 }
@@ -181,7 +201,7 @@ async fn users(
         .filter_map(|u| {
             let attrs = attributes(&st, u);
             attrs.iter().any(|(k, v)| *k == name && v == value).then(|| {
-                let mut d = Draw::new(st.data.key(V, &[0x05E7, u]));
+                let mut d = Draw::new(st.data.key(SANDBOX.salt, &[0x05E7, u]));
                 let map: serde_json::Map<String, Value> =
                     attrs.into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
                 json!({
@@ -201,7 +221,7 @@ async fn users(
 /// How many messages user `u` has: most a few dozen, every hundredth over a thousand (so that
 /// paging at the 500 cap matters).
 fn message_count(st: &Shared, u: u64) -> u64 {
-    let h = st.data.key(V, &[0x3E55, u]);
+    let h = st.data.key(SANDBOX.salt, &[0x3E55, u]);
     if u % 100 == 0 { 1000 + h % 600 } else { h % 40 }
 }
 
@@ -271,7 +291,7 @@ async fn conversations(
     let k0 = w.start.saturating_add(skip).min(w.end);
     let list: Vec<Message> = (k0..w.end.min(k0 + size))
         .map(|k| {
-            let mut d = Draw::new(st.data.key(V, &[0x3E55, u, k]));
+            let mut d = Draw::new(st.data.key(SANDBOX.salt, &[0x3E55, u, k]));
             let sender = match d.below(10) {
                 0..5 => "bot",
                 5..9 => "user",

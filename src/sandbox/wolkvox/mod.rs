@@ -4,6 +4,11 @@
 //! in the sandbox), at most 31 days, at most 60,000 rows (the oldest, silently), one request in
 //! flight per token, and the `{code,error,msg,data}` envelope.
 
+pub(crate) mod credentials;
+mod state;
+#[cfg(test)]
+mod tests;
+
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -17,12 +22,26 @@ use axum::routing::get;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::data::{DAY_MS, Draw, Status, index_window};
-use super::util::{self, Params, fmt_sql};
-use super::{Shared, WOLKVOX_TOKEN};
+use self::credentials::WOLKVOX_TOKEN;
+pub(crate) use self::state::VendorState;
+use crate::sandbox::data::{DAY_MS, Draw, Salt, Status, index_window};
+use crate::sandbox::fault::Injected;
+use crate::sandbox::util::{self, Params, fmt_sql};
+use crate::sandbox::{Shared, VendorSandbox};
 use crate::vendor::Vendor;
 
-const V: Vendor = Vendor::Wolkvox;
+/// Wolkvox's sandbox, as the shared plumbing sees it.
+pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
+    vendor: Vendor::Wolkvox,
+    // 4: the data stays what it was when salts were positions in the vendor list.
+    salt: Salt(4),
+    routes: router,
+    outer: Some(inflight_layer),
+    fault_body,
+    posts_are_writes: false,
+    credentials: credentials::CREDENTIALS,
+};
+
 /// Most rows one call returns (Part 2 §4.1; Part 1: the oldest, silently).
 pub(crate) const MAX_ROWS: usize = 60_000;
 /// Longest window (Part 1).
@@ -31,6 +50,15 @@ const MAX_RANGE_MS: i64 = 31 * DAY_MS;
 const TOO_MANY: &str = "EXCEEDS THE LIMIT OF SIMULTANEOUS REQUESTS PER TOKEN (2)";
 /// Clicks generated per campaign row, over the whole span (chat_14).
 const CLICKS_PER_ROW: u64 = 4;
+
+/// Wolkvox's envelope for an injected error: `{"code","error","msg"}`, in capitals.
+fn fault_body(f: &Injected) -> Value {
+    json!({
+        "code": f.code().to_string(),
+        "error": f.name.replace('_', " "),
+        "msg": f.message.to_uppercase(),
+    })
+}
 
 /// The Wolkvox routes, authenticated.
 pub(crate) fn router(st: Arc<Shared>) -> Router {
@@ -77,36 +105,13 @@ pub(crate) fn inflight_layer(routes: Router, st: Arc<Shared>) -> Router {
     routes.layer(middleware::from_fn_with_state(st, inflight))
 }
 
-/// Marks a token busy until dropped.
-struct Busy<'a> {
-    st: &'a Shared,
-    token: String,
-}
-
-impl Drop for Busy<'_> {
-    fn drop(&mut self) {
-        if let Ok(mut set) = self.st.wolkvox_busy.lock() {
-            set.remove(&self.token);
-        }
-    }
-}
-
 async fn inflight(State(st): State<Arc<Shared>>, req: Request, next: Next) -> Response {
     let token = util::header_str(req.headers(), "wolkvox-token").map(str::trim);
     if token != Some(WOLKVOX_TOKEN) {
         return next.run(req).await; // auth answers it
     }
-    let fresh = st
-        .wolkvox_busy
-        .lock()
-        .map(|mut set| set.insert(WOLKVOX_TOKEN.to_string()))
-        .unwrap_or(false);
-    if !fresh {
+    let Some(_busy) = st.wolkvox.claim(WOLKVOX_TOKEN) else {
         return error(StatusCode::FORBIDDEN, "FORBIDDEN", TOO_MANY);
-    }
-    let _busy = Busy {
-        st: &st,
-        token: WOLKVOX_TOKEN.to_string(),
     };
     // The whole body is built before the handler returns, so releasing here (before it is
     // written) cannot make a client that waits for the response see itself as still busy.
@@ -208,7 +213,7 @@ fn records(st: &Shared, id: Option<u64>, from: i64, to: i64) -> Vec<RecordRow> {
             break;
         }
         let c = &campaigns[k];
-        let r = st.data.row(V, c, i);
+        let r = st.data.row(SANDBOX.salt, c, i);
         let o = r.outcome;
         let status = match o.status {
             Status::Error => "failed",
@@ -261,7 +266,7 @@ fn click_indices(st: &Shared, from: i64, to: i64) -> (i64, i64, std::ops::Range<
 }
 
 fn click(st: &Shared, start: i64, step: i64, k: u64) -> ClickRow {
-    let mut d = Draw::new(st.data.key(V, &[0xC11C, k]));
+    let mut d = Draw::new(st.data.key(SANDBOX.salt, &[0xC11C, k]));
     let ad = d.percent(70);
     let source = 120_200_000_000_000 + d.below(8) * 1117;
     let video = d.percent(30);

@@ -7,12 +7,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::Shared;
-use super::data::{Campaign, DAY_MS, Outcome, Status};
-use super::util;
-use crate::vendor::Vendor;
-
-const V: Vendor = Vendor::Insider;
+use crate::sandbox::Shared;
+use crate::sandbox::data::{Campaign, DAY_MS, Outcome, Status};
+use crate::sandbox::util;
 
 const DROP_KEYS: [&str; 12] = [
     "frequencyCapped",
@@ -190,7 +187,7 @@ pub(crate) fn tally(st: &Shared, campaigns: &[Campaign], from: i64, to: i64) -> 
     };
     for (k, c) in campaigns.iter().enumerate() {
         for i in c.window(from, to) {
-            let o = st.data.outcome(V, c, i);
+            let o = st.data.outcome(super::SANDBOX.salt, c, i);
             t.total.add(&o);
             t.per_campaign[k].add(&o);
             t.days[((o.sent_ms - first_day) / DAY_MS) as usize].add(&o);
