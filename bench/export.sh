@@ -13,6 +13,9 @@
 #
 # Usage: bash bench/export.sh [ROWS]        (default 1000000; needs curl, jq, GNU time)
 #        RUNS=N bash bench/export.sh        (each run N times, median shown; default 3)
+#        REF_BIN=path bash bench/export.sh  (also runs another build's binary, e.g. the previous
+#                                            release, on the same pages, alternating with this one,
+#                                            and prints this build / reference ratios)
 # Output: a Markdown table on stdout (paste it into BENCHMARKS.md); work files in $BENCH_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,13 +108,19 @@ pages_config() {
 # "NAME wall user sys maxrss_kb"; the table shows the median of each column (shared machines are
 # noisy, and one slow run of either side would otherwise decide a ratio).
 RUNS=${RUNS:-3}
-measure() {
+measure_once() {
   local name=$1; shift
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/time.$name" "$@"
-    echo "$name $(cat "$BENCH_DIR/time.$name")" >>"$BENCH_DIR/results"
-  done
+  /usr/bin/time -f "%e %U %S %M" -o "$BENCH_DIR/time.$name" "$@"
+  echo "$name $(cat "$BENCH_DIR/time.$name")" >>"$BENCH_DIR/results"
 }
+measure() {
+  for _ in $(seq "$RUNS"); do measure_once "$@"; done
+}
+REF_BIN=${REF_BIN:-}
+if [ -n "$REF_BIN" ]; then
+  REF_BIN=$(realpath "$REF_BIN")
+  [ -x "$REF_BIN" ] || { echo "REF_BIN $REF_BIN is not an executable" >&2; exit 1; }
+fi
 : >"$BENCH_DIR/results"
 
 echo "== $ROWS rows, pages of $PAGE (work files in $BENCH_DIR)" >&2
@@ -124,10 +133,26 @@ echo "   $TOTAL rows in the window" >&2
 measure curl curl -K "$BENCH_DIR/pages-null.cfg"
 JQ='.data[] | [.contact, .name, .status, .sent_at, .delivered_at, .read_at, .engaged, .response, .error] | @csv'
 measure curl_jq bash -c "curl -K '$BENCH_DIR/pages-stdout.cfg' | jq -r '$JQ' >'$BENCH_DIR/jq.csv'"
-measure wa "$BIN" --config "$BENCH_DIR/config.toml" campaigns export "$CAMPAIGN" \
-  --from "$FROM" --to "$TO" --page-size "$PAGE" -o "$BENCH_DIR/wa.csv"
-measure wa_c1 "$BIN" --config "$BENCH_DIR/config.toml" campaigns export "$CAMPAIGN" \
-  --from "$FROM" --to "$TO" --page-size "$PAGE" --concurrency 1 -o "$BENCH_DIR/wa-c1.csv"
+# export NAME BINARY OUTPUT [options]: one measured export of the campaign by BINARY.
+export_with() {
+  local name=$1 bin=$2 out=$3; shift 3
+  measure_once "$name" "$bin" --config "$BENCH_DIR/config.toml" campaigns export "$CAMPAIGN" \
+    --from "$FROM" --to "$TO" --page-size "$PAGE" -o "$out" "$@"
+}
+# This build and the reference alternate run by run, so that a slow moment of the machine falls
+# on both sides.
+for _ in $(seq "$RUNS"); do
+  export_with wa "$BIN" "$BENCH_DIR/wa.csv"
+  [ -z "$REF_BIN" ] || export_with wa_ref "$REF_BIN" "$BENCH_DIR/wa-ref.csv"
+done
+for _ in $(seq "$RUNS"); do
+  export_with wa_c1 "$BIN" "$BENCH_DIR/wa-c1.csv" --concurrency 1
+  [ -z "$REF_BIN" ] || export_with wa_ref_c1 "$REF_BIN" "$BENCH_DIR/wa-ref-c1.csv" --concurrency 1
+done
+if [ -n "$REF_BIN" ]; then
+  cmp -s "$BENCH_DIR/wa.csv" "$BENCH_DIR/wa-ref.csv" || { echo "this build and REF_BIN wrote different files" >&2; exit 1; }
+  cmp -s "$BENCH_DIR/wa-c1.csv" "$BENCH_DIR/wa-ref-c1.csv" || { echo "this build and REF_BIN wrote different files (--concurrency 1)" >&2; exit 1; }
+fi
 ROWS_OUT=$(python3 -c 'import csv,sys; print(sum(1 for _ in csv.reader(open(sys.argv[1], newline=""))) - 1)' "$BENCH_DIR/wa.csv")
 cmp -s "$BENCH_DIR/wa.csv" "$BENCH_DIR/wa-c1.csv" || { echo "concurrent and sequential exports differ" >&2; exit 1; }
 
@@ -161,6 +186,8 @@ label = {
     "curl_jq": "curl \\| jq -r '… \\| @csv'",
     "wa": "wa-analytics export (concurrency 4)",
     "wa_c1": "wa-analytics export --concurrency 1",
+    "wa_ref": "reference build (REF_BIN), concurrency 4",
+    "wa_ref_c1": "reference build (REF_BIN), --concurrency 1",
     "wa_small": f"wa-analytics export, {int(small):,} rows",
     "lat_seq": "50 ms latency: --concurrency 1",
     "lat_conc": "50 ms latency: --concurrency 8",
@@ -177,4 +204,9 @@ print(f"- wa-analytics / curl download wall time: **{r('wa', 'curl'):.2f}×** (t
 print(f"- peak memory {rows['wa'][2]:.1f} MB (target < 64 MB); "
       f"full / tenth of the rows: **{rows['wa'][2] / rows['wa_small'][2]:.2f}×** (target ≤ 1.5×)")
 print(f"- 50 ms latency, sequential / concurrent: **{r('lat_seq', 'lat_conc'):.1f}×** (target ≥ 4×)")
+if "wa_ref" in rows:
+    c = lambda a, b: rows[a][1] / rows[b][1]
+    print(f"- this build / reference, concurrency 4: wall **{r('wa', 'wa_ref'):.2f}×**, "
+          f"CPU **{c('wa', 'wa_ref'):.2f}×**; --concurrency 1: wall **{r('wa_c1', 'wa_ref_c1'):.2f}×**, "
+          f"CPU **{c('wa_c1', 'wa_ref_c1'):.2f}×** (files identical; ≤ 1 is no slower)")
 EOF
