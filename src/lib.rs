@@ -110,10 +110,7 @@ where
             return Err(e.exit_code().clamp(0, 255) as u8);
         }
     };
-    let sink = log::Sink {
-        level: verbosity(&cli, &*host.env),
-        writer: host.io.stderr_factory(),
-    };
+    let sink = log::Sink::new(verbosity(&cli, &*host.env), host.io.stderr_factory());
     let color = use_color(cli.global.color, host.io.stderr_is_terminal, &*host.env);
     let ctx = Ctx::new(cli.global.clone(), host);
     Ok(Prepared {

@@ -6,12 +6,16 @@
 //! a tokio task-local, so runs in parallel tests each keep their own lines; work a run hands to
 //! another thread carries it along with [`current`] and [`sync_scope`].
 
+use std::collections::HashSet;
 use std::future::Future;
 use std::io::Write;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicI8, Ordering};
+use std::sync::{Arc, Mutex};
 
 static LEVEL: AtomicI8 = AtomicI8::new(0);
+
+/// The keys [`once`] has seen in lines outside any [`scope`].
+static SEEN: Mutex<Option<HashSet<String>>> = Mutex::new(None);
 
 /// `-q`: errors only.
 pub const QUIET: i8 = -1;
@@ -29,6 +33,19 @@ pub struct Sink {
     pub level: i8,
     /// Opens the writer the lines go to (each line is written and flushed on its own).
     pub writer: Arc<dyn Fn() -> Box<dyn Write + Send> + Send + Sync>,
+    /// The keys [`once`] has seen in this run.
+    pub seen: Arc<Mutex<HashSet<String>>>,
+}
+
+impl Sink {
+    /// A sink at `level` writing to what `writer` opens.
+    pub fn new(level: i8, writer: Arc<dyn Fn() -> Box<dyn Write + Send> + Send + Sync>) -> Self {
+        Sink {
+            level,
+            writer,
+            seen: Arc::default(),
+        }
+    }
 }
 
 tokio::task_local! {
@@ -78,6 +95,43 @@ pub fn emit(line: &str) {
     if written.is_err() {
         let _ = std::io::stderr().lock().write_all(line.as_bytes());
     }
+}
+
+/// True the first time `key` is asked for in this run (the run's [`scope`], else the process):
+/// for diagnostics said once per run however many records give cause (`warn_once!`).
+pub fn once(key: &str) -> bool {
+    let fresh = SINK.try_with(|s| {
+        s.seen
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string())
+    });
+    fresh.unwrap_or_else(|_| {
+        SEEN.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get_or_insert_with(HashSet::new)
+            .insert(key.to_string())
+    })
+}
+
+/// A warning given once per run for `key` (hidden by `-q`).
+#[macro_export]
+macro_rules! warn_once {
+    ($key:expr, $($arg:tt)*) => {
+        if $crate::log::enabled($crate::log::NORMAL) && $crate::log::once(&$key) {
+            $crate::log::emit(&format!("wa-analytics: warning: {}", format_args!($($arg)*)));
+        }
+    };
+}
+
+/// A `-v` line given once per run for `key`.
+#[macro_export]
+macro_rules! info_once {
+    ($key:expr, $($arg:tt)*) => {
+        if $crate::log::enabled($crate::log::VERBOSE) && $crate::log::once(&$key) {
+            $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
+        }
+    };
 }
 
 /// A warning (hidden by `-q`).
@@ -140,10 +194,7 @@ mod tests {
         }
         let bytes = Arc::new(Mutex::new(Vec::new()));
         let shared = Shared(bytes.clone());
-        let sink = Sink {
-            level,
-            writer: Arc::new(move || Box::new(shared.clone())),
-        };
+        let sink = Sink::new(level, Arc::new(move || Box::new(shared.clone())));
         (sink, bytes)
     }
 

@@ -124,6 +124,9 @@ pub async fn run(cmd: CampaignsCommand, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.fields_help_for(Operation::CampaignsList)? {
+        return Ok(());
+    }
     let account = ctx.account()?;
     let campaigns = ctx.capability(&account, Operation::CampaignsList, |p| p.campaigns())?;
     let query = CampaignQuery {
@@ -138,14 +141,12 @@ async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.fields_help_for(Operation::CampaignsSummary)? {
+        return Ok(());
+    }
     let account = ctx.account()?;
     let campaigns = ctx.capability(&account, Operation::CampaignsSummary, |p| p.campaigns())?;
     let extra = account.provider.extra_fields(Operation::CampaignsSummary);
-    let mut fields = <crate::provider::CampaignSummary as crate::provider::Record>::common_fields();
-    fields.extend(extra.clone());
-    if ctx.fields_help(&fields)? {
-        return Ok(());
-    }
     check_campaign(&args.campaign)?;
     let query = SummaryQuery {
         range: ctx.range(&args.range, &account.profile)?,
@@ -155,6 +156,9 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.fields_help_for(Operation::CampaignsDetails)? {
+        return Ok(());
+    }
     let account = ctx.account()?;
     let contacts = ctx.capability_as(
         &account,
@@ -181,7 +185,10 @@ async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.global.output.is_none() && ctx.global.fields.as_deref() != Some("help") {
+    if ctx.fields_help_for(Operation::CampaignsDetails)? {
+        return Ok(());
+    }
+    if ctx.global.output.is_none() {
         return Err(AppError::usage(
             "campaigns export needs -o FILE",
             "name the file to write, e.g. -o contacts.csv (the format follows the extension; CSV by default); to print rows instead, use 'campaigns details'",

@@ -5,7 +5,7 @@ use clap::{Args, Subcommand};
 
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
-use crate::provider::{ClickSummary, Operation, Record};
+use crate::provider::Operation;
 
 /// `clicks`: one row per click, or `clicks summary` for the totals.
 #[derive(Debug, Args)]
@@ -40,6 +40,9 @@ pub async fn run(args: ClicksArgs, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn detail(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.fields_help_for(Operation::Clicks)? {
+        return Ok(());
+    }
     let account = ctx.account()?;
     let reports = ctx.capability(&account, Operation::Clicks, |p| p.click_reports())?;
     let range = ctx.range(&range, &account.profile)?;
@@ -49,11 +52,11 @@ async fn detail(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn summary(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
-    let account = ctx.account()?;
-    let reports = ctx.capability(&account, Operation::ClicksSummary, |p| p.click_reports())?;
-    if ctx.fields_help(&ClickSummary::common_fields())? {
+    if ctx.fields_help_for(Operation::ClicksSummary)? {
         return Ok(());
     }
+    let account = ctx.account()?;
+    let reports = ctx.capability(&account, Operation::ClicksSummary, |p| p.click_reports())?;
     let range = ctx.range(&range, &account.profile)?;
     let totals = reports.click_summary(&range).await?;
     ctx.write_object(Vec::new(), totals)
@@ -66,6 +69,7 @@ mod tests {
     use super::*;
     use crate::cli::{Cli, Command};
     use crate::provider::Click;
+    use crate::provider::Record;
 
     fn parse(args: &[&str]) -> Result<ClicksArgs, clap::Error> {
         let mut argv = vec!["wa-analytics", "clicks"];

@@ -4,8 +4,8 @@ use clap::Args;
 
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
-use crate::provider::users::{ChatMessage, ConversationQuery};
-use crate::provider::{Operation, Record};
+use crate::provider::Operation;
+use crate::provider::users::ConversationQuery;
 
 /// `conversations`.
 #[derive(Debug, Args)]
@@ -26,7 +26,7 @@ pub struct ConversationsArgs {
 /// Runs `conversations`: every page, oldest first. Without RANGE options Engati's own default
 /// applies (every message up to now), as product.md asks where the vendor has one.
 pub async fn run(args: ConversationsArgs, ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.fields_help(&ChatMessage::common_fields())? {
+    if ctx.fields_help_for(Operation::Conversations)? {
         return Ok(());
     }
     let account = ctx.account()?;

@@ -311,12 +311,17 @@ impl Ctx {
         get(account.provider.as_ref()).ok_or_else(|| account.provider.unsupported(op).into())
     }
 
-    /// Resolves RANGE options in `--tz`, else the profile's zone, else UTC.
-    pub fn range(&self, args: &RangeArgs, profile: &Profile) -> Result<QueryRange, AppError> {
-        let zone = match &args.tz {
+    /// The zone of this run: `--tz`, else the profile's zone, else UTC.
+    pub fn zone(&self, args: &RangeArgs, profile: &Profile) -> Result<Zone, AppError> {
+        Ok(match &args.tz {
             Some(tz) => Zone::parse(tz)?,
             None => profile.timezone.unwrap_or(Zone::UTC),
-        };
+        })
+    }
+
+    /// Resolves RANGE options in `--tz`, else the profile's zone, else UTC.
+    pub fn range(&self, args: &RangeArgs, profile: &Profile) -> Result<QueryRange, AppError> {
+        let zone = self.zone(args, profile)?;
         let input = RangeInput {
             from: args.from.clone(),
             to: args.to.clone(),
@@ -357,9 +362,41 @@ impl Ctx {
         }
     }
 
+    /// Whether the user asked for `--fields help`.
+    pub fn wants_fields_help(&self) -> bool {
+        self.global.fields.as_deref().map(str::trim) == Some("help")
+    }
+
+    /// Handles `--fields help` for a read command before any account is needed: with a profile
+    /// (or `--provider`) chosen, every field `op` prints at that vendor with where its figure
+    /// comes from; without a config file, the common fields and their meanings. Returns true
+    /// when it printed.
+    pub fn fields_help_for(&self, op: Operation) -> Result<bool, AppError> {
+        if !self.wants_fields_help() {
+            return Ok(false);
+        }
+        // The vendor is all it needs: no credential is read.
+        let vendor = match self.global.provider {
+            Some(vendor) if self.global.profile.is_none() || self.profile_from_env_only() => {
+                Some(vendor)
+            }
+            _ if self.config()?.is_none() => None,
+            _ => Some(self.profile()?.vendor),
+        };
+        let fields = match vendor {
+            Some(vendor) => provider::mapping::with_sources(
+                vendor,
+                op,
+                &provider::mapping::fields_of(vendor, op),
+            ),
+            None => provider::mapping::common_fields(op),
+        };
+        self.fields_help(&fields)
+    }
+
     /// Handles `--fields help`: prints the fields and returns true.
     pub fn fields_help(&self, fields: &[FieldDef]) -> Result<bool, AppError> {
-        if self.global.fields.as_deref().map(str::trim) != Some("help") {
+        if !self.wants_fields_help() {
             return Ok(false);
         }
         let mut out = self.stdout();

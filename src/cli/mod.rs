@@ -212,7 +212,7 @@ pub enum Command {
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
     /// Which commands each vendor supports: native, derived, or not supported
-    Providers,
+    Providers(providers::ProvidersArgs),
     /// Serve the built-in simulator of all five vendor APIs on 127.0.0.1
     Sandbox(sandbox::SandboxArgs),
     /// Print a shell completion script
@@ -251,7 +251,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Templates(cmd) => templates::run(cmd, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
-        Command::Providers => providers::run(ctx),
+        Command::Providers(args) => providers::run(args, ctx),
         Command::Completions { shell } => {
             // Rendered to memory first: clap_complete panics when its writer fails, and a
             // closed pipe (`| head`) must end quietly.

@@ -1,9 +1,21 @@
-//! `providers`: what each vendor can do, one row per command and one column per vendor.
+//! `providers`: what each vendor can do, one row per command and one column per vendor; with
+//! `--mapping`, where every unified field of every command comes from at each vendor.
+
+use clap::Args;
 
 use super::Ctx;
 use crate::error::AppError;
 use crate::output::{FieldDef, FieldKind, Value};
-use crate::provider::{Operation, Support, Vendor, capabilities_of};
+use crate::provider::{Operation, Support, Vendor, capabilities_of, mapping};
+
+/// Options of `providers`.
+#[derive(Debug, Clone, Args)]
+pub struct ProvidersArgs {
+    /// Where every unified field of every command comes from, per vendor: one row per vendor,
+    /// command and field (vendor, command, field, support, source, note)
+    #[arg(long)]
+    mapping: bool,
+}
 
 fn support_text(s: Support) -> String {
     match s {
@@ -13,8 +25,12 @@ fn support_text(s: Support) -> String {
     }
 }
 
-/// Runs `providers`: one row per command (and a last `rates` row), one column per vendor.
-pub fn run(ctx: &Ctx) -> Result<(), AppError> {
+/// Runs `providers`: one row per command (and a last `rates` row), one column per vendor; or
+/// with `--mapping` the mapping of every vendor.
+pub fn run(args: ProvidersArgs, ctx: &Ctx) -> Result<(), AppError> {
+    if args.mapping {
+        return ctx.write_rows(mapping::mapping_fields(), mapping::mapping_rows());
+    }
     let mut fields = vec![FieldDef::new(
         "command",
         FieldKind::Text,

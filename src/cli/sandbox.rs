@@ -8,7 +8,8 @@ use clap::Args;
 use super::Ctx;
 use crate::error::AppError;
 use crate::output::OutputError;
-use crate::sandbox::{Sandbox, SandboxOptions};
+use crate::sandbox::{Sandbox, SandboxOptions, Variant};
+use crate::time::Zone;
 use crate::vendor::Vendor;
 
 /// `sandbox`.
@@ -29,6 +30,17 @@ pub struct SandboxArgs {
     /// Fraction of requests answered with a fault: 429, 500/503, a reset or a truncated body
     #[arg(long, value_name = "F", default_value_t = 0.0, value_parser = fault_rate)]
     pub fault_rate: f64,
+    /// Answer otherwise than documented, to see how the tool reads it (repeatable)
+    #[arg(long, value_name = "VARIANT", value_enum)]
+    pub variant: Vec<Variant>,
+    /// The Wolkvox operation's time zone (its times are local there); the printed Wolkvox
+    /// profile gets the same `timezone`
+    #[arg(long, value_name = "ZONE", value_parser = zone, default_value = "UTC")]
+    pub wolkvox_zone: Zone,
+}
+
+fn zone(s: &str) -> Result<Zone, String> {
+    Zone::parse(s).map_err(|e| e.0)
 }
 
 fn fault_rate(s: &str) -> Result<f64, String> {
@@ -48,6 +60,8 @@ impl SandboxArgs {
             rows: self.rows,
             latency: Duration::from_millis(self.latency),
             fault_rate: self.fault_rate,
+            variants: self.variant.clone(),
+            wolkvox_zone: self.wolkvox_zone,
         }
     }
 }

@@ -38,8 +38,11 @@ pub struct StatsArgs {
 
 /// Runs `stats`.
 pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
-    let account = ctx.account()?;
     let op = args.report.operation();
+    if !args.by_campaign && !args.total && ctx.fields_help_for(op)? {
+        return Ok(());
+    }
+    let account = ctx.account()?;
     ctx.require(&account, op, op.command())?;
     let view = match (args.by_campaign, args.total) {
         (true, _) => ReportView::ByCampaign,
@@ -48,6 +51,7 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     };
     let query = StatsQuery {
         range: ctx.range(&args.range, &account.profile)?,
+        zone: ctx.zone(&args.range, &account.profile)?,
         frequency: args.frequency,
         campaign_type: args.campaign_type,
         filters: args.filters.filters(None),

@@ -72,6 +72,9 @@ pub async fn run(cmd: TemplatesCommand, ctx: &Ctx) -> Result<(), AppError> {
         TemplatesCommand::CategoryOptions { .. } => Operation::TemplateCategoryOptions,
         TemplatesCommand::Languages { .. } => Operation::TemplateLanguages,
     };
+    if ctx.fields_help_for(op)? {
+        return Ok(());
+    }
     let account = ctx.account()?;
     let catalog = ctx.capability(&account, op, |p| p.template_catalog())?;
     let extra = account.provider.extra_fields(op);

@@ -4,8 +4,8 @@ use clap::{Args, Subcommand};
 
 use super::Ctx;
 use crate::error::AppError;
-use crate::provider::users::{BotUser, UserQuery};
-use crate::provider::{Operation, Record};
+use crate::provider::Operation;
+use crate::provider::users::UserQuery;
 
 /// User commands.
 #[derive(Debug, Subcommand)]
@@ -33,7 +33,7 @@ pub async fn run(cmd: UsersCommand, ctx: &Ctx) -> Result<(), AppError> {
 }
 
 async fn find(args: FindArgs, ctx: &Ctx) -> Result<(), AppError> {
-    if ctx.fields_help(&BotUser::common_fields())? {
+    if ctx.fields_help_for(Operation::UsersFind)? {
         return Ok(());
     }
     let account = ctx.account()?;

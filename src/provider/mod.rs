@@ -6,9 +6,11 @@
 pub mod capabilities;
 pub mod clicks;
 pub(crate) mod de;
+pub mod figures;
 pub mod mapping;
 pub mod model;
 pub mod paging;
+pub mod read;
 pub mod reports;
 pub mod stream;
 pub mod templates;

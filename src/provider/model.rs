@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 
 use crate::output::{FieldDef, FieldKind, Value};
-use crate::time::DateRange;
+use crate::time::{DateRange, Zone};
 
 /// A campaign's type, as the `--type` filter and the `type` column spell it. Engage types
 /// campaigns by execution (`one-time`, `recurrent`); Insider by kind (`standard`, `ab-test`,
@@ -188,6 +188,10 @@ pub struct DetailsQuery {
 pub struct StatsQuery {
     /// The range the buckets cover.
     pub range: QueryRange,
+    /// The zone whose days (and weeks from Monday) the buckets are, where the tool cuts them:
+    /// `--tz`, else the profile's `timezone`, else UTC. A vendor that cuts the days itself says
+    /// so at `-v` when this differs.
+    pub zone: Zone,
     /// Bucket size.
     pub frequency: Frequency,
     /// Only campaigns of this type.
@@ -278,6 +282,10 @@ pub struct ContactRecord {
 pub struct StatsBucket {
     /// First day of the period.
     pub period: NaiveDate,
+    /// The instant the period starts (the first day's midnight in the zone that cuts the days).
+    pub period_start: DateTime<Utc>,
+    /// The instant after the period (half-open).
+    pub period_end: DateTime<Utc>,
     /// Messages sent.
     pub sent: Option<u64>,
     /// Messages delivered.
@@ -291,6 +299,23 @@ pub struct StatsBucket {
     /// Vendor-only fields, in the order the provider declares them.
     pub extra: Vec<Value>,
 }
+
+// The vocabulary (product.md, "What the numbers mean"; after Meta's WhatsApp analytics). Each
+// vendor's mapping says where its figure for each word comes from, and where it means something
+// else.
+
+/// `total`: contacts targeted.
+pub const TOTAL: &str = "contacts targeted";
+/// `sent`: messages handed to WhatsApp.
+pub const SENT: &str = "messages handed to WhatsApp";
+/// `delivered`: messages that reached the phone.
+pub const DELIVERED: &str = "messages that reached the phone (read implies delivered)";
+/// `read`: messages read.
+pub const READ: &str = "messages read";
+/// `engaged`: contacts that replied or clicked.
+pub const ENGAGED: &str = "contacts that replied or clicked";
+/// `errors`: messages that failed.
+pub const ERRORS: &str = "messages that failed, at sending or at delivery";
 
 /// A unified record: its common fields, in contract order, and its conversion into a row.
 pub trait Record: Send + 'static {
@@ -383,30 +408,26 @@ impl Record for CampaignSummary {
             FieldDef::new("id", FieldKind::Text, "the vendor's campaign id"),
             FieldDef::new("name", FieldKind::Text, "campaign name"),
             FieldDef::new("type", FieldKind::Text, "execution type"),
-            FieldDef::new("total", FieldKind::Count, "contacts targeted"),
-            FieldDef::new("sent", FieldKind::Count, "messages sent"),
-            FieldDef::new("delivered", FieldKind::Count, "messages delivered"),
-            FieldDef::new("read", FieldKind::Count, "messages read"),
-            FieldDef::new(
-                "engaged",
-                FieldKind::Count,
-                "contacts that engaged (replied or clicked)",
-            ),
-            FieldDef::new("errors", FieldKind::Count, "messages that failed"),
+            FieldDef::new("total", FieldKind::Count, TOTAL),
+            FieldDef::new("sent", FieldKind::Count, SENT),
+            FieldDef::new("delivered", FieldKind::Count, DELIVERED),
+            FieldDef::new("read", FieldKind::Count, READ),
+            FieldDef::new("engaged", FieldKind::Count, ENGAGED),
+            FieldDef::new("errors", FieldKind::Count, ERRORS),
             FieldDef::new(
                 "read_rate",
                 FieldKind::Rate,
-                "read / delivered, a fraction of 1",
+                "read / delivered, a fraction of 1 (null when nothing was delivered)",
             ),
             FieldDef::new(
                 "engagement_rate",
                 FieldKind::Rate,
-                "engaged / delivered, a fraction of 1",
+                "engaged / delivered, a fraction of 1 (null when nothing was delivered)",
             ),
             FieldDef::new(
                 "error_rate",
                 FieldKind::Rate,
-                "errors / total, a fraction of 1",
+                "errors / total, a fraction of 1 (null when no contact was targeted)",
             ),
         ]
     }
@@ -487,15 +508,72 @@ impl Record for ContactRecord {
     }
 }
 
+/// The half-open bounds of the period that starts on `first` (a day, or a week from Monday),
+/// with days cut in `zone`. A midnight that a daylight-saving change skips starts the day at the
+/// first instant that exists (an hour later).
+pub fn period_bounds(
+    first: NaiveDate,
+    frequency: Frequency,
+    zone: &Zone,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let days = match frequency {
+        Frequency::Daily => 1,
+        Frequency::Weekly => 7,
+    };
+    let midnight = |d: NaiveDate| {
+        let local = d.and_hms_opt(0, 0, 0).expect("midnight exists");
+        zone.to_utc(local)
+            .or_else(|_| zone.to_utc(local + chrono::Duration::hours(1)))
+            .unwrap_or_else(|_| local.and_utc())
+    };
+    (
+        midnight(first),
+        midnight(first + chrono::Duration::days(days)),
+    )
+}
+
+impl StatsBucket {
+    /// An empty bucket for the period starting on `first`, cut in `zone`; the caller fills in
+    /// the counts.
+    pub fn new(first: NaiveDate, frequency: Frequency, zone: &Zone) -> StatsBucket {
+        let (period_start, period_end) = period_bounds(first, frequency, zone);
+        StatsBucket {
+            period: first,
+            period_start,
+            period_end,
+            sent: None,
+            delivered: None,
+            read: None,
+            engaged: None,
+            errors: None,
+            extra: Vec::new(),
+        }
+    }
+}
+
 impl Record for StatsBucket {
     fn common_fields() -> Vec<FieldDef> {
         vec![
-            FieldDef::new("period", FieldKind::Date, "first day of the period"),
-            FieldDef::new("sent", FieldKind::Count, "messages sent"),
-            FieldDef::new("delivered", FieldKind::Count, "messages delivered"),
-            FieldDef::new("read", FieldKind::Count, "messages read"),
-            FieldDef::new("engaged", FieldKind::Count, "contacts that engaged"),
-            FieldDef::new("errors", FieldKind::Count, "messages that failed"),
+            FieldDef::new(
+                "period",
+                FieldKind::Date,
+                "first day of the period (a week starts on Monday)",
+            ),
+            FieldDef::new("sent", FieldKind::Count, SENT),
+            FieldDef::new("delivered", FieldKind::Count, DELIVERED),
+            FieldDef::new("read", FieldKind::Count, READ),
+            FieldDef::new("engaged", FieldKind::Count, ENGAGED),
+            FieldDef::new("errors", FieldKind::Count, ERRORS),
+            FieldDef::new(
+                "period_start",
+                FieldKind::Time,
+                "when the period starts (UTC; the day's midnight in the zone that cuts the days)",
+            ),
+            FieldDef::new(
+                "period_end",
+                FieldKind::Time,
+                "when the period ends (UTC, exclusive: the next period's start)",
+            ),
         ]
     }
 
@@ -508,6 +586,8 @@ impl Record for StatsBucket {
                 count(self.read),
                 count(self.engaged),
                 count(self.errors),
+                Value::Time(self.period_start),
+                Value::Time(self.period_end),
             ],
             self.extra,
         )

@@ -105,3 +105,51 @@ fn a_vendor_that_lacks_a_write_refuses_it_naming_what_it_serves() {
         "{e:?}"
     );
 }
+
+/// Every field of every read command `vendor` serves is declared once in its mapping, in the
+/// order the command prints them (product.md, "What the numbers mean").
+fn assert_mapped(vendor: Vendor) {
+    let gaps = super::mapping::gaps(vendor);
+    assert!(gaps.is_empty(), "{}", gaps.join("\n"));
+}
+
+#[test]
+fn engage_maps_every_field_it_prints() {
+    assert_mapped(Vendor::Engage);
+}
+
+#[test]
+fn engati_maps_every_field_it_prints() {
+    assert_mapped(Vendor::Engati);
+}
+
+#[test]
+fn insider_maps_every_field_it_prints() {
+    assert_mapped(Vendor::Insider);
+}
+
+#[test]
+fn wolkvox_maps_every_field_it_prints() {
+    assert_mapped(Vendor::Wolkvox);
+}
+
+#[test]
+fn engagive_maps_every_field_it_prints() {
+    assert_mapped(Vendor::Engagive);
+}
+
+#[test]
+fn a_native_or_derived_field_names_its_source() {
+    for vendor in Vendor::all() {
+        for s in super::adapter(vendor).mapping {
+            let empty = s.source.text().trim().is_empty();
+            assert_eq!(
+                empty,
+                s.source == super::mapping::Source::Absent,
+                "{vendor} {:?} {}",
+                s.op,
+                s.field
+            );
+        }
+    }
+}

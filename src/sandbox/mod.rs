@@ -82,6 +82,31 @@ pub struct SandboxOptions {
     pub latency: Duration,
     /// Fraction of requests (0.0–1.0) answered with an injected fault.
     pub fault_rate: f64,
+    /// Answers that differ from the documented ones, to test how the tool reads them.
+    pub variants: Vec<Variant>,
+    /// The zone of the Wolkvox operation (its times are wall-clock times there); the printed
+    /// config gives the Wolkvox profile `timezone = …` when it is not UTC.
+    pub wolkvox_zone: crate::time::Zone,
+}
+
+/// An answer the sandbox can give instead of the documented one (`sandbox --variant …`), so that
+/// end-to-end tests cover what real accounts may send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Variant {
+    /// Engage summaries give their rates as fractions of 1 (0.6667) instead of percentages.
+    FractionRates,
+    /// Summaries and stats answer with fields of another schema (`sent_count`, `read_count`, …)
+    /// instead of the documented ones.
+    UnknownSchema,
+    /// Summaries and stats count more delivered than sent (a counter that drifted).
+    BrokenInvariants,
+}
+
+impl SandboxOptions {
+    /// Whether the sandbox gives `variant`.
+    pub fn has(&self, variant: Variant) -> bool {
+        self.variants.contains(&variant)
+    }
 }
 
 impl Default for SandboxOptions {
@@ -92,6 +117,8 @@ impl Default for SandboxOptions {
             rows: 500,
             latency: Duration::ZERO,
             fault_rate: 0.0,
+            variants: Vec::new(),
+            wolkvox_zone: crate::time::Zone::UTC,
         }
     }
 }
@@ -232,6 +259,12 @@ impl Sandbox {
                 if let Some((key, value)) = creds.iter().find(|(k, _)| *k == field.key) {
                     out.push_str(&format!("{key} = {}\n", util::toml_str(value)));
                 }
+            }
+            if vendor == Vendor::Wolkvox && o.wolkvox_zone != crate::time::Zone::UTC {
+                out.push_str(&format!(
+                    "timezone = {}\n",
+                    util::toml_str(&o.wolkvox_zone.name())
+                ));
             }
         }
         out

@@ -8,48 +8,16 @@
 use std::collections::HashMap;
 
 use serde_json::Value;
-use wa_analytics::output::FieldDef;
-use wa_analytics::provider::clicks::{Click, ClickSummary};
-use wa_analytics::provider::templates::{Lookup, Template, TemplateContent};
-use wa_analytics::provider::users::{BotUser, ChatMessage};
-use wa_analytics::provider::{
-    Campaign, CampaignSummary, ContactRecord, Facet, Operation, Record, StatsBucket, Support,
-    WriteReceipt, adapter, capabilities_of,
-};
+use wa_analytics::provider::{Facet, Operation, Support, capabilities_of, mapping};
 use wa_analytics::vendor::Vendor;
 
 use crate::support::{Home, stderr, stdout};
 
 /// The unified fields of `op`'s records, in output order: the record type's common fields, then
-/// the vendor's declared extras. A new operation does not compile until it names its record.
+/// the vendor's declared extras.
 fn unified_fields(vendor: Vendor, op: Operation) -> Vec<String> {
-    let common: Vec<FieldDef> = match op {
-        Operation::CampaignsList => Campaign::common_fields(),
-        Operation::CampaignsSummary => CampaignSummary::common_fields(),
-        Operation::CampaignsDetails => ContactRecord::common_fields(),
-        Operation::Stats | Operation::TransactionalStats | Operation::VerifyStats => {
-            StatsBucket::common_fields()
-        }
-        Operation::Clicks => Click::common_fields(),
-        Operation::ClicksSummary => ClickSummary::common_fields(),
-        Operation::UsersFind => BotUser::common_fields(),
-        Operation::Conversations => ChatMessage::common_fields(),
-        Operation::TemplatesList | Operation::TemplatesShow => Template::common_fields(),
-        Operation::TemplatesContents => TemplateContent::common_fields(),
-        Operation::TemplateCategories
-        | Operation::TemplateCategoryOptions
-        | Operation::TemplateLanguages => Lookup::common_fields(),
-        Operation::SendTemplate
-        | Operation::SendReaction
-        | Operation::SendMessage
-        | Operation::Broadcast
-        | Operation::BroadcastExternal
-        | Operation::Trigger => WriteReceipt::common_fields(),
-    };
-    let extra = (adapter(vendor).extra_fields)(op);
-    common
+    mapping::fields_of(vendor, op)
         .into_iter()
-        .chain(extra)
         .map(|f| f.name.to_string())
         .collect()
 }

@@ -183,7 +183,10 @@ impl CampaignAnalytics for Engage {
             let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
             body.data
                 .into_iter()
-                .map(|b| b.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
+                .map(|b| {
+                    b.into_unified(query.frequency)
+                        .map_err(|e| resp.bad_shape(VENDOR, e))
+                })
                 .collect::<Result<Vec<_>, _>>()
         };
         record_stream(stream::once(page))

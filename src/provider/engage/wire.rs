@@ -6,7 +6,8 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::provider::{Campaign, CampaignSummary, ContactRecord, StatsBucket};
+use crate::provider::{Campaign, CampaignSummary, ContactRecord, Frequency, StatsBucket};
+use crate::time::Zone;
 
 /// `{"data": …}` (and a `pagination` that only details pages need: [`ContactPage`]).
 #[derive(Debug, Deserialize)]
@@ -367,17 +368,17 @@ impl WireContact {
 }
 
 impl WireBucket {
-    pub(super) fn into_unified(self) -> Result<StatsBucket, String> {
+    /// A bucket of Engage's UTC days (Engage cuts the days itself).
+    pub(super) fn into_unified(self, frequency: Frequency) -> Result<StatsBucket, String> {
         let period = NaiveDate::parse_from_str(self.period.trim(), "%Y-%m-%d")
             .map_err(|_| format!("unreadable period '{}' (expected YYYY-MM-DD)", self.period))?;
         Ok(StatsBucket {
-            period,
             sent: self.sent,
             delivered: self.delivered,
             read: self.read,
             engaged: self.engaged,
             errors: self.errors,
-            extra: Vec::new(),
+            ..StatsBucket::new(period, frequency, &Zone::UTC)
         })
     }
 }

@@ -15,7 +15,7 @@ use crate::provider::reports::{ReportView, StatsReport};
 use crate::provider::{
     CampaignSummary, ErrorKind, Frequency, ProviderError, StatsBucket, StatsQuery, refuse_filter,
 };
-use crate::time::DateRange;
+use crate::time::{DateRange, Zone};
 
 use super::client::Endpoint;
 use super::records::{self, Extra};
@@ -359,7 +359,6 @@ pub(super) fn periods(
         .map(|(period, values)| {
             let get = |k: &str| values.get(k).copied();
             StatsBucket {
-                period,
                 sent: get("sent"),
                 delivered: get("delivered"),
                 read: get("open").or_else(|| get("read")),
@@ -370,6 +369,7 @@ pub(super) fn periods(
                     .iter()
                     .map(|(_, key, _)| cell(get(key)))
                     .collect(),
+                ..StatsBucket::new(period, frequency, &Zone::UTC)
             }
         })
         .collect()

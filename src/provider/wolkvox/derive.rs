@@ -72,15 +72,14 @@ impl Tally {
         }
     }
 
-    fn into_bucket(self, period: NaiveDate) -> StatsBucket {
+    fn into_bucket(self, period: NaiveDate, frequency: Frequency, zone: &Zone) -> StatsBucket {
         StatsBucket {
-            period,
             sent: Some(self.sent()),
             delivered: Some(self.delivered()),
             read: Some(self.read),
             engaged: None,
             errors: Some(self.failed),
-            extra: Vec::new(),
+            ..StatsBucket::new(period, frequency, zone)
         }
     }
 }
@@ -150,6 +149,8 @@ impl CampaignList {
 #[derive(Debug)]
 pub(super) struct Periods {
     frequency: Frequency,
+    /// The zone that cuts the days.
+    zone: Zone,
     buckets: BTreeMap<NaiveDate, Tally>,
 }
 
@@ -158,6 +159,7 @@ impl Periods {
     pub fn new(range: &DateRange, zone: &Zone, frequency: Frequency) -> Periods {
         let mut periods = Periods {
             frequency,
+            zone: *zone,
             buckets: BTreeMap::new(),
         };
         let first = zone.to_local(range.start).date();
@@ -203,7 +205,7 @@ impl Periods {
     pub fn into_buckets(self) -> Vec<StatsBucket> {
         self.buckets
             .into_iter()
-            .map(|(period, t)| t.into_bucket(period))
+            .map(|(period, t)| t.into_bucket(period, self.frequency, &self.zone))
             .collect()
     }
 }

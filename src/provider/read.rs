@@ -1,0 +1,244 @@
+//! Reading a vendor's answer by the paths its mapping declares (product.md, "What the numbers
+//! mean": a response the tool cannot read is an error, not a row of nulls).
+//!
+//! A [`Reader`] looks up each unified field at the vendor path the mapping declares for it, so the
+//! conversion and `providers --mapping` read one declaration. It remembers what was missing or
+//! malformed; [`Reader::finish`] then applies the one policy every vendor shares:
+//!
+//! - a key field missing, or none of the counts the command reads present: exit 6, naming the
+//!   vendor, the request, the paths and what the answer holds instead;
+//! - a count that is negative, fractional or not a number: exit 6;
+//! - any other declared field missing: null, and one warning per field and command;
+//! - fields the mapping does not know: listed once at `-v`.
+
+use serde_json::Value as Json;
+
+use super::capabilities::Operation;
+use super::mapping::{FieldSource, Source, sources_of};
+use crate::api_error::{ErrorKind, ProviderError};
+use crate::vendor::Vendor;
+
+/// What a command requires of each record it reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Rule {
+    /// Fields without which the record is unreadable (a bucket's period, a contact's number).
+    pub key: &'static [&'static str],
+    /// Of these counts at least one must be present (a summary with none is another schema).
+    pub counts: &'static [&'static str],
+}
+
+/// One object of a vendor's answer, read by declared paths.
+pub struct Reader<'a> {
+    vendor: Vendor,
+    op: Operation,
+    mapping: &'static [FieldSource],
+    /// The declared paths of this object start with it (`data.`, `data[].`).
+    prefix: &'static str,
+    object: &'a Json,
+    request: Option<String>,
+    /// Unified fields whose vendor field was absent.
+    missing: Vec<&'static str>,
+    /// Fields present but unreadable, with why.
+    malformed: Vec<String>,
+    /// Fields the conversion reads that no declared path names (a formula's terms).
+    also_known: &'static [&'static str],
+}
+
+impl<'a> Reader<'a> {
+    /// Reads `object`, whose fields the mapping of `op` names with paths that start with
+    /// `prefix` (`""` when they start at the object).
+    pub fn new(
+        vendor: Vendor,
+        op: Operation,
+        prefix: &'static str,
+        object: &'a Json,
+    ) -> Reader<'a> {
+        Reader {
+            vendor,
+            op,
+            mapping: super::adapter(vendor).mapping,
+            prefix,
+            object,
+            request: None,
+            missing: Vec::new(),
+            malformed: Vec::new(),
+            also_known: &[],
+        }
+    }
+
+    /// Fields of the object the conversion reads other than by a declared path (a derived
+    /// figure's terms, a page's cursor): not listed as unknown.
+    pub fn also_knows(mut self, fields: &'static [&'static str]) -> Self {
+        self.also_known = fields;
+        self
+    }
+
+    /// Names the request the object answers (`GET /campaign/x/summary`), for the error.
+    pub fn with_request(mut self, request: impl Into<String>) -> Self {
+        self.request = Some(request.into());
+        self
+    }
+
+    /// The declared path of `field`, without the prefix.
+    fn relative(&self, field: &str) -> &'static str {
+        let path = super::mapping::path(self.mapping, self.op, field);
+        path.strip_prefix(self.prefix).unwrap_or_else(|| {
+            panic!(
+                "{:?} {field}: {path} does not start with {}",
+                self.op, self.prefix
+            )
+        })
+    }
+
+    /// The JSON at `field`'s declared path: `None` when absent (remembered) or null.
+    pub fn value(&mut self, field: &'static str) -> Option<&'a Json> {
+        let relative = self.relative(field);
+        let mut at = self.object;
+        for step in relative.split('.') {
+            match at.get(step) {
+                Some(next) => at = next,
+                None => {
+                    self.missing.push(field);
+                    return None;
+                }
+            }
+        }
+        (!at.is_null()).then_some(at)
+    }
+
+    /// A count: a non-negative whole number. Anything else present is malformed.
+    pub fn count(&mut self, field: &'static str) -> Option<u64> {
+        let v = self.value(field)?;
+        let n = v.as_u64().or_else(|| {
+            v.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                .map(|f| f as u64)
+        });
+        if n.is_none() {
+            let path = super::mapping::path(self.mapping, self.op, field);
+            self.malformed.push(format!("{path} is {v}, not a count"));
+        }
+        n
+    }
+
+    /// A number (a rate as the vendor wrote it).
+    pub fn number(&mut self, field: &'static str) -> Option<f64> {
+        let v = self.value(field)?;
+        let n = v.as_f64().filter(|f| f.is_finite());
+        if n.is_none() {
+            let path = super::mapping::path(self.mapping, self.op, field);
+            self.malformed.push(format!("{path} is {v}, not a number"));
+        }
+        n
+    }
+
+    /// A text; a number is taken as its digits (ids are either).
+    pub fn text(&mut self, field: &'static str) -> Option<String> {
+        match self.value(field)? {
+            Json::String(s) => Some(s.clone()),
+            Json::Number(n) => Some(n.to_string()),
+            other => {
+                let path = super::mapping::path(self.mapping, self.op, field);
+                self.malformed
+                    .push(format!("{path} is {other}, not a text"));
+                None
+            }
+        }
+    }
+
+    /// A field the conversion found unreadable for a reason of its own (a time stamp in another
+    /// format, say).
+    pub fn malformed(&mut self, field: &'static str, why: impl std::fmt::Display) {
+        let path = super::mapping::path(self.mapping, self.op, field);
+        self.malformed.push(format!("{path}: {why}"));
+    }
+
+    /// Applies the shared policy: `Err` (exit 6) when the record is unreadable under `rule`,
+    /// else one warning per missing field (once per run) and the unknown fields at `-v`.
+    pub fn finish(self, rule: Rule) -> Result<(), ProviderError> {
+        let vendor = self.vendor.display_name();
+        let command = self.op.command();
+        let path = |f: &str| super::mapping::path(self.mapping, self.op, f);
+        let keys: Vec<&str> = rule
+            .key
+            .iter()
+            .filter(|k| self.missing.contains(k))
+            .map(|k| path(k))
+            .collect();
+        let no_counts =
+            !rule.counts.is_empty() && rule.counts.iter().all(|c| self.missing.contains(c));
+        if !keys.is_empty() || no_counts || !self.malformed.is_empty() {
+            let mut why = Vec::new();
+            if !keys.is_empty() {
+                why.push(format!("it lacks {}", keys.join(", ")));
+            }
+            if no_counts {
+                let counts: Vec<_> = rule.counts.iter().map(|c| path(c)).collect();
+                why.push(format!("it has none of the counts {}", counts.join(", ")));
+            }
+            why.extend(self.malformed.iter().cloned());
+            let holds = self.holds();
+            let message = format!(
+                "cannot read {vendor}'s answer to '{command}': {}{}",
+                why.join("; "),
+                if holds.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (the answer holds: {holds})")
+                }
+            );
+            let mut err = ProviderError::new(ErrorKind::BadResponse, vendor, message).with_hint(
+                format!(
+                    "{vendor}'s answers are not in the shape wa-analytics reads (see 'wa-analytics providers --mapping'); 'wa-analytics api' shows the raw answer"
+                ),
+            );
+            if let Some(request) = self.request {
+                err = err.with_request(request);
+            }
+            return Err(err);
+        }
+        for field in &self.missing {
+            crate::warn_once!(
+                format!("missing {vendor} {command} {field}"),
+                "{vendor}'s answer to '{command}' has no {}: {field} is null",
+                path(field)
+            );
+        }
+        let unknown = self.unknown();
+        if !unknown.is_empty() {
+            crate::info_once!(
+                format!("unknown {vendor} {command}"),
+                "{vendor}'s answer to '{command}' has fields wa-analytics does not read: {}",
+                unknown.join(", ")
+            );
+        }
+        Ok(())
+    }
+
+    /// The object's own field names, for an error that says what the answer holds instead.
+    fn holds(&self) -> String {
+        match self.object {
+            Json::Object(map) => map.keys().cloned().collect::<Vec<_>>().join(", "),
+            _ => String::new(),
+        }
+    }
+
+    /// The object's fields that no declared path of the command starts with.
+    fn unknown(&self) -> Vec<String> {
+        let Json::Object(map) = self.object else {
+            return Vec::new();
+        };
+        let known: Vec<&str> = sources_of(self.mapping, self.op)
+            .iter()
+            .filter_map(|s| match s.source {
+                Source::Field(p) => p.strip_prefix(self.prefix),
+                _ => None,
+            })
+            .map(|p| p.split('.').next().unwrap_or(p))
+            .collect();
+        map.keys()
+            .filter(|k| !known.contains(&k.as_str()) && !self.also_known.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    }
+}
