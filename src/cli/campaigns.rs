@@ -9,6 +9,7 @@ use crate::output::Format;
 use chrono::Duration;
 use futures::StreamExt;
 
+use crate::provider::figures;
 use crate::provider::{
     CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation, SummaryQuery,
 };
@@ -44,6 +45,7 @@ pub enum CampaignsCommand {
 
 /// `campaigns list`.
 #[derive(Debug, Args)]
+#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: every campaign, whenever it ran]")))]
 pub struct ListArgs {
     #[command(flatten)]
     range: RangeArgs,
@@ -60,6 +62,7 @@ pub struct ListArgs {
 
 /// `campaigns summary`.
 #[derive(Debug, Args)]
+#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: the campaign's whole lifetime]")))]
 pub struct SummaryArgs {
     /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
     /// for Wolkvox)
@@ -152,6 +155,32 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
         range: ctx.range(&args.range, &account.profile)?,
     };
     let summary = campaigns.campaign_summary(&args.campaign, &query).await?;
+    let vendor = account.profile.vendor;
+    for breach in figures::breaches(&(&summary).into()) {
+        warn!(
+            "{vendor}'s summary of '{}' does not add up: {breach}; printed as {vendor} gave it",
+            args.campaign
+        );
+    }
+    if summary.sent == Some(0) {
+        let zone = ctx.zone(&args.range, &account.profile)?;
+        let range = if query.range.explicit {
+            format!(
+                "from {} to {} ({})",
+                zone.to_local(query.range.range.start)
+                    .format("%Y-%m-%d %H:%M"),
+                zone.to_local(query.range.range.end)
+                    .format("%Y-%m-%d %H:%M"),
+                zone.name()
+            )
+        } else {
+            "in the default range".to_string()
+        };
+        note!(
+            "'{}' sent nothing {range}; if it was sent at another time, give that range (--from/--to or --last)",
+            args.campaign
+        );
+    }
     ctx.write_object(extra, summary)
 }
 

@@ -9,6 +9,7 @@ use crate::provider::users::ConversationQuery;
 
 /// `conversations`.
 #[derive(Debug, Args)]
+#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: every message up to now, Engati's own default]")))]
 pub struct ConversationsArgs {
     /// The user's channel user id (WhatsApp: the phone number), as 'users find' lists it
     #[arg(value_name = "USER_ID")]

@@ -7,8 +7,11 @@ use super::filters::FilterArgs;
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
 use crate::provider::reports::{ReportView, StatsReport};
+use futures::StreamExt;
+
 use crate::provider::{
-    CampaignSummary, CampaignType, Frequency, Operation, Record, StatsQuery, unsupported_command,
+    CampaignSummary, CampaignType, Frequency, Operation, Page, Record, RecordStream, StatsBucket,
+    StatsQuery, Vendor, figures, unsupported_command,
 };
 
 /// `stats`.
@@ -60,8 +63,8 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     if args.report == StatsReport::Campaigns && view == ReportView::Periods {
         let campaigns = ctx.capability(&account, op, |p| p.campaigns())?;
         let extra = provider.extra_fields(Operation::Stats);
-        ctx.write_stream(extra, campaigns.stats(&query), None)
-            .await?;
+        let buckets = checked(account.profile.vendor, campaigns.stats(&query));
+        ctx.write_stream(extra, buckets, None).await?;
         return Ok(());
     }
     let Some(reports) = provider.stats_reports() else {
@@ -75,11 +78,17 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     let extra = reports.report_fields(args.report, view);
     match view {
         ReportView::Periods => {
-            let rows = reports.report_periods(args.report, &query);
+            let rows = checked(
+                account.profile.vendor,
+                reports.report_periods(args.report, &query),
+            );
             ctx.write_stream(extra, rows, None).await?;
         }
         ReportView::ByCampaign => {
-            let rows = reports.report_by_campaign(args.report, &query);
+            let rows = checked_summaries(
+                account.profile.vendor,
+                reports.report_by_campaign(args.report, &query),
+            );
             ctx.write_stream(extra, rows, None).await?;
         }
         ReportView::Total => {
@@ -89,8 +98,57 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
                 return Ok(());
             }
             let total = reports.report_total(args.report, &query).await?;
+            let vendor = account.profile.vendor;
+            for breach in figures::breaches(&(&total).into()) {
+                crate::warn!(
+                    "{vendor}'s totals do not add up: {breach} (printed as {vendor} gave them)"
+                );
+            }
             ctx.write_object(extra, total)?;
         }
     }
     Ok(())
+}
+
+/// The buckets of `stream`, each checked against the invariants (product.md, "What the numbers
+/// mean"): a bucket that breaks one is printed as the vendor gave it, with one warning per
+/// invariant naming the first period that breaks it and its figures.
+fn checked(vendor: Vendor, stream: RecordStream<'_, StatsBucket>) -> RecordStream<'_, StatsBucket> {
+    stream
+        .map(move |page| {
+            let buckets = page?.decode()?;
+            for bucket in &buckets {
+                for breach in figures::breaches(&bucket.into()) {
+                    crate::warn_once!(
+                        format!("breach {vendor} stats {}", breach.invariant),
+                        "{vendor}'s stats do not add up: on {} {breach} (printed as {vendor} gave them; later periods that break it are not named)",
+                        bucket.period
+                    );
+                }
+            }
+            Ok(Page::from(buckets))
+        })
+        .boxed()
+}
+
+/// The rows of `stats --by-campaign`, each checked against the invariants like a summary.
+fn checked_summaries(
+    vendor: Vendor,
+    stream: RecordStream<'_, CampaignSummary>,
+) -> RecordStream<'_, CampaignSummary> {
+    stream
+        .map(move |page| {
+            let rows = page?.decode()?;
+            for row in &rows {
+                for breach in figures::breaches(&row.into()) {
+                    crate::warn_once!(
+                        format!("breach {vendor} by-campaign {}", breach.invariant),
+                        "{vendor}'s figures for '{}' do not add up: {breach} (printed as {vendor} gave them; other campaigns that break it are not named)",
+                        row.name.as_deref().or(row.id.as_deref()).unwrap_or("a campaign")
+                    );
+                }
+            }
+            Ok(Page::from(rows))
+        })
+        .boxed()
 }

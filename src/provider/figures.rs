@@ -96,15 +96,33 @@ impl From<&StatsBucket> for Figures {
     }
 }
 
-/// Which invariants `figures` break, each as a phrase naming the figures (`delivered (120)
-/// exceeds sent (100)`); empty when all hold. Counts are compared only where both are known.
-pub fn breaches(figures: &Figures) -> Vec<String> {
+/// An invariant a record breaks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Breach {
+    /// Which invariant (`delivered > sent`), the same for every record that breaks it.
+    pub invariant: String,
+    /// The phrase naming the figures (`delivered (120) exceeds sent (100)`).
+    pub text: String,
+}
+
+impl std::fmt::Display for Breach {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Which invariants `figures` break; empty when all hold. Counts are compared only where both
+/// are known.
+pub fn breaches(figures: &Figures) -> Vec<Breach> {
     let mut out = Vec::new();
     let mut exceeds = |a: &str, x: Option<u64>, b: &str, y: Option<u64>| {
         if let (Some(x), Some(y)) = (x, y)
             && x > y
         {
-            out.push(format!("{a} ({x}) exceeds {b} ({y})"));
+            out.push(Breach {
+                invariant: format!("{a} > {b}"),
+                text: format!("{a} ({x}) exceeds {b} ({y})"),
+            });
         }
     };
     exceeds("delivered", figures.delivered, "sent", figures.sent);
@@ -113,7 +131,10 @@ pub fn breaches(figures: &Figures) -> Vec<String> {
         if let Some(r) = rate
             && !(0.0..=1.0).contains(&r)
         {
-            out.push(format!("{name} ({r}) is outside 0–1"));
+            out.push(Breach {
+                invariant: format!("{name} outside 0–1"),
+                text: format!("{name} ({r}) is outside 0–1"),
+            });
         }
     }
     out
@@ -177,8 +198,9 @@ mod tests {
                 ("error_rate", None),
             ],
         };
+        let texts: Vec<_> = breaches(&f).into_iter().map(|b| b.text).collect();
         assert_eq!(
-            breaches(&f),
+            texts,
             [
                 "delivered (120) exceeds sent (100)",
                 "engagement_rate (1.2) is outside 0–1"

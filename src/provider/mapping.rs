@@ -310,3 +310,39 @@ pub fn with_sources(vendor: Vendor, op: Operation, fields: &[FieldDef]) -> Vec<F
         })
         .collect()
 }
+
+/// The mapping as Markdown, one table per vendor (the README's "What the numbers mean" is this
+/// text, checked by a test).
+pub fn markdown() -> String {
+    let cell = |s: &str| s.replace('|', "\\|").replace('\n', " ");
+    let mut out = String::new();
+    for vendor in Vendor::all() {
+        let adapter = super::adapter(vendor);
+        let ops: Vec<_> = Operation::all()
+            .filter(|op| is_mapped(*op) && !sources_of(adapter.mapping, *op).is_empty())
+            .collect();
+        out.push_str(&format!("#### {vendor}\n\n"));
+        if ops.is_empty() {
+            out.push_str("No read command with records of its own.\n\n");
+            continue;
+        }
+        out.push_str("| command | field | support | source | note |\n|---|---|---|---|---|\n");
+        for op in ops {
+            for s in sources_of(adapter.mapping, op) {
+                let source = match s.source {
+                    Source::Absent => String::new(),
+                    other => format!("`{}`", cell(other.text())),
+                };
+                out.push_str(&format!(
+                    "| {} | `{}` | {} | {source} | {} |\n",
+                    op.command(),
+                    s.field,
+                    s.source.support().as_str(),
+                    cell(s.note)
+                ));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}

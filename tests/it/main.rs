@@ -4,6 +4,7 @@
 
 mod cli;
 mod conformance;
+mod docs;
 mod engage;
 mod engagive;
 mod engati;
