@@ -213,7 +213,7 @@ pub enum Command {
     Profiles(profiles::ProfilesCommand),
     /// Which commands each vendor supports: native, derived, or not supported
     Providers(providers::ProvidersArgs),
-    /// Serve the built-in simulator of all five vendor APIs on 127.0.0.1
+    /// Serve the built-in simulator of every vendor's API on 127.0.0.1
     Sandbox(sandbox::SandboxArgs),
     /// Print a shell completion script
     Completions {

@@ -1,4 +1,4 @@
-//! `wa-analytics sandbox` and `--demo`: the built-in simulator of the five vendor APIs.
+//! `wa-analytics sandbox` and `--demo`: the built-in simulator of every vendor's API.
 
 use std::io::Write;
 use std::time::Duration;
@@ -81,7 +81,7 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
             )
         })?;
     note!(
-        "sandbox: serving the five vendor APIs on http://{} with generated data (seed {}, {} rows per campaign)",
+        "sandbox: serving every vendor's API on http://{} with generated data (seed {}, {} rows per campaign)",
         sandbox.addr(),
         args.seed,
         args.rows

@@ -196,7 +196,8 @@ fn missing_provider_lists_the_valid_vendors() {
     assert_eq!(
         err.message,
         format!(
-            "profile 'p' in {PATH}: missing key 'provider' (the vendor); valid providers: engage, engati, insider, wolkvox, engagive"
+            "profile 'p' in {PATH}: missing key 'provider' (the vendor); valid providers: {}",
+            vendor_ids()
         )
     );
     assert!(err.hint.unwrap().contains("provider = \"engage\""));
@@ -210,7 +211,8 @@ fn unknown_provider_lists_the_valid_vendors() {
     assert_eq!(
         err.message,
         format!(
-            "profile 'p' in {PATH}: unknown provider 'twilio'; valid providers: engage, engati, insider, wolkvox, engagive"
+            "profile 'p' in {PATH}: unknown provider 'twilio'; valid providers: {}",
+            vendor_ids()
         )
     );
 }
@@ -700,4 +702,12 @@ fn env_var_name_upper_cases_vendor_and_key() {
         "WA_ENGAGE_BOT_TOKEN"
     );
     assert_eq!(env_var_name(Vendor::Wolkvox, "server"), "WA_WOLKVOX_SERVER");
+}
+
+/// The vendors' ids as error messages list them.
+fn vendor_ids() -> String {
+    crate::vendor::Vendor::all()
+        .map(|v| v.id())
+        .collect::<Vec<_>>()
+        .join(", ")
 }

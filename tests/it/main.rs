@@ -10,6 +10,7 @@ mod engagive;
 mod engati;
 mod in_process;
 mod insider;
+mod numbers;
 mod sandbox;
 mod sandbox_engagive;
 mod sandbox_engati;

@@ -5,14 +5,14 @@ use crate::sandbox::{Sandbox, SandboxOptions};
 use crate::vendor::Vendor;
 
 #[tokio::test]
-async fn config_toml_has_five_profiles_with_known_keys() {
+async fn config_toml_has_a_profile_per_vendor_with_known_keys() {
     let sb = sandbox(10).await;
     let text = sb.config_toml();
     assert!(text.starts_with("# "), "a comment line first: {text}");
     let table: toml::Table = toml::from_str(&text).expect("valid TOML");
     assert_eq!(table["default_profile"].as_str(), Some("engage"));
     let profiles = table["profiles"].as_table().unwrap();
-    assert_eq!(profiles.len(), 5);
+    assert_eq!(profiles.len(), Vendor::all().count());
     for vendor in Vendor::all() {
         let p = profiles[vendor.id()].as_table().unwrap();
         assert_eq!(p["provider"].as_str(), Some(vendor.id()));

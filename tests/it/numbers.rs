@@ -1,0 +1,251 @@
+//! What the numbers mean, at the command line (product.md, "What the numbers mean"): the mapping
+//! printed by `providers --mapping`, `--fields help` with and without a vendor, and the checks
+//! the CLI makes on every vendor's figures, run in-process against a provider that answers what
+//! a test tells it to.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use wa_analytics::api_error::ProviderError;
+use wa_analytics::provider::{
+    AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary, Frequency,
+    RecordStream, StatsBucket, StatsQuery, SummaryQuery, Vendor, mapping, record_stream,
+};
+use wa_analytics::time::Zone;
+
+use crate::support::{Home, InProcess, run_host};
+
+fn now() -> DateTime<Utc> {
+    "2026-03-15T12:34:56Z".parse().unwrap()
+}
+
+/// A provider whose summary and stats are what the test gives.
+#[derive(Debug)]
+struct Fixed {
+    summary: CampaignSummary,
+    buckets: Vec<StatsBucket>,
+}
+
+#[async_trait]
+impl AnalyticsProvider for Fixed {
+    fn vendor(&self) -> Vendor {
+        Vendor::Engage
+    }
+    async fn check_credentials(&self) -> Result<(), ProviderError> {
+        Ok(())
+    }
+    fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
+        Some(self)
+    }
+}
+
+#[async_trait]
+impl CampaignAnalytics for Fixed {
+    fn list_campaigns<'a>(&'a self, _: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+        record_stream(futures::stream::empty::<Result<Vec<Campaign>, ProviderError>>())
+    }
+    async fn campaign_summary(
+        &self,
+        _: &str,
+        _: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        Ok(self.summary.clone())
+    }
+    fn stats<'a>(&'a self, _: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+        let pages: Vec<Result<Vec<StatsBucket>, ProviderError>> =
+            self.buckets.iter().map(|b| Ok(vec![b.clone()])).collect();
+        record_stream(futures::stream::iter(pages))
+    }
+}
+
+/// Runs `args` against the demo's Engage profile, with `Fixed` answering.
+async fn run_fixed(fixed: Fixed, args: &[&str]) -> InProcess {
+    let home = Home::new();
+    let (host, captured) = home.host(&[], now());
+    let fixed = Arc::new(fixed);
+    let host = host.with_build(move |_, _| Ok(fixed.clone() as Arc<dyn AnalyticsProvider>));
+    let mut argv = vec!["--demo", "-p", "engage"];
+    argv.extend_from_slice(args);
+    run_host(host, &captured, &argv).await
+}
+
+fn summary(sent: u64, delivered: u64, read: u64) -> CampaignSummary {
+    CampaignSummary {
+        name: Some("Spring".into()),
+        total: Some(sent),
+        sent: Some(sent),
+        delivered: Some(delivered),
+        read: Some(read),
+        ..CampaignSummary::default()
+    }
+}
+
+fn bucket(day: u32, sent: u64, delivered: u64) -> StatsBucket {
+    StatsBucket {
+        sent: Some(sent),
+        delivered: Some(delivered),
+        read: Some(0),
+        ..StatsBucket::new(
+            NaiveDate::from_ymd_opt(2026, 3, day).unwrap(),
+            Frequency::Daily,
+            &Zone::UTC,
+        )
+    }
+}
+
+const DEMO: &str =
+    "wa-analytics: --demo: generated data from the built-in sandbox, not a real account\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_summary_that_breaks_an_invariant_is_printed_with_a_warning_naming_the_figures() {
+    let fixed = Fixed {
+        summary: summary(100, 120, 90),
+        buckets: Vec::new(),
+    };
+    let out = run_fixed(fixed, &["campaigns", "summary", "Spring", "-f", "json"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let got: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(
+        (got["sent"].clone(), got["delivered"].clone()),
+        (100.into(), 120.into())
+    );
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{DEMO}wa-analytics: warning: Engage's summary of 'Spring' does not add up: delivered (120) exceeds sent (100); printed as Engage gave it\n"
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_summary_that_sent_nothing_in_the_range_says_so() {
+    let fixed = Fixed {
+        summary: summary(0, 0, 0),
+        buckets: Vec::new(),
+    };
+    let args = [
+        "campaigns",
+        "summary",
+        "Spring",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-07",
+        "--tz",
+        "America/Bogota",
+        "-f",
+        "json",
+    ];
+    let out = run_fixed(fixed, &args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{DEMO}wa-analytics: 'Spring' sent nothing from 2026-03-01 00:00 to 2026-03-08 00:00 (America/Bogota); if it was sent at another time, give that range (--from/--to or --last)\n"
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn stats_warn_once_per_invariant_naming_the_first_period_that_breaks_it() {
+    let fixed = Fixed {
+        summary: CampaignSummary::default(),
+        buckets: vec![bucket(1, 10, 10), bucket(2, 10, 12), bucket(3, 5, 9)],
+    };
+    let out = run_fixed(fixed, &["stats", "-f", "csv", "--last", "7d"]).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stdout,
+        "period,sent,delivered,read,engaged,errors,period_start,period_end\n\
+         2026-03-01,10,10,0,,,2026-03-01T00:00:00Z,2026-03-02T00:00:00Z\n\
+         2026-03-02,10,12,0,,,2026-03-02T00:00:00Z,2026-03-03T00:00:00Z\n\
+         2026-03-03,5,9,0,,,2026-03-03T00:00:00Z,2026-03-04T00:00:00Z\n"
+    );
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{DEMO}wa-analytics: warning: Engage's stats do not add up: on 2026-03-02 delivered (12) exceeds sent (10) (printed as Engage gave them; later periods that break it are not named)\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn providers_mapping_prints_every_vendors_declaration_in_every_format() {
+    let home = Home::new();
+    let out = home
+        .run_in_process(&["providers", "--mapping", "-f", "json"], now())
+        .await;
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let rows: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(rows.len(), mapping::mapping_rows().len());
+    assert!(!rows.is_empty());
+    for row in &rows {
+        let mut keys: Vec<_> = row.as_object().unwrap().keys().cloned().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["command", "field", "note", "source", "support", "vendor"]
+        );
+        assert!(
+            ["native", "derived", "unsupported"].contains(&row["support"].as_str().unwrap()),
+            "{row}"
+        );
+    }
+    let summary_sent = rows
+        .iter()
+        .find(|r| {
+            r["vendor"] == "engage" && r["command"] == "campaigns summary" && r["field"] == "sent"
+        })
+        .expect("Engage's summary sent is mapped");
+    assert_eq!(summary_sent["support"], "native");
+    // The columns in their order.
+    assert!(out.stdout.contains(r#"{"vendor":"#) || out.stdout.contains(r#""vendor": "#));
+    let csv = home
+        .run_in_process(&["providers", "--mapping", "-f", "csv"], now())
+        .await;
+    assert_eq!(
+        csv.stdout.lines().next(),
+        Some("vendor,command,field,support,source,note")
+    );
+    assert_eq!(csv.stdout.lines().count(), rows.len() + 1);
+}
+
+#[tokio::test]
+async fn fields_help_without_a_config_shows_the_common_meanings_and_with_a_vendor_its_sources() {
+    let home = Home::new();
+    let out = home
+        .run_in_process(&["campaigns", "summary", "x", "--fields", "help"], now())
+        .await;
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let sent = out.stdout.lines().find(|l| l.starts_with("sent ")).unwrap();
+    assert_eq!(sent, "sent             messages handed to WhatsApp");
+    let out = home
+        .run_in_process(
+            &[
+                "--provider",
+                "engage",
+                "campaigns",
+                "summary",
+                "x",
+                "--fields",
+                "help",
+            ],
+            now(),
+        )
+        .await;
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let sent = out.stdout.lines().find(|l| l.starts_with("sent ")).unwrap();
+    let source = mapping::source_of(
+        wa_analytics::provider::adapter(Vendor::Engage).mapping,
+        wa_analytics::provider::Operation::CampaignsSummary,
+        "sent",
+    )
+    .unwrap();
+    let expected = format!(
+        "sent             messages handed to WhatsApp [Engage: {}",
+        source.source.text()
+    );
+    assert!(sent.starts_with(&expected), "{sent}");
+}
