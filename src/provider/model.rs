@@ -593,3 +593,42 @@ impl Record for StatsBucket {
         )
     }
 }
+
+#[cfg(test)]
+mod period_tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn a_day_is_the_zones_midnight_to_midnight() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        assert_eq!(
+            period_bounds(day, Frequency::Daily, &bogota),
+            (at("2026-03-02T05:00:00Z"), at("2026-03-03T05:00:00Z"))
+        );
+        assert_eq!(
+            period_bounds(day, Frequency::Weekly, &Zone::UTC),
+            (at("2026-03-02T00:00:00Z"), at("2026-03-09T00:00:00Z"))
+        );
+    }
+
+    #[test]
+    fn a_day_across_a_daylight_saving_change_is_23_or_25_hours() {
+        let berlin = Zone::parse("Europe/Berlin").unwrap();
+        let spring = NaiveDate::from_ymd_opt(2026, 3, 29).unwrap();
+        let (start, end) = period_bounds(spring, Frequency::Daily, &berlin);
+        assert_eq!((end - start).num_hours(), 23);
+        let autumn = NaiveDate::from_ymd_opt(2026, 10, 25).unwrap();
+        let (start, end) = period_bounds(autumn, Frequency::Daily, &berlin);
+        assert_eq!((end - start).num_hours(), 25);
+        // Santiago's clocks skip midnight in September: the day starts at 01:00 local.
+        let santiago = Zone::parse("America/Santiago").unwrap();
+        let gap = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        let (start, _) = period_bounds(gap, Frequency::Daily, &santiago);
+        assert_eq!(start, at("2026-09-06T04:00:00Z"));
+    }
+}

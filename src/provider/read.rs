@@ -53,10 +53,21 @@ impl<'a> Reader<'a> {
         prefix: &'static str,
         object: &'a Json,
     ) -> Reader<'a> {
+        Reader::with_mapping(vendor, op, super::adapter(vendor).mapping, prefix, object)
+    }
+
+    /// [`Reader::new`] with a mapping of the caller's (tests).
+    pub fn with_mapping(
+        vendor: Vendor,
+        op: Operation,
+        mapping: &'static [FieldSource],
+        prefix: &'static str,
+        object: &'a Json,
+    ) -> Reader<'a> {
         Reader {
             vendor,
             op,
-            mapping: super::adapter(vendor).mapping,
+            mapping,
             prefix,
             object,
             request: None,
@@ -240,5 +251,106 @@ impl<'a> Reader<'a> {
             .filter(|k| !known.contains(&k.as_str()) && !self.also_known.contains(&k.as_str()))
             .cloned()
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::provider::Operation::CampaignsSummary as Op;
+
+    const MAPPING: &[FieldSource] = &[
+        FieldSource::native(Op, "name", "data.name"),
+        FieldSource::native(Op, "sent", "data.sent"),
+        FieldSource::native(Op, "read", "data.stats.read"),
+        FieldSource::derived(Op, "read_rate", "read / sent"),
+    ];
+    const RULE: Rule = Rule {
+        key: &["name"],
+        counts: &["sent", "read"],
+    };
+
+    fn reader(answer: &Json) -> Reader<'_> {
+        Reader::with_mapping(Vendor::Engage, Op, MAPPING, "data.", &answer["data"])
+            .with_request("GET /campaign/x/summary")
+    }
+
+    #[test]
+    fn fields_are_read_at_their_declared_paths() {
+        let answer = json!({"data": {"name": "Spring", "sent": 10, "stats": {"read": 4.0}}});
+        let mut r = reader(&answer);
+        assert_eq!(r.text("name").as_deref(), Some("Spring"));
+        assert_eq!(r.count("sent"), Some(10));
+        assert_eq!(
+            r.count("read"),
+            Some(4),
+            "a whole number written 4.0 is a count"
+        );
+        assert!(r.finish(RULE).is_ok());
+    }
+
+    #[test]
+    fn none_of_the_counts_is_exit_6_naming_the_paths_and_what_the_answer_holds() {
+        let answer = json!({"data": {"name": "Spring", "sent_count": 10, "read_count": 4}});
+        let mut r = reader(&answer);
+        r.text("name");
+        assert_eq!((r.count("sent"), r.count("read")), (None, None));
+        let err = r.finish(RULE).unwrap_err();
+        assert_eq!(err.kind.exit_code(), 6);
+        assert_eq!(err.request.as_deref(), Some("GET /campaign/x/summary"));
+        assert_eq!(
+            err.message,
+            "cannot read Engage's answer to 'campaigns summary': it has none of the counts data.sent, data.stats.read (the answer holds: name, read_count, sent_count)"
+        );
+    }
+
+    #[test]
+    fn a_missing_key_field_or_a_malformed_count_is_exit_6() {
+        let answer = json!({"data": {"sent": 3}});
+        let mut r = reader(&answer);
+        r.text("name");
+        r.count("sent");
+        let err = r.finish(RULE).unwrap_err();
+        assert!(
+            err.message.contains("it lacks data.name"),
+            "{}",
+            err.message
+        );
+
+        for bad in [json!(-1), json!(2.5), json!("12")] {
+            let answer = json!({"data": {"name": "x", "sent": bad}});
+            let mut r = reader(&answer);
+            r.text("name");
+            assert_eq!(r.count("sent"), None);
+            let err = r.finish(RULE).unwrap_err();
+            assert!(
+                err.message
+                    .contains(&format!("data.sent is {bad}, not a count")),
+                "{}",
+                err.message
+            );
+        }
+    }
+
+    #[test]
+    fn another_missing_field_is_null_and_null_is_not_missing() {
+        let answer = json!({"data": {"name": "x", "sent": null}});
+        let mut r = reader(&answer);
+        r.text("name");
+        assert_eq!(r.count("sent"), None);
+        assert_eq!(r.count("read"), None);
+        // `sent` is present (null): the counts are not all missing, so the record reads.
+        assert_eq!(r.missing, ["read"]);
+        assert!(r.finish(RULE).is_ok());
+    }
+
+    #[test]
+    fn unknown_fields_are_those_no_declared_path_starts_with() {
+        let answer =
+            json!({"data": {"name": "x", "sent": 1, "stats": {}, "extra": 1, "cursor": 2}});
+        let r = reader(&answer).also_knows(&["cursor"]);
+        assert_eq!(r.unknown(), ["extra"]);
     }
 }
