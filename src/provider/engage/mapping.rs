@@ -1,50 +1,112 @@
-//! Where Engage's unified fields come from (vendors.md Part 1 "Engage": `/campaign/{name}/summary`
-//! answers `{"data": {…}}` with the counts and percentage rates). Read by the tool and held to the
-//! conversion in `wire.rs` by the tests below.
+//! Where Engage's unified fields come from (vendors.md Part 1 "Engage"). Nothing beyond the
+//! seed is public, so every path below is our assumption about Engage's answers: `/campaigns`
+//! and `/stats` answer `{"data": [...]}`, `/campaign/{name}/summary` `{"data": {...}}` and
+//! `/campaign/{name}/details` `{"data": [...], "pagination": {...}}`. The conversion reads the
+//! fields at these paths, and the tests below hold the two together.
 
-use crate::provider::Operation::CampaignsSummary;
-use crate::provider::mapping::{FieldSource, Source};
+use crate::provider::Operation::{CampaignsDetails, CampaignsList, CampaignsSummary, Stats};
+use crate::provider::mapping::FieldSource;
 
-const fn summary(field: &'static str, source: Source, note: &'static str) -> FieldSource {
-    FieldSource {
-        op: CampaignsSummary,
-        field,
-        source,
-        note,
-    }
+/// Said of every field: the schema is ours, not Engage's.
+macro_rules! assumed {
+    ($($note:literal)?) => {
+        concat!("assumed: Engage documents no answer schema" $(, "; ", $note)?)
+    };
 }
 
-/// Engage's `campaigns summary` fields. The other commands' declarations come with issue 12
-/// ("What the numbers mean").
+/// How Engage's summary rates are read.
+macro_rules! rate_note {
+    ($formula:literal, $zero:literal) => {
+        concat!(
+            "assumed a percentage (66.67) of ",
+            $formula,
+            ", as vendors.md decides (Engage's documents do not say); read in the scale its counts confirm (66.67 or 0.6667) and printed as a fraction; null when ",
+            $zero,
+            " is 0 (where Engage is assumed to send 0)"
+        )
+    };
+}
+
+/// Engage's mapping: every field of the four read commands it serves, in output order.
 pub(super) const MAPPING: &[FieldSource] = &[
-    summary("id", Source::Absent, "the summary carries no campaign id"),
-    summary(
-        "name",
-        Source::Field("data.name"),
-        "the name asked for when the answer has none",
+    // campaigns list: GET /campaigns
+    FieldSource::native(CampaignsList, "id", "data[].id").note(assumed!(
+        "a UUID (as in Engage's status webhook); commands address campaigns by name, not by id"
+    )),
+    FieldSource::native(CampaignsList, "name", "data[].name").note(assumed!(
+        "required: Engage addresses campaigns by name, so a campaign without one is unreadable"
+    )),
+    FieldSource::native(CampaignsList, "type", "data[].type")
+        .note(assumed!("one-time or recurrent, the values of Engage's type filter")),
+    FieldSource::native(CampaignsList, "status", "data[].status")
+        .note(assumed!("scheduled, running, completed or cancelled")),
+    FieldSource::native(CampaignsList, "created_at", "data[].created_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsList, "sent_at", "data[].sent_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC; null for a campaign never sent")),
+    FieldSource::native(CampaignsList, "total_contacts", "data[].total_contacts").note(assumed!()),
+    // campaigns summary: GET /campaign/{name}/summary
+    FieldSource::absent(CampaignsSummary, "id").note(
+        "the summary carries no campaign id (Engage addresses campaigns by name); 'campaigns list' shows it",
     ),
-    summary("type", Source::Field("data.type"), ""),
-    summary("total", Source::Field("data.total"), ""),
-    summary("sent", Source::Field("data.sent"), ""),
-    summary("delivered", Source::Field("data.delivered"), ""),
-    summary("read", Source::Field("data.read"), ""),
-    summary("engaged", Source::Field("data.engaged"), ""),
-    summary("errors", Source::Field("data.errors"), ""),
-    summary(
-        "read_rate",
-        Source::Field("data.read_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
+    FieldSource::native(CampaignsSummary, "name", "data.name")
+        .note(assumed!("the name asked for when the answer has none")),
+    FieldSource::native(CampaignsSummary, "type", "data.type").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "total", "data.total")
+        .note(assumed!("contacts targeted: sent + errors")),
+    FieldSource::native(CampaignsSummary, "sent", "data.sent")
+        .note(assumed!("messages that did not fail at sending")),
+    FieldSource::native(CampaignsSummary, "delivered", "data.delivered").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "read", "data.read").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "engaged", "data.engaged").note(assumed!(
+        "Engage speaks of engagement without defining it: taken as contacts that replied or clicked"
+    )),
+    FieldSource::native(CampaignsSummary, "errors", "data.errors").note(assumed!(
+        "messages with status error; not counted in sent (sent + errors = total)"
+    )),
+    FieldSource::native(CampaignsSummary, "read_rate", "data.read_rate")
+        .note(rate_note!("read / delivered", "delivered")),
+    FieldSource::native(CampaignsSummary, "engagement_rate", "data.engagement_rate")
+        .note(rate_note!("engaged / delivered", "delivered")),
+    FieldSource::native(CampaignsSummary, "error_rate", "data.error_rate")
+        .note(rate_note!("errors / total", "total")),
+    // campaigns details and export: GET /campaign/{name}/details
+    FieldSource::native(CampaignsDetails, "contact", "data[].contact").note(assumed!(
+        "the phone number as Engage sends it (digits, as in its status webhook); required: a row without it is unreadable"
+    )),
+    FieldSource::native(CampaignsDetails, "name", "data[].name").note(assumed!()),
+    FieldSource::native(CampaignsDetails, "status", "data[].status").note(assumed!(
+        "sent, delivered, read or error, the words of Engage's status webhook"
+    )),
+    FieldSource::native(CampaignsDetails, "sent_at", "data[].sent_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "delivered_at", "data[].delivered_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "read_at", "data[].read_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "engaged", "data[].engaged")
+        .note(assumed!("true when the contact replied or clicked")),
+    FieldSource::native(CampaignsDetails, "response", "data[].response").note(assumed!()),
+    FieldSource::native(CampaignsDetails, "error", "data[].error").note(assumed!()),
+    // stats: GET /stats
+    FieldSource::native(Stats, "period", "data[].period").note(assumed!(
+        "YYYY-MM-DD, the first UTC day of the bucket (weeks from Monday); Engage cuts the days, not the tool; required"
+    )),
+    FieldSource::native(Stats, "sent", "data[].sent").note(assumed!()),
+    FieldSource::native(Stats, "delivered", "data[].delivered").note(assumed!()),
+    FieldSource::native(Stats, "read", "data[].read").note(assumed!()),
+    FieldSource::native(Stats, "engaged", "data[].engaged")
+        .note(assumed!("taken as contacts that replied or clicked")),
+    FieldSource::native(Stats, "errors", "data[].errors").note(assumed!()),
+    FieldSource::derived(Stats, "period_start", "period at 00:00 UTC").note(
+        "the period's first UTC day: Engage cuts the days in UTC, whatever --tz or the profile's timezone say",
     ),
-    summary(
-        "engagement_rate",
-        Source::Field("data.engagement_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
-    ),
-    summary(
-        "error_rate",
-        Source::Field("data.error_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
-    ),
+    FieldSource::derived(
+        Stats,
+        "period_end",
+        "period_start + 1 day (daily) or 7 days (weekly)",
+    )
+    .note("half-open: the instant after the period's last UTC day"),
 ];
 
 #[cfg(test)]
@@ -54,6 +116,7 @@ mod tests {
     use super::super::wire::{Envelope, WireSummary};
     use super::*;
     use crate::output::Value;
+    use crate::provider::mapping::Source;
     use crate::provider::mapping::sources_of;
     use crate::provider::{CampaignSummary, Record};
 
