@@ -4,12 +4,15 @@
 //! 90-day windows, concurrent pages kept in order, a reader that stops early; `export`: the CSV
 //! file, written whole or not at all, Ctrl-C; `auth`: the token command rerun on a 401, no
 //! credentials across a redirect; `errors`: every error mapping, retries and timeouts, and every
-//! refusal before a request.
+//! refusal before a request; `numbers`: what the figures mean (another schema is exit 6, rates in
+//! the scale their counts confirm, null over nothing, one warning per missing field, UTC days), also
+//! against the sandbox's variants.
 
 mod auth;
 mod details;
 mod errors;
 mod export;
+mod numbers;
 mod reads;
 
 use serde_json::{Value, json};

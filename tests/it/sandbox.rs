@@ -66,7 +66,10 @@ fn demo_runs_every_engage_command_with_no_account() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("period,sent,delivered,read,engaged,errors\n"));
+    assert!(
+        stdout(&out)
+            .starts_with("period,sent,delivered,read,engaged,errors,period_start,period_end\n")
+    );
 
     let out = home
         .cmd()

@@ -1,117 +1,361 @@
-//! Where Engage's unified fields come from (vendors.md Part 1 "Engage": `/campaign/{name}/summary`
-//! answers `{"data": {…}}` with the counts and percentage rates). Read by the tool and held to the
-//! conversion in `wire.rs` by the tests below.
+//! Where Engage's unified fields come from (vendors.md Part 1 "Engage"). Nothing beyond the
+//! seed is public, so every path below is our assumption about Engage's answers: `/campaigns`
+//! and `/stats` answer `{"data": [...]}`, `/campaign/{name}/summary` `{"data": {...}}` and
+//! `/campaign/{name}/details` `{"data": [...], "pagination": {...}}`. The conversion reads the
+//! fields at these paths, and the tests below hold the two together.
 
-use crate::provider::Operation::CampaignsSummary;
-use crate::provider::mapping::{FieldSource, Source};
+use crate::provider::Operation::{CampaignsDetails, CampaignsList, CampaignsSummary, Stats};
+use crate::provider::mapping::FieldSource;
 
-const fn summary(field: &'static str, source: Source, note: &'static str) -> FieldSource {
-    FieldSource {
-        op: CampaignsSummary,
-        field,
-        source,
-        note,
-    }
+/// Said of every field: the schema is ours, not Engage's.
+macro_rules! assumed {
+    ($($note:literal)?) => {
+        concat!("assumed: Engage documents no answer schema" $(, "; ", $note)?)
+    };
 }
 
-/// Engage's `campaigns summary` fields. The other commands' declarations come with issue 12
-/// ("What the numbers mean").
+/// How Engage's summary rates are read.
+macro_rules! rate_note {
+    ($formula:literal, $zero:literal) => {
+        concat!(
+            "assumed a percentage (66.67) of ",
+            $formula,
+            ", as vendors.md decides (Engage's documents do not say); read in the scale its counts confirm (66.67 or 0.6667) and printed as a fraction; null when ",
+            $zero,
+            " is 0 (where Engage is assumed to send 0)"
+        )
+    };
+}
+
+/// Engage's mapping: every field of the four read commands it serves, in output order.
 pub(super) const MAPPING: &[FieldSource] = &[
-    summary("id", Source::Absent, "the summary carries no campaign id"),
-    summary(
-        "name",
-        Source::Field("data.name"),
-        "the name asked for when the answer has none",
+    // campaigns list: GET /campaigns
+    FieldSource::native(CampaignsList, "id", "data[].id").note(assumed!(
+        "a UUID (as in Engage's status webhook); commands address campaigns by name, not by id"
+    )),
+    FieldSource::native(CampaignsList, "name", "data[].name").note(assumed!(
+        "required: Engage addresses campaigns by name, so a campaign without one is unreadable"
+    )),
+    FieldSource::native(CampaignsList, "type", "data[].type")
+        .note(assumed!("one-time or recurrent, the values of Engage's type filter")),
+    FieldSource::native(CampaignsList, "status", "data[].status")
+        .note(assumed!("scheduled, running, completed or cancelled")),
+    FieldSource::native(CampaignsList, "created_at", "data[].created_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsList, "sent_at", "data[].sent_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC; null for a campaign never sent")),
+    FieldSource::native(CampaignsList, "total_contacts", "data[].total_contacts").note(assumed!()),
+    // campaigns summary: GET /campaign/{name}/summary
+    FieldSource::absent(CampaignsSummary, "id").note(
+        "the summary carries no campaign id (Engage addresses campaigns by name); 'campaigns list' shows it",
     ),
-    summary("type", Source::Field("data.type"), ""),
-    summary("total", Source::Field("data.total"), ""),
-    summary("sent", Source::Field("data.sent"), ""),
-    summary("delivered", Source::Field("data.delivered"), ""),
-    summary("read", Source::Field("data.read"), ""),
-    summary("engaged", Source::Field("data.engaged"), ""),
-    summary("errors", Source::Field("data.errors"), ""),
-    summary(
-        "read_rate",
-        Source::Field("data.read_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
+    FieldSource::native(CampaignsSummary, "name", "data.name")
+        .note(assumed!("the name asked for when the answer has none")),
+    FieldSource::native(CampaignsSummary, "type", "data.type").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "total", "data.total")
+        .note(assumed!("contacts targeted: sent + errors")),
+    FieldSource::native(CampaignsSummary, "sent", "data.sent")
+        .note(assumed!("messages that did not fail at sending")),
+    FieldSource::native(CampaignsSummary, "delivered", "data.delivered").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "read", "data.read").note(assumed!()),
+    FieldSource::native(CampaignsSummary, "engaged", "data.engaged").note(assumed!(
+        "Engage speaks of engagement without defining it: taken as contacts that replied or clicked"
+    )),
+    FieldSource::native(CampaignsSummary, "errors", "data.errors").note(assumed!(
+        "messages with status error; not counted in sent (sent + errors = total)"
+    )),
+    FieldSource::native(CampaignsSummary, "read_rate", "data.read_rate")
+        .note(rate_note!("read / delivered", "delivered")),
+    FieldSource::native(CampaignsSummary, "engagement_rate", "data.engagement_rate")
+        .note(rate_note!("engaged / delivered", "delivered")),
+    FieldSource::native(CampaignsSummary, "error_rate", "data.error_rate")
+        .note(rate_note!("errors / total", "total")),
+    // campaigns details and export: GET /campaign/{name}/details
+    FieldSource::native(CampaignsDetails, "contact", "data[].contact").note(assumed!(
+        "the phone number as Engage sends it (digits, as in its status webhook); required: a row without it is unreadable"
+    )),
+    FieldSource::native(CampaignsDetails, "name", "data[].name").note(assumed!()),
+    FieldSource::native(CampaignsDetails, "status", "data[].status").note(assumed!(
+        "sent, delivered, read or error, the words of Engage's status webhook"
+    )),
+    FieldSource::native(CampaignsDetails, "sent_at", "data[].sent_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "delivered_at", "data[].delivered_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "read_at", "data[].read_at")
+        .note(assumed!("YYYY-MM-DD HH:MM:SS in UTC")),
+    FieldSource::native(CampaignsDetails, "engaged", "data[].engaged")
+        .note(assumed!("true when the contact replied or clicked")),
+    FieldSource::native(CampaignsDetails, "response", "data[].response").note(assumed!()),
+    FieldSource::native(CampaignsDetails, "error", "data[].error").note(assumed!()),
+    // stats: GET /stats
+    FieldSource::native(Stats, "period", "data[].period").note(assumed!(
+        "YYYY-MM-DD, the first UTC day of the bucket (weeks from Monday); Engage cuts the days, not the tool; required"
+    )),
+    FieldSource::native(Stats, "sent", "data[].sent").note(assumed!()),
+    FieldSource::native(Stats, "delivered", "data[].delivered").note(assumed!()),
+    FieldSource::native(Stats, "read", "data[].read").note(assumed!()),
+    FieldSource::native(Stats, "engaged", "data[].engaged")
+        .note(assumed!("taken as contacts that replied or clicked")),
+    FieldSource::native(Stats, "errors", "data[].errors").note(assumed!()),
+    FieldSource::derived(Stats, "period_start", "period at 00:00 UTC").note(
+        "the period's first UTC day: Engage cuts the days in UTC, whatever --tz or the profile's timezone say",
     ),
-    summary(
-        "engagement_rate",
-        Source::Field("data.engagement_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
-    ),
-    summary(
-        "error_rate",
-        Source::Field("data.error_rate"),
-        "Engage sends a percentage; printed as a fraction (÷ 100)",
-    ),
+    FieldSource::derived(
+        Stats,
+        "period_end",
+        "period_start + 1 day (daily) or 7 days (weekly)",
+    )
+    .note("half-open: the instant after the period's last UTC day"),
 ];
 
 #[cfg(test)]
 mod tests {
+    use bytes::Bytes;
+    use chrono::{NaiveDate, TimeZone, Utc};
+    use reqwest::StatusCode;
+    use reqwest::header::HeaderMap;
+    use serde::de::DeserializeSeed;
     use serde_json::{Value as Json, json};
 
-    use super::super::wire::{Envelope, WireSummary};
+    use super::super::convert;
+    use super::super::wire::ContactPageSeed;
     use super::*;
+    use crate::http::ApiResponse;
     use crate::output::Value;
-    use crate::provider::mapping::sources_of;
-    use crate::provider::{CampaignSummary, Record};
+    use crate::provider::mapping::{Source, sources_of};
+    use crate::provider::{
+        Campaign, CampaignSummary, ContactRecord, Frequency, Operation, Record, StatsBucket,
+    };
 
-    /// The unified summary made from an answer whose declared fields each hold a distinct value.
-    fn converted(answer: Json) -> Vec<(String, Value)> {
-        let body: Envelope<WireSummary> = serde_json::from_value(answer).unwrap();
-        let names = CampaignSummary::common_fields().into_iter().map(|f| f.name);
-        names
-            .zip(body.data.into_unified("asked-for").into_row())
-            .map(|(n, v)| (n.to_string(), v))
-            .collect()
+    fn response(body: &Json) -> ApiResponse {
+        ApiResponse {
+            status: StatusCode::OK,
+            headers: HeaderMap::new(),
+            body: Bytes::from(body.to_string()),
+            request_line: "GET /test".into(),
+        }
     }
 
-    #[test]
-    fn every_summary_field_is_declared_once() {
-        let declared: Vec<_> = sources_of(MAPPING, CampaignsSummary)
-            .iter()
-            .map(|s| s.field)
-            .collect();
-        let fields: Vec<_> = CampaignSummary::common_fields()
-            .into_iter()
-            .map(|f| f.name)
-            .collect();
-        assert_eq!(declared, fields);
+    fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> Value {
+        Value::Time(Utc.with_ymd_and_hms(y, mo, d, h, mi, s).unwrap())
     }
 
-    #[test]
-    fn each_declared_summary_source_is_the_field_the_conversion_reads() {
-        for (i, source) in sources_of(MAPPING, CampaignsSummary).iter().enumerate() {
+    /// What the answer holds at a field's declared path, and what the command must print for it.
+    /// Every value is distinct, so a field read from another path cannot pass. The summary's
+    /// counts agree with its percentage rates (read 100 of 400 delivered is 25.0 %).
+    fn wire_and_printed(op: Operation, field: &str) -> (Json, Value) {
+        let text = |t: &str| (json!(t), Value::Text(t.to_string()));
+        let count = |n: i64| (json!(n), Value::Int(n));
+        match (op, field) {
+            (CampaignsList, "id") => text("value-id"),
+            (CampaignsList | CampaignsSummary | CampaignsDetails, "name") => text("value-name"),
+            (CampaignsList | CampaignsSummary, "type") => text("value-type"),
+            (CampaignsList | CampaignsDetails, "status") => text("value-status"),
+            (CampaignsList, "created_at") => {
+                (json!("2026-04-01 09:00:01"), at(2026, 4, 1, 9, 0, 1))
+            }
+            (CampaignsList, "sent_at") => (json!("2026-04-02 10:00:02"), at(2026, 4, 2, 10, 0, 2)),
+            (CampaignsList, "total_contacts") => count(1200),
+            (CampaignsSummary, "total") => count(1000),
+            (CampaignsSummary, "sent") => count(950),
+            (CampaignsSummary, "delivered") => count(400),
+            (CampaignsSummary, "read") => count(100),
+            (CampaignsSummary, "engaged") => count(40),
+            (CampaignsSummary, "errors") => count(50),
+            (CampaignsSummary, "read_rate") => (json!(25.0), Value::Float(0.25)),
+            (CampaignsSummary, "engagement_rate") => (json!(10.0), Value::Float(0.1)),
+            (CampaignsSummary, "error_rate") => (json!(5.0), Value::Float(0.05)),
+            (CampaignsDetails, "contact") => text("573001234567"),
+            (CampaignsDetails, "sent_at") => {
+                (json!("2026-04-02 10:00:03"), at(2026, 4, 2, 10, 0, 3))
+            }
+            (CampaignsDetails, "delivered_at") => {
+                (json!("2026-04-02 10:00:04"), at(2026, 4, 2, 10, 0, 4))
+            }
+            (CampaignsDetails, "read_at") => {
+                (json!("2026-04-02 10:00:05"), at(2026, 4, 2, 10, 0, 5))
+            }
+            (CampaignsDetails, "engaged") => (json!(true), Value::Bool(true)),
+            (CampaignsDetails, "response") => text("value-response"),
+            (CampaignsDetails, "error") => text("value-error"),
+            (Stats, "period") => (
+                json!("2026-04-06"),
+                Value::Date(NaiveDate::from_ymd_opt(2026, 4, 6).unwrap()),
+            ),
+            (Stats, "sent") => count(11),
+            (Stats, "delivered") => count(10),
+            (Stats, "read") => count(9),
+            (Stats, "engaged") => count(8),
+            (Stats, "errors") => count(7),
+            other => panic!("no test value for {other:?}: add one"),
+        }
+    }
+
+    /// An answer with every declared path of `op` holding its test value (`data.x` in the
+    /// summary object, `data[].x` in the one element of the list).
+    fn answer(op: Operation) -> Json {
+        let mut data = serde_json::Map::new();
+        let mut in_list = false;
+        for source in sources_of(MAPPING, op) {
             let Source::Field(path) = source.source else {
                 continue;
             };
-            let key = path.strip_prefix("data.").expect("a field of data");
-            let is_text = matches!(key, "name" | "type");
-            let given = if is_text {
-                json!(format!("value-{i}"))
+            let key = if let Some(k) = path.strip_prefix("data[].") {
+                in_list = true;
+                k
             } else {
-                json!(10 + i)
+                path.strip_prefix("data.").expect("a path under data")
             };
-            let row = converted(json!({ "data": { key: given } }));
-            let value = &row.iter().find(|(n, _)| n == source.field).unwrap().1;
-            let expected = match (is_text, source.field.ends_with("_rate")) {
-                (true, _) => Value::Text(format!("value-{i}")),
-                (false, true) => Value::Float((10 + i) as f64 / 100.0),
-                (false, false) => Value::Int(10 + i as i64),
-            };
-            assert_eq!(value, &expected, "{} from {path}", source.field);
+            assert!(
+                !key.contains('.'),
+                "{path}: nested paths are not tested here"
+            );
+            data.insert(key.to_string(), wire_and_printed(op, source.field).0);
+        }
+        if in_list {
+            json!({"data": [data], "pagination": {"limit": 1, "offset": 0, "total": 1}})
+        } else {
+            json!({ "data": data })
+        }
+    }
+
+    fn named<R: Record>(record: R) -> Vec<(String, Value)> {
+        R::common_fields()
+            .into_iter()
+            .map(|f| f.name.into_owned())
+            .zip(record.into_row())
+            .collect()
+    }
+
+    /// The row `op`'s conversion makes of `body`.
+    fn converted(op: Operation, body: &Json) -> Vec<(String, Value)> {
+        let resp = response(body);
+        match op {
+            CampaignsList => named(one(convert::campaigns(&resp).unwrap())),
+            CampaignsSummary => named(convert::summary(&resp, "asked-for").unwrap()),
+            Stats => named(one(convert::buckets(&resp, Frequency::Daily).unwrap())),
+            CampaignsDetails => {
+                let text = body.to_string();
+                let mut de = serde_json::Deserializer::from_str(&text);
+                let page = ContactPageSeed { capacity: 1 }
+                    .deserialize(&mut de)
+                    .unwrap();
+                assert_eq!(page.unreadable, None);
+                named::<ContactRecord>(one(page.rows))
+            }
+            other => panic!("Engage does not serve {other:?}"),
+        }
+    }
+
+    fn one<T>(mut rows: Vec<T>) -> T {
+        assert_eq!(rows.len(), 1);
+        rows.pop().unwrap()
+    }
+
+    fn value<'a>(row: &'a [(String, Value)], field: &str) -> &'a Value {
+        &row.iter()
+            .find(|(n, _)| n == field)
+            .unwrap_or_else(|| panic!("no {field} in {row:?}"))
+            .1
+    }
+
+    const OPS: [Operation; 4] = [CampaignsList, CampaignsSummary, CampaignsDetails, Stats];
+
+    #[test]
+    fn every_printed_field_is_declared_once_in_output_order() {
+        let common = |op| match op {
+            CampaignsList => Campaign::common_fields(),
+            CampaignsSummary => CampaignSummary::common_fields(),
+            CampaignsDetails => ContactRecord::common_fields(),
+            _ => StatsBucket::common_fields(),
+        };
+        for op in OPS {
+            let declared: Vec<_> = sources_of(MAPPING, op).iter().map(|s| s.field).collect();
+            let fields: Vec<_> = common(op).into_iter().map(|f| f.name).collect();
+            assert_eq!(declared, fields, "{op:?}");
+        }
+    }
+
+    #[test]
+    fn each_declared_source_is_the_field_the_conversion_reads() {
+        for op in OPS {
+            let row = converted(op, &answer(op));
+            for source in sources_of(MAPPING, op) {
+                if let Source::Field(path) = source.source {
+                    let expected = wire_and_printed(op, source.field).1;
+                    assert_eq!(
+                        value(&row, source.field),
+                        &expected,
+                        "{op:?} {} from {path}",
+                        source.field
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_field_missing_from_the_answer_is_null_in_the_row() {
+        // Every field but the key and one count of each command, one at a time.
+        for op in OPS {
+            for source in sources_of(MAPPING, op) {
+                let Source::Field(path) = source.source else {
+                    continue;
+                };
+                if matches!(source.field, "name" | "contact" | "period") {
+                    continue;
+                }
+                let mut body = answer(op);
+                let key = path.rsplit('.').next().unwrap();
+                let object = match &mut body["data"] {
+                    Json::Array(items) => &mut items[0],
+                    object => object,
+                };
+                object.as_object_mut().unwrap().remove(key);
+                let row = converted(op, &body);
+                assert_eq!(
+                    value(&row, source.field),
+                    &Value::Null,
+                    "{op:?} {} without {path}",
+                    source.field
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_derived_period_bounds_are_the_periods_utc_days() {
+        let body = answer(Stats);
+        let resp = response(&body);
+        for (frequency, end) in [
+            (Frequency::Daily, at(2026, 4, 7, 0, 0, 0)),
+            (Frequency::Weekly, at(2026, 4, 13, 0, 0, 0)),
+        ] {
+            let row = named(one(convert::buckets(&resp, frequency).unwrap()));
+            assert_eq!(value(&row, "period_start"), &at(2026, 4, 6, 0, 0, 0));
+            assert_eq!(value(&row, "period_end"), &end, "{frequency:?}");
         }
     }
 
     #[test]
     fn an_absent_source_is_null_whatever_the_answer_holds() {
-        let row = converted(json!({ "data": { "id": "c-1", "campaign_id": "c-1" } }));
+        let mut body = answer(CampaignsSummary);
+        body["data"]["id"] = json!("c-1");
+        body["data"]["campaign_id"] = json!("c-1");
+        let row = converted(CampaignsSummary, &body);
         for source in sources_of(MAPPING, CampaignsSummary) {
             if source.source == Source::Absent {
-                let value = &row.iter().find(|(n, _)| n == source.field).unwrap().1;
-                assert_eq!(value, &Value::Null, "{}", source.field);
+                assert_eq!(value(&row, source.field), &Value::Null, "{}", source.field);
             }
         }
+    }
+
+    #[test]
+    fn the_summary_without_a_name_is_the_campaign_asked_for() {
+        let mut body = answer(CampaignsSummary);
+        body["data"].as_object_mut().unwrap().remove("name");
+        let row = converted(CampaignsSummary, &body);
+        assert_eq!(value(&row, "name"), &Value::Text("asked-for".into()));
     }
 }

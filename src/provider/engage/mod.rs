@@ -2,6 +2,7 @@
 //! `/campaign/{name}/details` and `/stats` (seeds/engage.txt; shapes from vendors.md Part 1).
 
 mod client;
+mod convert;
 mod details;
 mod mapping;
 mod wire;
@@ -21,10 +22,10 @@ use crate::provider::{
     Operation, ProviderError, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor,
     failed_stream, no_extra_fields, record_stream, refuse_filter,
 };
-use crate::time::DateRange;
+use crate::time::{DateRange, Zone};
 
 use client::EngageClient;
-use wire::{Envelope, WireBucket, WireCampaign, WireSummary, format_time};
+use wire::format_time;
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Engage";
@@ -91,6 +92,14 @@ fn check_filters(
     filters.refuse_unsupported(VENDOR, command, SUPPORTED)
 }
 
+/// Whether `zone`'s days are other than the UTC days Engage's stats are cut in.
+fn cuts_other_days(zone: &Zone) -> bool {
+    match zone {
+        Zone::Fixed(offset) => offset.local_minus_utc() != 0,
+        Zone::Named(_) => *zone != Zone::UTC,
+    }
+}
+
 fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
     resp.incomplete(
         VENDOR,
@@ -142,11 +151,7 @@ impl CampaignAnalytics for Engage {
                 req = req.query("type", t.as_str());
             }
             let resp = self.client.get(req).await?;
-            let body: Envelope<Vec<WireCampaign>> = resp.json(VENDOR)?;
-            body.data
-                .into_iter()
-                .map(|c| c.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
-                .collect::<Result<Vec<_>, _>>()
+            convert::campaigns(&resp)
         };
         record_stream(stream::once(page))
     }
@@ -161,8 +166,7 @@ impl CampaignAnalytics for Engage {
             .client
             .get(with_range(ApiRequest::get(path), &query.range.range))
             .await?;
-        let body: Envelope<WireSummary> = resp.json(VENDOR)?;
-        Ok(body.data.into_unified(campaign))
+        convert::summary(&resp, campaign)
     }
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
@@ -173,6 +177,12 @@ impl CampaignAnalytics for Engage {
         ) {
             return failed_stream(e);
         }
+        if cuts_other_days(&query.zone) {
+            crate::info!(
+                "{VENDOR}'s stats are UTC days; --tz/the profile's zone {} does not change them",
+                query.zone.name()
+            );
+        }
         let page = async move {
             let mut req = with_range(ApiRequest::get("/stats"), &query.range.range)
                 .query("frequency", query.frequency.as_str());
@@ -180,14 +190,7 @@ impl CampaignAnalytics for Engage {
                 req = req.query("type", t.as_str());
             }
             let resp = self.client.get(req).await?;
-            let body: Envelope<Vec<WireBucket>> = resp.json(VENDOR)?;
-            body.data
-                .into_iter()
-                .map(|b| {
-                    b.into_unified(query.frequency)
-                        .map_err(|e| resp.bad_shape(VENDOR, e))
-                })
-                .collect::<Result<Vec<_>, _>>()
+            convert::buckets(&resp, query.frequency)
         };
         record_stream(stream::once(page))
     }

@@ -1,19 +1,14 @@
-//! Engage's wire types (vendors.md Part 1, "Engage") and their conversion into the unified model.
-//! Private to this folder.
+//! Engage's wire types (vendors.md Part 1, "Engage") for the contact rows of details and export
+//! (typed, decoded as they are read: a million-row export is a hundred pages), its error body and
+//! its time format. Summaries, buckets and campaign lists are read by `convert.rs`. Private to
+//! this folder.
 
-use crate::provider::de::{fixed_time, opt_string_or_number, string_or_number};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use crate::provider::de::{fixed_time, string_or_number};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::de::{DeserializeSeed, Error as _, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use crate::provider::{Campaign, CampaignSummary, ContactRecord, Frequency, StatsBucket};
-use crate::time::Zone;
-
-/// `{"data": …}` (and a `pagination` that only details pages need: [`ContactPage`]).
-#[derive(Debug, Deserialize)]
-pub(super) struct Envelope<T> {
-    pub data: T,
-}
+use crate::provider::ContactRecord;
 
 /// The details page window and the row count of the whole range.
 #[derive(Debug, Clone, Copy, Deserialize)]
@@ -149,49 +144,6 @@ pub(super) struct ErrorDetail {
 }
 
 #[derive(Debug, Deserialize)]
-pub(super) struct WireCampaign {
-    #[serde(default, deserialize_with = "opt_string_or_number")]
-    id: Option<String>,
-    name: String,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    created_at: Option<String>,
-    #[serde(default)]
-    sent_at: Option<String>,
-    #[serde(default)]
-    total_contacts: Option<u64>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct WireSummary {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default, rename = "type")]
-    kind: Option<String>,
-    #[serde(default)]
-    total: Option<u64>,
-    #[serde(default)]
-    sent: Option<u64>,
-    #[serde(default)]
-    delivered: Option<u64>,
-    #[serde(default)]
-    read: Option<u64>,
-    #[serde(default)]
-    engaged: Option<u64>,
-    #[serde(default)]
-    errors: Option<u64>,
-    #[serde(default)]
-    read_rate: Option<f64>,
-    #[serde(default)]
-    engagement_rate: Option<f64>,
-    #[serde(default)]
-    error_rate: Option<f64>,
-}
-
-#[derive(Debug, Deserialize)]
 pub(super) struct WireContact {
     #[serde(deserialize_with = "string_or_number")]
     contact: String,
@@ -211,21 +163,6 @@ pub(super) struct WireContact {
     response: Option<String>,
     #[serde(default)]
     error: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-pub(super) struct WireBucket {
-    period: String,
-    #[serde(default)]
-    sent: Option<u64>,
-    #[serde(default)]
-    delivered: Option<u64>,
-    #[serde(default)]
-    read: Option<u64>,
-    #[serde(default)]
-    engaged: Option<u64>,
-    #[serde(default)]
-    errors: Option<u64>,
 }
 
 /// Engage's `YYYY-MM-DD HH:MM:SS` in UTC (RFC 3339 tolerated).
@@ -302,54 +239,6 @@ impl<'de> Deserialize<'de> for WireTime {
     }
 }
 
-fn opt_time(s: Option<String>) -> Result<Option<DateTime<Utc>>, String> {
-    match s.as_deref().map(str::trim) {
-        None | Some("") => Ok(None),
-        Some(t) => parse_time(t).map(Some),
-    }
-}
-
-/// Engage's rates are percentages with two decimals (66.67); the contract wants fractions
-/// (0.6667) of the vendor's own figure, not a recomputation.
-fn fraction(percent: Option<f64>) -> Option<f64> {
-    percent.map(|p| ((p / 100.0) * 1e10).round() / 1e10)
-}
-
-impl WireCampaign {
-    pub(super) fn into_unified(self) -> Result<Campaign, String> {
-        Ok(Campaign {
-            id: self.id,
-            name: self.name,
-            campaign_type: self.kind,
-            status: self.status,
-            created_at: opt_time(self.created_at)?,
-            sent_at: opt_time(self.sent_at)?,
-            total_contacts: self.total_contacts,
-            extra: Vec::new(),
-        })
-    }
-}
-
-impl WireSummary {
-    pub(super) fn into_unified(self, requested_name: &str) -> CampaignSummary {
-        CampaignSummary {
-            id: None,
-            name: Some(self.name.unwrap_or_else(|| requested_name.to_string())),
-            campaign_type: self.kind,
-            total: self.total,
-            sent: self.sent,
-            delivered: self.delivered,
-            read: self.read,
-            engaged: self.engaged,
-            errors: self.errors,
-            read_rate: fraction(self.read_rate),
-            engagement_rate: fraction(self.engagement_rate),
-            error_rate: fraction(self.error_rate),
-            extra: Vec::new(),
-        }
-    }
-}
-
 impl WireContact {
     pub(super) fn into_unified(self) -> Result<ContactRecord, String> {
         Ok(ContactRecord {
@@ -367,33 +256,9 @@ impl WireContact {
     }
 }
 
-impl WireBucket {
-    /// A bucket of Engage's UTC days (Engage cuts the days itself).
-    pub(super) fn into_unified(self, frequency: Frequency) -> Result<StatsBucket, String> {
-        let period = NaiveDate::parse_from_str(self.period.trim(), "%Y-%m-%d")
-            .map_err(|_| format!("unreadable period '{}' (expected YYYY-MM-DD)", self.period))?;
-        Ok(StatsBucket {
-            sent: self.sent,
-            delivered: self.delivered,
-            read: self.read,
-            engaged: self.engaged,
-            errors: self.errors,
-            ..StatsBucket::new(period, frequency, &Zone::UTC)
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_become_fractions_of_the_vendor_figure() {
-        assert_eq!(fraction(Some(66.67)), Some(0.6667));
-        assert_eq!(fraction(Some(0.0)), Some(0.0));
-        assert_eq!(fraction(Some(100.0)), Some(1.0));
-        assert_eq!(fraction(None), None);
-    }
 
     #[test]
     fn times_are_read_as_utc() {

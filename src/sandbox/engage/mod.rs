@@ -3,6 +3,12 @@
 //! `/campaign/{name}/summary`, `/campaign/{name}/details` (JSON or CSV, `limit` ≤ 10,000,
 //! 90-day range) and `/stats` (daily or weekly from Monday), errors as
 //! `{"error":{"code","message"}}`.
+//!
+//! With `--variant` it answers as a real account might instead (product.md, "What the numbers
+//! mean"): `fraction-rates` gives the summary's rates as fractions of 1 (0.6667); `unknown-schema`
+//! names the counts of summaries and stats `<count>_count` (`sent_count`, `read_count`, …);
+//! `broken-invariants` counts one more delivered than sent in every summary and bucket that sent
+//! anything.
 
 pub(crate) mod credentials;
 #[cfg(test)]
@@ -24,7 +30,7 @@ use self::credentials::{ENGAGE_BOT_TOKEN, ENGAGE_JWT};
 use crate::sandbox::data::{Campaign, DAY_MS, Kind, Outcome, Salt, Status};
 use crate::sandbox::fault::Injected;
 use crate::sandbox::util::{self, Params, fmt_sql};
-use crate::sandbox::{Shared, VendorSandbox};
+use crate::sandbox::{Shared, Variant, VendorSandbox};
 use crate::vendor::Vendor;
 
 /// Engage's sandbox, as the shared plumbing sees it.
@@ -221,12 +227,52 @@ impl Tally {
     }
 }
 
-/// A percentage with two decimals, 0 when the denominator is 0 (Part 1).
-fn rate(num: u64, den: u64) -> f64 {
+/// A percentage with two decimals, 0 when the denominator is 0 (Part 1); a fraction of 1 with
+/// four decimals under `--variant fraction-rates`.
+fn rate(st: &Shared, num: u64, den: u64) -> f64 {
     if den == 0 {
         return 0.0;
     }
-    (num as f64 * 10_000.0 / den as f64).round() / 100.0
+    let (scale, decimals) = if st.options.has(Variant::FractionRates) {
+        (1.0, 10_000.0)
+    } else {
+        (100.0, 100.0)
+    };
+    (num as f64 * scale * decimals / den as f64).round() / decimals
+}
+
+/// The counts as served: under `--variant broken-invariants`, one more delivered than sent
+/// wherever anything was sent (a counter that drifted).
+fn served(st: &Shared, mut t: Tally) -> Tally {
+    if st.options.has(Variant::BrokenInvariants) && t.sent > 0 {
+        t.delivered = t.sent + 1;
+    }
+    t
+}
+
+/// The counts of a summary (with `total`) or a bucket, under their documented names, or as
+/// `<name>_count` under `--variant unknown-schema`.
+fn counts(st: &Shared, t: &Tally, with_total: bool) -> serde_json::Map<String, Value> {
+    let unknown = st.options.has(Variant::UnknownSchema);
+    let total = with_total.then_some(("total", t.total));
+    total
+        .into_iter()
+        .chain([
+            ("sent", t.sent),
+            ("delivered", t.delivered),
+            ("read", t.read),
+            ("engaged", t.engaged),
+            ("errors", t.errors),
+        ])
+        .map(|(name, n)| {
+            let key = if unknown {
+                format!("{name}_count")
+            } else {
+                name.to_string()
+            };
+            (key, json!(n))
+        })
+        .collect()
 }
 
 async fn summary(
@@ -247,22 +293,18 @@ async fn summary(
     for i in c.window(w.from, w.to) {
         t.add(&st.data.outcome(SANDBOX.salt, &c, i));
     }
-    util::json(
-        StatusCode::OK,
-        json!({"data": {
-            "name": c.def.name,
-            "type": c.def.kind.as_str(),
-            "total": t.total,
-            "sent": t.sent,
-            "delivered": t.delivered,
-            "read": t.read,
-            "engaged": t.engaged,
-            "errors": t.errors,
-            "read_rate": rate(t.read, t.delivered),
-            "engagement_rate": rate(t.engaged, t.delivered),
-            "error_rate": rate(t.errors, t.total),
-        }}),
-    )
+    let t = served(&st, t);
+    let mut data = serde_json::Map::new();
+    data.insert("name".into(), json!(c.def.name));
+    data.insert("type".into(), json!(c.def.kind.as_str()));
+    data.extend(counts(&st, &t, true));
+    data.insert("read_rate".into(), json!(rate(&st, t.read, t.delivered)));
+    data.insert(
+        "engagement_rate".into(),
+        json!(rate(&st, t.engaged, t.delivered)),
+    );
+    data.insert("error_rate".into(), json!(rate(&st, t.errors, t.total)));
+    util::json(StatusCode::OK, json!({ "data": data }))
 }
 
 /// A details row, fields in the documented order.
@@ -449,14 +491,13 @@ async fn stats(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response
         .iter()
         .enumerate()
         .map(|(k, t)| {
-            json!({
-                "period": util::fmt_date(first + k as i64 * len),
-                "sent": t.sent,
-                "delivered": t.delivered,
-                "read": t.read,
-                "engaged": t.engaged,
-                "errors": t.errors,
-            })
+            let mut bucket = serde_json::Map::new();
+            bucket.insert(
+                "period".into(),
+                json!(util::fmt_date(first + k as i64 * len)),
+            );
+            bucket.extend(counts(&st, &served(&st, *t), false));
+            Value::Object(bucket)
         })
         .collect();
     util::json(StatusCode::OK, json!({ "data": data }))

@@ -5,7 +5,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::sandbox::tests::*;
-use crate::sandbox::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Sandbox};
+use crate::sandbox::{ENGAGE_BOT_TOKEN, ENGAGE_JWT, Sandbox, SandboxOptions, Variant};
 use crate::vendor::Vendor;
 
 const V: Vendor = Vendor::Engage;
@@ -540,4 +540,154 @@ async fn engage_million_rows_deep_page_is_fast() {
     assert_eq!(v["pagination"]["total"], 1_000_000);
     assert_eq!(v["data"].as_array().unwrap().len(), 10_000);
     assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
+}
+
+/// A sandbox of 500 rows per campaign (seed 7) with `variants`.
+async fn with_variants(variants: &[Variant]) -> Sandbox {
+    sandbox_with(SandboxOptions {
+        rows: 500,
+        seed: 7,
+        variants: variants.to_vec(),
+        ..SandboxOptions::default()
+    })
+    .await
+}
+
+const APRIL: [(&str, &str); 2] = [
+    ("from", "2026-04-01 00:00:00"),
+    ("to", "2026-04-30 23:59:59"),
+];
+
+async fn summary_of(sb: &Sandbox, name: &str) -> Value {
+    let (s, v) = get_json(sb, &["campaign", name, "summary"], &APRIL).await;
+    assert_eq!(s, 200, "{v}");
+    v["data"].clone()
+}
+
+async fn stats_of(sb: &Sandbox) -> Vec<Value> {
+    let (s, v) = get_json(sb, &["stats"], &APRIL).await;
+    assert_eq!(s, 200, "{v}");
+    v["data"].as_array().unwrap().clone()
+}
+
+fn keys(v: &Value) -> Vec<&str> {
+    v.as_object().unwrap().keys().map(|k| k.as_str()).collect()
+}
+
+const RATES: [&str; 3] = ["read_rate", "engagement_rate", "error_rate"];
+const COUNTS: [&str; 6] = ["total", "sent", "delivered", "read", "engaged", "errors"];
+
+#[tokio::test]
+async fn engage_fraction_rates_variant_gives_the_same_rates_as_fractions_of_one() {
+    let (plain, fractions) = (
+        sandbox(500).await,
+        with_variants(&[Variant::FractionRates]).await,
+    );
+    for name in ["Promo a/b #2?", "Re-engagement 100%"] {
+        let (p, f) = (
+            summary_of(&plain, name).await,
+            summary_of(&fractions, name).await,
+        );
+        for count in COUNTS {
+            assert_eq!(p[count], f[count], "{name} {count}");
+        }
+        for rate in RATES {
+            let (pct, fraction) = (p[rate].as_f64().unwrap(), f[rate].as_f64().unwrap());
+            assert!(pct > 1.0 || rate == "error_rate", "{name} {rate}: {pct}");
+            assert_eq!(fraction, (pct * 100.0).round() / 10_000.0, "{name} {rate}");
+        }
+        // 4 decimals, as the percentages have 2.
+        let read_rate = f["read_rate"].as_f64().unwrap();
+        let read = f["read"].as_f64().unwrap() / f["delivered"].as_f64().unwrap();
+        assert_eq!(read_rate, (read * 10_000.0).round() / 10_000.0);
+    }
+    // Stats have no rates: the same answer.
+    assert_eq!(stats_of(&plain).await, stats_of(&fractions).await);
+}
+
+#[tokio::test]
+async fn engage_unknown_schema_variant_renames_the_counts_of_summaries_and_stats() {
+    let (plain, unknown) = (
+        sandbox(500).await,
+        with_variants(&[Variant::UnknownSchema]).await,
+    );
+    let (p, u) = (
+        summary_of(&plain, "Promo a/b #2?").await,
+        summary_of(&unknown, "Promo a/b #2?").await,
+    );
+    let mut expected = vec![
+        "delivered_count",
+        "engaged_count",
+        "engagement_rate",
+        "error_rate",
+        "errors_count",
+        "name",
+        "read_count",
+        "read_rate",
+        "sent_count",
+        "total_count",
+        "type",
+    ];
+    expected.sort();
+    assert_eq!(keys(&u), expected);
+    for count in COUNTS {
+        assert_eq!(u[format!("{count}_count")], p[count], "{count}");
+    }
+    let (p, u) = (stats_of(&plain).await, stats_of(&unknown).await);
+    assert_eq!(p.len(), u.len());
+    for (p, u) in p.iter().zip(&u) {
+        assert_eq!(
+            keys(u),
+            [
+                "delivered_count",
+                "engaged_count",
+                "errors_count",
+                "period",
+                "read_count",
+                "sent_count"
+            ]
+        );
+        assert_eq!(u["period"], p["period"]);
+        assert_eq!(u["sent_count"], p["sent"]);
+    }
+}
+
+#[tokio::test]
+async fn engage_broken_invariants_variant_delivers_more_than_it_sent() {
+    let (plain, broken) = (
+        sandbox(500).await,
+        with_variants(&[Variant::BrokenInvariants]).await,
+    );
+    let (p, b) = (
+        summary_of(&plain, "Promo a/b #2?").await,
+        summary_of(&broken, "Promo a/b #2?").await,
+    );
+    let sent = p["sent"].as_u64().unwrap();
+    assert!(sent > 0);
+    assert_eq!(b["sent"], sent);
+    assert_eq!(b["delivered"], sent + 1);
+    assert_eq!(b["read"], p["read"]);
+    // The rates are made of the counts served.
+    let read_rate = b["read"].as_f64().unwrap() * 100.0 / (sent + 1) as f64;
+    assert_eq!(
+        b["read_rate"].as_f64().unwrap(),
+        (read_rate * 100.0).round() / 100.0
+    );
+    // A campaign that sent nothing keeps delivered 0.
+    let none = summary_of(&broken, "Lanzamiento 🚀 Q1").await;
+    assert_eq!(
+        (none["sent"].as_u64(), none["delivered"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let (p, b) = (stats_of(&plain).await, stats_of(&broken).await);
+    for (p, b) in p.iter().zip(&b) {
+        let sent = p["sent"].as_u64().unwrap();
+        assert_eq!(b["sent"], sent, "{}", p["period"]);
+        let delivered = if sent > 0 {
+            sent + 1
+        } else {
+            p["delivered"].as_u64().unwrap()
+        };
+        assert_eq!(b["delivered"], delivered, "{}", p["period"]);
+    }
 }

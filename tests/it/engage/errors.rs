@@ -141,7 +141,8 @@ async fn a_retried_rate_limit_then_success_prints_the_result() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors\n2026-04-01,1,1,1,0,0\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end\n\
+         2026-04-01,1,1,1,0,0,2026-04-01T00:00:00Z,2026-04-02T00:00:00Z\n"
     );
 }
 

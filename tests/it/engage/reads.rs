@@ -164,7 +164,9 @@ async fn stats_sends_frequency_and_type() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors\n2026-03-30,100,90,50,5,2\n2026-04-06,0,0,0,0,0\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end\n\
+         2026-03-30,100,90,50,5,2,2026-03-30T00:00:00Z,2026-04-06T00:00:00Z\n\
+         2026-04-06,0,0,0,0,0,2026-04-06T00:00:00Z,2026-04-13T00:00:00Z\n"
     );
 }
 
