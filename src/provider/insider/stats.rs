@@ -7,21 +7,25 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
+use crate::http::ApiResponse;
 use crate::output::{FieldDef, FieldKind, Value as Cell};
+use crate::provider::mapping::{Source, sources_of};
+use crate::provider::read::{Reader, Rule};
 use crate::provider::reports::{ReportView, StatsReport};
 use crate::provider::{
-    CampaignSummary, ErrorKind, Frequency, ProviderError, StatsBucket, StatsQuery, refuse_filter,
+    CampaignSummary, ErrorKind, Frequency, ProviderError, StatsBucket, StatsQuery, Vendor,
+    refuse_filter,
 };
 use crate::time::{DateRange, Zone};
 
 use super::client::Endpoint;
-use super::records::{self, Extra};
-use super::wire::{
-    CampaignFilter, OverallRequest, ProductRequest, Tag, WireChart, WireCounts, add_counts,
-};
+use super::mapping::MAPPING;
+use super::records::{self, COUNTS, Extra, Identity};
+use super::view::View;
+use super::wire::{CampaignFilter, OverallRequest, ProductRequest, Tag, add_counts};
 use super::{Insider, VENDOR, check_statuses};
 
 /// "The maximum supported range is 1 year" (Part 2 §3.3.2), read as 365 days.
@@ -89,11 +93,146 @@ pub(super) fn windows(range: &DateRange) -> Vec<DateRange> {
     out
 }
 
+/// One day of a chart: the date and each declared series' value, by unified field.
+pub(super) type ChartDay = (NaiveDate, Vec<(&'static str, u64)>);
+
+/// The days at which Insider's chart days start: its chart days are taken as UTC days
+/// (vendors.md is silent; the sample's `datesAsTimestamp` are UTC midnights).
+pub(super) const DAYS_ZONE: Zone = Zone::UTC;
+
+/// One window's `chart`, read at the paths the mapping declares for `op` (`chart.sent[]`: one
+/// value per day of `chart.dates[]`), with the shared policy: a chart without its dates, or with
+/// none of the counts, or with a series that is not one count per day, is exit 6 naming the
+/// paths and what the chart holds; another missing series is null with one warning.
+pub(super) fn read_chart(
+    op: crate::provider::Operation,
+    chart: Map<String, Value>,
+    request: &str,
+) -> Result<Vec<ChartDay>, ProviderError> {
+    // The declared paths name a chart's columns with `[]` (each day's element): the reader
+    // sees the columns under those names.
+    let mut columns: Map<String, Value> = chart
+        .into_iter()
+        .map(|(k, v)| (format!("{k}[]"), v))
+        .collect();
+    let stamps = columns.get("datesAsTimestamp[]").cloned();
+    if !columns.contains_key("dates[]")
+        && let Some(Value::Array(stamps)) = &stamps
+    {
+        // Declared in the note of `period`: the timestamps' UTC dates, when `dates` is absent.
+        let dates = stamps
+            .iter()
+            .map(|s| {
+                s.as_i64()
+                    .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+                    .map_or_else(
+                        || s.clone(),
+                        |t| Value::from(t.format("%Y-%m-%d").to_string()),
+                    )
+            })
+            .collect();
+        columns.insert("dates[]".into(), Value::Array(dates));
+    }
+    let columns = Value::Object(columns);
+    let mut r = Reader::new(Vendor::Insider, op, "chart.", &columns)
+        .with_request(request)
+        .also_knows(&["datesAsTimestamp[]"]);
+    let mut days: Vec<ChartDay> = Vec::new();
+    let mut readable = true;
+    match r.value("period") {
+        Some(Value::Array(dates)) => {
+            for d in dates {
+                match d
+                    .as_str()
+                    .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                {
+                    Some(day) => days.push((day, Vec::new())),
+                    None => {
+                        r.malformed("period", format!("{d} is not a date (YYYY-MM-DD)"));
+                        readable = false;
+                        break;
+                    }
+                }
+            }
+        }
+        Some(other) => {
+            r.malformed("period", format!("{other} is not a list of dates"));
+            readable = false;
+        }
+        None => {}
+    }
+    if readable {
+        for s in sources_of(MAPPING, op) {
+            if s.field == "period" || !matches!(s.source, Source::Field(_)) {
+                continue;
+            }
+            let Some(v) = r.value(s.field) else {
+                continue;
+            };
+            let Some(values) = v.as_array() else {
+                r.malformed(s.field, format!("{v} is not a list of counts"));
+                continue;
+            };
+            if values.len() != days.len() {
+                r.malformed(
+                    s.field,
+                    format!("{} values for {} dates", values.len(), days.len()),
+                );
+                continue;
+            }
+            match values.iter().map(count_of).collect::<Option<Vec<u64>>>() {
+                Some(counts) => {
+                    for (day, n) in days.iter_mut().zip(counts) {
+                        day.1.push((s.field, n));
+                    }
+                }
+                None => {
+                    let bad = values.iter().find(|v| count_of(v).is_none());
+                    let bad = bad.map(Value::to_string).unwrap_or_default();
+                    r.malformed(s.field, format!("holds {bad}, not a count"));
+                }
+            }
+        }
+        if let Some(Value::Array(stamps)) = &stamps {
+            check_days(&days, stamps);
+        }
+    }
+    r.finish(Rule {
+        key: &["period"],
+        counts: &["sent", "delivered", "read", "engaged"],
+    })?;
+    Ok(days)
+}
+
+/// Warns (once) when a chart's `datesAsTimestamp` are not the UTC midnights of its `dates`:
+/// then Insider's days are not the UTC days the bounds assume.
+fn check_days(days: &[ChartDay], stamps: &[Value]) {
+    let off = days.iter().zip(stamps).find(|((day, _), stamp)| {
+        let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+        stamp.as_i64().is_some_and(|s| Some(s) != midnight)
+    });
+    if let Some(((day, _), stamp)) = off {
+        crate::warn_once!(
+            "insider chart days",
+            "{VENDOR}'s chart day {day} starts at {stamp} (datesAsTimestamp), not at 00:00 UTC: period_start and period_end assume UTC days"
+        );
+    }
+}
+
+/// A count: a non-negative whole number (a string, a fraction or a negative number is not).
+fn count_of(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f as u64)
+    })
+}
+
 /// A report's answers over every window, added up.
 #[derive(Debug, Default)]
 pub(super) struct Merged {
-    /// Series per day.
-    chart: BTreeMap<NaiveDate, BTreeMap<String, u64>>,
+    /// Each day's series, by unified field.
+    chart: BTreeMap<NaiveDate, BTreeMap<&'static str, u64>>,
     /// Overall's `summary`, or the flat transactional/verify object without its chart.
     totals: Map<String, Value>,
     /// Overall's `details`, one per campaign in first-seen order.
@@ -105,7 +244,14 @@ pub(super) struct Merged {
 
 impl Merged {
     /// Adds one window's answer; `view` says which parts must be there.
-    fn add(&mut self, report: StatsReport, view: ReportView, body: Value) -> Result<(), String> {
+    fn add(
+        &mut self,
+        report: StatsReport,
+        view: ReportView,
+        body: Value,
+        resp: &ApiResponse,
+    ) -> Result<(), ProviderError> {
+        let bad = |what: String| resp.bad_shape(VENDOR, what);
         let mut obj = match body {
             Value::Object(mut m) => match m.remove("data") {
                 Some(Value::Object(data)) if !m.contains_key("chart") => data,
@@ -115,23 +261,29 @@ impl Merged {
                 }
                 None => m,
             },
-            other => return Err(format!("expected a JSON object, found {other}")),
+            other => return Err(bad(format!("expected a JSON object, found {other}"))),
         };
-        match obj.remove("chart") {
-            Some(chart) => {
-                let chart: WireChart = serde_json::from_value(chart)
-                    .map_err(|e| format!("the chart is not in Insider's shape ({e})"))?;
-                for (day, series) in chart.days()? {
-                    let slot = self.chart.entry(day).or_default();
-                    for (name, n) in series {
-                        *slot.entry(name).or_default() += n;
-                    }
+        let chart = obj.remove("chart");
+        if view == ReportView::Periods {
+            let chart = match chart {
+                Some(Value::Object(chart)) => chart,
+                Some(other) => return Err(bad(format!("the chart is {other}, not an object"))),
+                None => {
+                    let holds: Vec<_> = obj.keys().cloned().collect();
+                    return Err(bad(format!(
+                        "the answer has no chart (it holds: {})",
+                        holds.join(", ")
+                    )));
+                }
+            };
+            for (day, series) in read_chart(report.operation(), chart, &resp.request_line)? {
+                let slot = self.chart.entry(day).or_default();
+                for (field, n) in series {
+                    let sum = slot.entry(field).or_default();
+                    *sum = sum.saturating_add(n);
                 }
             }
-            None if view == ReportView::Periods => {
-                return Err("the answer has no chart".to_string());
-            }
-            None => {}
+            return Ok(());
         }
         if report != StatsReport::Campaigns {
             add_counts(&mut self.totals, obj);
@@ -140,32 +292,32 @@ impl Merged {
         match obj.remove("summary") {
             Some(Value::Object(s)) => add_counts(&mut self.totals, s),
             _ if view == ReportView::Total => {
-                return Err("the answer has no summary object".to_string());
+                return Err(bad("the answer has no summary object".to_string()));
             }
             _ => {}
         }
         match obj.remove("details") {
             Some(Value::Array(rows)) => {
+                let key = super::view::path_of("id");
                 for row in rows {
                     let Value::Object(row) = row else {
-                        return Err(format!("a details row is {row}, not an object"));
+                        return Err(bad(format!("a details row is {row}, not an object")));
                     };
-                    let key = ["campaignId", "id"]
-                        .iter()
-                        .find_map(|k| row.get(*k).filter(|v| !v.is_null()))
-                        .map(Value::to_string)
-                        .ok_or("a details row has no campaignId")?;
-                    match self.index.get(&key) {
+                    // A row without its id is refused when it is read (`by_campaign`).
+                    let id = row.get(key).filter(|v| !v.is_null()).map(Value::to_string);
+                    match id.as_ref().and_then(|id| self.index.get(id)) {
                         Some(&i) => add_counts(&mut self.campaigns[i], row),
                         None => {
-                            self.index.insert(key, self.campaigns.len());
+                            if let Some(id) = id {
+                                self.index.insert(id, self.campaigns.len());
+                            }
                             self.campaigns.push(row);
                         }
                     }
                 }
             }
             _ if view == ReportView::ByCampaign => {
-                return Err("the answer has no details array".to_string());
+                return Err(bad("the answer has no details array".to_string()));
             }
             _ => {}
         }
@@ -276,37 +428,28 @@ impl Insider {
                 }
             };
             let body: Value = resp.json(VENDOR)?;
-            merged
-                .add(report, view, body)
-                .map_err(|e| resp.bad_shape(VENDOR, e))?;
+            merged.add(report, view, body, &resp)?;
             merged.request.clone_from(&resp.request_line);
         }
         Ok(merged)
     }
 }
 
-/// The chart series that follow the common bucket fields: (field, Insider's series, meaning).
-fn series(report: StatsReport) -> &'static [(&'static str, &'static str, &'static str)] {
+/// The chart series that follow the common bucket fields: (field, meaning). Where each comes
+/// from is the mapping's (`chart.clickFromResponses[]`).
+fn series(report: StatsReport) -> &'static [(&'static str, &'static str)] {
     match report {
-        StatsReport::Campaigns => &[("conversion", "conversion", "conversions")],
+        StatsReport::Campaigns => &[("conversion", "conversions")],
         StatsReport::Transactional => &[
-            ("conversion", "conversion", "conversions"),
-            ("verified", "verified", "verified messages"),
-            ("responses", "responses", "replies"),
-            (
-                "click_from_responses",
-                "clickFromResponses",
-                "clicks from replies",
-            ),
-            (
-                "conversion_from_responses",
-                "conversionFromResponses",
-                "conversions from replies",
-            ),
+            ("conversion", "conversions"),
+            ("verified", "verified messages"),
+            ("responses", "replies"),
+            ("click_from_responses", "clicks from replies"),
+            ("conversion_from_responses", "conversions from replies"),
         ],
         StatsReport::Verify => &[
-            ("verified", "verified", "OTP codes verified"),
-            ("unverified", "unverified", "OTP codes not verified"),
+            ("verified", "OTP codes verified"),
+            ("unverified", "OTP codes not verified"),
         ],
     }
 }
@@ -316,7 +459,7 @@ pub(super) fn report_fields(report: StatsReport, view: ReportView) -> Vec<FieldD
     match view {
         ReportView::Periods => series(report)
             .iter()
-            .map(|(name, _, about)| FieldDef::new(name, FieldKind::Count, about))
+            .map(|(name, about)| FieldDef::new(name, FieldKind::Count, about))
             .collect(),
         ReportView::ByCampaign => records::defs(records::BY_CAMPAIGN),
         ReportView::Total => records::defs(total_extras(report)),
@@ -330,13 +473,19 @@ fn total_extras(report: StatsReport) -> &'static [Extra] {
     }
 }
 
-/// One bucket per day of the chart, or per week (Monday first) by adding the days up.
-pub(super) fn periods(
-    merged: Merged,
-    report: StatsReport,
-    frequency: Frequency,
-) -> Vec<StatsBucket> {
-    let mut grouped: BTreeMap<NaiveDate, BTreeMap<String, u64>> = BTreeMap::new();
+/// One bucket per chart day, or per week (Monday first) by adding the days up: Insider's days,
+/// so the bounds are those of [`DAYS_ZONE`] whatever `query.zone` is (said at `-v`).
+pub(super) fn periods(merged: Merged, report: StatsReport, query: &StatsQuery) -> Vec<StatsBucket> {
+    let frequency = query.frequency;
+    if query.zone != DAYS_ZONE {
+        crate::info_once!(
+            "insider days zone",
+            "{VENDOR} cuts its chart days in UTC: the buckets are UTC days (period_start 00:00Z), not days of {}; the range is still read in {}",
+            query.zone.name(),
+            query.zone.name()
+        );
+    }
+    let mut grouped: BTreeMap<NaiveDate, BTreeMap<&'static str, u64>> = BTreeMap::new();
     for (day, values) in merged.chart {
         let period = match frequency {
             Frequency::Daily => day,
@@ -346,7 +495,8 @@ pub(super) fn periods(
         };
         let slot = grouped.entry(period).or_default();
         for (name, n) in values {
-            *slot.entry(name).or_default() += n;
+            let sum = slot.entry(name).or_default();
+            *sum = sum.saturating_add(n);
         }
     }
     let cell = |v: Option<u64>| {
@@ -361,56 +511,62 @@ pub(super) fn periods(
             StatsBucket {
                 sent: get("sent"),
                 delivered: get("delivered"),
-                read: get("open").or_else(|| get("read")),
-                engaged: get("click"),
-                // The charts carry no failure series (Part 2 §3.3.2).
+                read: get("read"),
+                engaged: get("engaged"),
+                // Declared absent: the charts carry no failure series.
                 errors: None,
                 extra: series(report)
                     .iter()
-                    .map(|(_, key, _)| cell(get(key)))
+                    .map(|(field, _)| cell(get(field)))
                     .collect(),
-                ..StatsBucket::new(period, frequency, &Zone::UTC)
+                ..StatsBucket::new(period, frequency, &DAYS_ZONE)
             }
         })
         .collect()
 }
 
-/// One summary-shaped row per campaign of the overall `details`.
-pub(super) fn by_campaign(merged: Merged) -> Result<Vec<CampaignSummary>, ProviderError> {
+/// One summary-shaped row per campaign of the overall `details`, read at the declared paths.
+pub(super) fn by_campaign(
+    merged: Merged,
+    report: StatsReport,
+) -> Result<Vec<CampaignSummary>, ProviderError> {
     let request = merged.request;
+    let cmd = command(report, ReportView::ByCampaign);
     merged
         .campaigns
         .into_iter()
         .map(|row| {
-            let counts: WireCounts = serde_json::from_value(Value::Object(row)).map_err(|e| {
-                shape_error(
-                    &request,
-                    format!("a details row is not in Insider's shape ({e})"),
-                )
+            let row = Value::Object(row);
+            let mut r = View::new(cmd.clone(), "details[].", &row, &request);
+            let summary = records::summary(&mut r, Identity::Read, records::BY_CAMPAIGN);
+            r.finish(Rule {
+                key: &["id"],
+                counts: COUNTS,
             })?;
-            Ok(records::summary(&counts, None, records::BY_CAMPAIGN))
+            Ok(summary)
         })
         .collect()
 }
 
-/// The totals of the range as one summary-shaped row.
+/// The totals of the range as one summary-shaped row, read at the declared paths.
 pub(super) fn total(merged: Merged, report: StatsReport) -> Result<CampaignSummary, ProviderError> {
-    let merged_request = merged.request;
-    let counts: WireCounts = serde_json::from_value(Value::Object(merged.totals)).map_err(|e| {
-        shape_error(
-            &merged_request,
-            format!("the totals are not in Insider's shape ({e})"),
-        )
+    let at = match report {
+        StatsReport::Campaigns => "summary.",
+        StatsReport::Transactional | StatsReport::Verify => "",
+    };
+    let totals = Value::Object(merged.totals);
+    let mut r = View::new(
+        command(report, ReportView::Total),
+        at,
+        &totals,
+        &merged.request,
+    );
+    let summary = records::summary(&mut r, Identity::None, total_extras(report));
+    r.finish(Rule {
+        key: &[],
+        counts: COUNTS,
     })?;
-    Ok(records::summary(&counts, None, total_extras(report)))
-}
-
-fn shape_error(request: &str, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(request.to_string())
-        .with_hint(
-            "Insider answered a shape wa-analytics does not know; run with -vv and report it",
-        )
+    Ok(summary)
 }
 
 #[cfg(test)]
