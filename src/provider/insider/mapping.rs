@@ -196,3 +196,170 @@ pub(super) const MAPPING: &[FieldSource] = &[
     native(VerifyStats, "verified", "chart.verified[]"),
     native(VerifyStats, "unverified", "chart.unverified[]").note(VERIFY_CUT),
 ];
+
+#[cfg(test)]
+pub(super) mod tests {
+    use serde_json::{Map, Value as Json, json};
+
+    use super::super::records::{self, Declared, Identity};
+    use super::super::wire::snake_keys;
+    use super::*;
+    use crate::output::{FieldKind, Value};
+    use crate::provider::mapping::{Source, fields_of, sources_of};
+    use crate::provider::{Record, Vendor};
+
+    /// What the answer holds at row `i`'s path, and what the field must then print; `marked`
+    /// is the row under test (the only true flag, so a flag read elsewhere shows).
+    pub(in crate::provider::insider) fn sample(
+        field: &str,
+        kind: FieldKind,
+        i: usize,
+        marked: bool,
+    ) -> (Json, Value) {
+        let n = 10 + i as i64;
+        match (field, kind) {
+            ("type", _) => (json!(2), Value::Text("ab-test".into())),
+            ("status", FieldKind::Text) => (
+                json!(format!("Status-{i}")),
+                Value::Text(format!("status-{i}")),
+            ),
+            (_, FieldKind::Count) => (json!(n), Value::Int(n)),
+            (_, FieldKind::Time) => {
+                let s = 1_740_787_200 + n * 60;
+                let t = chrono::DateTime::from_timestamp(s, 0).unwrap();
+                (json!(s), Value::Time(t))
+            }
+            (_, FieldKind::Bool) => (json!(marked), Value::Bool(marked)),
+            (_, FieldKind::Json) => (json!({"someKey": n}), Value::Json(json!({"some_key": n}))),
+            _ => (
+                json!(format!("value-{i}")),
+                Value::Text(format!("value-{i}")),
+            ),
+        }
+    }
+
+    /// For each declared vendor field of `op` (its path relative to `prefix`): an answer with a
+    /// distinct value at every declared path, the row under test marked, converted by `convert`;
+    /// the field must print the value at its own path.
+    fn each_row_reads_its_path(op: Operation, prefix: &str, convert: impl Fn(&Json) -> Vec<Value>) {
+        let fields = fields_of(Vendor::Insider, op);
+        let kind = |f: &str| fields.iter().find(|d| d.name == f).unwrap().kind;
+        let declared: Vec<_> = sources_of(MAPPING, op)
+            .into_iter()
+            .filter_map(|s| match s.source {
+                Source::Field(path) => Some((s.field, path.strip_prefix(prefix).unwrap())),
+                _ => None,
+            })
+            .collect();
+        assert!(!declared.is_empty());
+        for (row, (field, path)) in declared.iter().enumerate() {
+            let mut answer = Map::new();
+            for (i, (f, p)) in declared.iter().enumerate() {
+                answer.insert(p.to_string(), sample(f, kind(f), i, i == row).0);
+            }
+            let printed = convert(&Json::Object(answer));
+            let at = fields.iter().position(|d| d.name == *field).unwrap();
+            let expected = sample(field, kind(field), row, true).1;
+            assert_eq!(printed[at], expected, "{op:?} {field} from {path}");
+        }
+    }
+
+    #[test]
+    fn each_campaigns_list_field_is_read_from_its_declared_path() {
+        each_row_reads_its_path(CampaignsList, "data[].", |item| {
+            records::campaign(item, "POST /campaign-list")
+                .unwrap()
+                .into_row()
+        });
+    }
+
+    #[test]
+    fn each_campaigns_summary_field_is_read_from_its_declared_path() {
+        each_row_reads_its_path(CampaignsSummary, "", |answer| {
+            records::campaign_summary(answer, "7".into(), "POST /campaign")
+                .unwrap()
+                .into_row()
+        });
+    }
+
+    /// The summary made from `answer`, by field.
+    fn summary_of(answer: Json) -> Vec<(String, Value)> {
+        let mut r = Declared::new(CampaignsSummary, "", &answer, "POST /campaign");
+        let s = records::summary(&mut r, Identity::Asked("7".into()), records::SUMMARY);
+        fields_of(Vendor::Insider, CampaignsSummary)
+            .into_iter()
+            .map(|f| f.name.into_owned())
+            .zip(s.into_row())
+            .collect()
+    }
+
+    fn field<'a>(row: &'a [(String, Value)], name: &str) -> &'a Value {
+        &row.iter().find(|(n, _)| n == name).unwrap().1
+    }
+
+    #[test]
+    fn the_derived_summary_fields_follow_their_formulas() {
+        let row = summary_of(json!({"targeted": 1225, "sent": 1200, "delivered": 1150,
+            "open": 400, "click": 120, "drop": 25, "undelivered": 50}));
+        assert_eq!(
+            field(&row, "id"),
+            &Value::Text("7".into()),
+            "campaign_id of the request"
+        );
+        assert_eq!(field(&row, "errors"), &Value::Int(75), "drop + undelivered");
+        assert_eq!(
+            field(&row, "read_rate"),
+            &Value::Float(0.3478),
+            "open / delivered"
+        );
+        assert_eq!(field(&row, "engagement_rate"), &Value::Float(0.1043));
+        assert_eq!(
+            field(&row, "error_rate"),
+            &Value::Float(0.0612),
+            "(drop + undelivered) / targeted"
+        );
+        // sent + errors exceeds total: undelivered messages are in sent.
+        let row = summary_of(json!({"drop": 3, "sent": 10}));
+        assert_eq!(
+            field(&row, "errors"),
+            &Value::Null,
+            "half of the failures is not errors"
+        );
+    }
+
+    #[test]
+    fn rates_over_a_zero_denominator_are_null() {
+        let row = summary_of(json!({"targeted": 0, "sent": 0, "delivered": 0, "open": 0,
+            "click": 0, "drop": 0, "undelivered": 0}));
+        for rate in ["read_rate", "engagement_rate", "error_rate"] {
+            assert_eq!(field(&row, rate), &Value::Null, "{rate}");
+        }
+        assert_eq!(field(&row, "errors"), &Value::Int(0));
+    }
+
+    #[test]
+    fn engaged_is_click_not_the_reply_buttons_and_read_is_open() {
+        let row = summary_of(json!({"delivered": 10, "open": 4, "read": 9, "click": 2,
+            "responseSummary": {"buttonClick": 7, "click": 2}}));
+        assert_eq!(field(&row, "engaged"), &Value::Int(2));
+        assert_eq!(field(&row, "read"), &Value::Int(4));
+        assert_eq!(
+            field(&row, "response_summary"),
+            &Value::Json(snake_keys(json!({"buttonClick": 7, "click": 2})))
+        );
+    }
+
+    #[test]
+    fn an_absent_source_is_null_whatever_the_answer_holds() {
+        let row = summary_of(json!({"sent": 1, "campName": "Promo", "name": "Promo",
+            "campaignTypeId": 2, "type": 2}));
+        for s in sources_of(MAPPING, CampaignsSummary) {
+            if s.source == Source::Absent {
+                assert_eq!(field(&row, s.field), &Value::Null, "{}", s.field);
+            }
+        }
+        let item = json!({"id": 1, "total_contacts": 5, "targeted": 5});
+        let c = records::campaign(&item, "POST /campaign-list").unwrap();
+        assert_eq!(c.total_contacts, None);
+    }
+}

@@ -578,6 +578,252 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    use super::super::mapping::tests::sample;
+    use crate::provider::mapping::fields_of;
+    use crate::provider::{CampaignFilters, Operation, QueryRange, Record};
+    use serde_json::json;
+
+    fn query(zone: Zone, frequency: Frequency) -> StatsQuery {
+        StatsQuery {
+            range: QueryRange {
+                range: DateRange {
+                    start: at("2025-03-01T00:00:00Z"),
+                    end: at("2025-03-03T00:00:00Z"),
+                },
+                explicit: true,
+            },
+            zone,
+            frequency,
+            campaign_type: None,
+            filters: CampaignFilters::default(),
+        }
+    }
+
+    fn report_of(op: Operation) -> StatsReport {
+        match op {
+            Operation::TransactionalStats => StatsReport::Transactional,
+            Operation::VerifyStats => StatsReport::Verify,
+            _ => StatsReport::Campaigns,
+        }
+    }
+
+    /// The buckets of one window's chart.
+    fn buckets(
+        op: Operation,
+        chart: Value,
+        q: &StatsQuery,
+    ) -> Result<Vec<StatsBucket>, ProviderError> {
+        let Value::Object(chart) = chart else {
+            panic!()
+        };
+        let mut merged = Merged::default();
+        for (day, series) in read_chart(op, chart, "POST /overall")? {
+            merged.chart.entry(day).or_default().extend(series);
+        }
+        Ok(periods(merged, report_of(op), q))
+    }
+
+    #[test]
+    fn each_chart_series_is_read_from_its_declared_path_into_its_column() {
+        for op in [
+            Operation::Stats,
+            Operation::TransactionalStats,
+            Operation::VerifyStats,
+        ] {
+            let fields = fields_of(Vendor::Insider, op);
+            let declared: Vec<_> = sources_of(MAPPING, op)
+                .into_iter()
+                .filter_map(|s| match s.source {
+                    Source::Field(p) if s.field != "period" => Some((s.field, p)),
+                    _ => None,
+                })
+                .collect();
+            let mut chart = json!({"dates": ["2025-03-01"], "drop": [5], "undelivered": [6]});
+            for (i, (_, path)) in declared.iter().enumerate() {
+                let series = path
+                    .strip_prefix("chart.")
+                    .unwrap()
+                    .strip_suffix("[]")
+                    .unwrap();
+                chart[series] = json!([10 + i]);
+            }
+            let row = buckets(op, chart, &query(Zone::UTC, Frequency::Daily))
+                .unwrap()
+                .remove(0)
+                .into_row();
+            let column = |f: &str| &row[fields.iter().position(|d| d.name == f).unwrap()];
+            for (i, (field, path)) in declared.iter().enumerate() {
+                assert_eq!(
+                    column(field),
+                    &Cell::Int(10 + i as i64),
+                    "{op:?} {field} from {path}"
+                );
+            }
+            let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+            assert_eq!(column("period"), &Cell::Date(day), "{op:?}");
+            assert_eq!(
+                column("period_start"),
+                &Cell::Time(at("2025-03-01T00:00:00Z"))
+            );
+            assert_eq!(
+                column("period_end"),
+                &Cell::Time(at("2025-03-02T00:00:00Z"))
+            );
+            assert_eq!(column("errors"), &Cell::Null, "{op:?}: declared absent");
+        }
+    }
+
+    #[test]
+    fn chart_days_are_utc_days_whatever_the_zone_and_weeks_start_on_monday() {
+        let chart = json!({"datesAsTimestamp": [1_740_787_200, 1_740_873_600],
+            "sent": [1, 2], "delivered": [1, 2], "open": [0, 1], "click": [0, 0], "conversion": [0, 0]});
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        let days = buckets(
+            Operation::Stats,
+            chart.clone(),
+            &query(bogota, Frequency::Daily),
+        )
+        .unwrap();
+        assert_eq!(days.len(), 2, "dates from datesAsTimestamp");
+        assert_eq!(days[0].period, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap());
+        assert_eq!(days[0].period_start, at("2025-03-01T00:00:00Z"));
+        let weeks = buckets(Operation::Stats, chart, &query(bogota, Frequency::Weekly)).unwrap();
+        assert_eq!(weeks.len(), 1);
+        assert_eq!(weeks[0].period_start, at("2025-02-24T00:00:00Z"));
+        assert_eq!(weeks[0].period_end, at("2025-03-03T00:00:00Z"));
+        assert_eq!(weeks[0].sent, Some(3));
+    }
+
+    #[test]
+    fn a_chart_insider_does_not_write_is_unreadable_naming_the_paths() {
+        let q = query(Zone::UTC, Frequency::Daily);
+        let renamed = json!({"dates": ["2025-03-01"], "sent_count": [1], "read_count": [1]});
+        let e = buckets(Operation::Stats, renamed, &q).unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(
+            e.message.contains("it has none of the counts chart.sent[], chart.delivered[], chart.open[], chart.click[]"),
+            "{}", e.message
+        );
+        assert!(
+            e.message
+                .contains("(the answer holds: dates[], read_count[], sent_count[])"),
+            "{}",
+            e.message
+        );
+        let undated = json!({"sent": [1], "delivered": [1]});
+        let e = buckets(Operation::Stats, undated, &q).unwrap_err();
+        assert!(
+            e.message.contains("it lacks chart.dates[]"),
+            "{}",
+            e.message
+        );
+        let uneven = json!({"dates": ["2025-03-01"], "sent": [1, 2]});
+        let e = buckets(Operation::Stats, uneven, &q).unwrap_err();
+        assert!(
+            e.message.contains("chart.sent[]: 2 values for 1 dates"),
+            "{}",
+            e.message
+        );
+        for bad in [json!(-1), json!(1.5), json!("3")] {
+            let chart = json!({"dates": ["2025-03-01"], "sent": [bad]});
+            let e = buckets(Operation::Stats, chart, &q).unwrap_err();
+            assert!(
+                e.message
+                    .contains(&format!("chart.sent[]: holds {bad}, not a count")),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    /// Every field of the views with a vendor path, and its kind.
+    fn view_fields(extras: &[Extra]) -> Vec<(String, crate::output::FieldKind)> {
+        CampaignSummary::common_fields()
+            .into_iter()
+            .chain(records::defs(extras))
+            .filter(|f| !f.name.ends_with("_rate") && f.name != "errors")
+            .map(|f| (f.name.into_owned(), f.kind))
+            .collect()
+    }
+
+    #[test]
+    fn each_view_field_is_read_at_the_summary_path_or_the_views_own() {
+        let fields = view_fields(records::BY_CAMPAIGN);
+        let mut row = Map::new();
+        for (i, (field, kind)) in fields.iter().enumerate() {
+            row.insert(
+                super::super::view::path_of(field).into(),
+                sample(field, *kind, i, true).0,
+            );
+        }
+        let merged = Merged {
+            campaigns: vec![row],
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let printed = by_campaign(merged, StatsReport::Campaigns)
+            .unwrap()
+            .remove(0)
+            .into_row();
+        let names: Vec<_> = CampaignSummary::common_fields()
+            .into_iter()
+            .chain(records::defs(records::BY_CAMPAIGN))
+            .map(|f| f.name.into_owned())
+            .collect();
+        for (i, (field, kind)) in fields.iter().enumerate() {
+            let at = names.iter().position(|n| n == field).unwrap();
+            let want = match field.as_str() {
+                // Texts become statuses as given, not lower-cased, in the views.
+                "status" => Cell::Text(format!("Status-{i}")),
+                _ => sample(field, *kind, i, true).1,
+            };
+            assert_eq!(printed[at], want, "--by-campaign {field}");
+        }
+    }
+
+    #[test]
+    fn views_without_counts_or_a_campaign_id_are_unreadable_naming_the_paths() {
+        let merged = Merged {
+            totals: json!({"sent_count": 3}).as_object().cloned().unwrap(),
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let e = total(merged, StatsReport::Campaigns).unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(e.message.starts_with("cannot read Insider's answer to 'stats --total': it has none of the counts summary.targeted, summary.sent, summary.delivered, summary.open, summary.click, summary.drop, summary.undelivered (the answer holds: sent_count)"), "{}", e.message);
+        let merged = Merged {
+            campaigns: vec![
+                json!({"campName": "x", "sent": 1})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ],
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let e = by_campaign(merged, StatsReport::Campaigns).unwrap_err();
+        assert!(
+            e.message.contains("it lacks details[].campaignId"),
+            "{}",
+            e.message
+        );
+        let merged = Merged {
+            totals: json!({"sent": 3, "verified": -1})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            request: "POST /verify".into(),
+            ..Merged::default()
+        };
+        let e = total(merged, StatsReport::Verify).unwrap_err();
+        assert!(
+            e.message.contains("'stats --report verify --total'")
+                && e.message.contains("verified is -1, not a count"),
+            "{}",
+            e.message
+        );
+    }
+
     #[test]
     fn a_range_up_to_a_year_is_one_window_and_longer_ones_tile_exactly() {
         let year = DateRange {
