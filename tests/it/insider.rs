@@ -1,10 +1,12 @@
 //! Insider end to end: the real binary against wiremock, every request pinned (method, path,
 //! headers, exact JSON body). `reads`: the commands and their output; `auth`: the three ways to
 //! authenticate, token minting and renewal, canary secrets; `errors`: every error mapping and
-//! every refusal before a request.
+//! every refusal before a request; `numbers`: what the figures mean (unknown schemas, null
+//! rates, missing fields, the mapping, UTC chart days, the sandbox's variants).
 
 mod auth;
 mod errors;
+mod numbers;
 mod reads;
 
 use serde_json::{Value, json};

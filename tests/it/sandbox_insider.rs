@@ -69,15 +69,15 @@ fn demo_runs_every_insider_command_with_no_account() {
     for (args, header) in [
         (
             &["stats", "--last", "7d"][..],
-            "period,sent,delivered,read,engaged,errors,conversion\n",
+            "period,sent,delivered,read,engaged,errors,period_start,period_end,conversion\n",
         ),
         (
             &["stats", "--report", "transactional", "--last", "7d"],
-            "period,sent,delivered,read,engaged,errors,conversion,verified,responses,click_from_responses,conversion_from_responses\n",
+            "period,sent,delivered,read,engaged,errors,period_start,period_end,conversion,verified,responses,click_from_responses,conversion_from_responses\n",
         ),
         (
             &["stats", "--report", "verify", "--last", "7d"],
-            "period,sent,delivered,read,engaged,errors,verified,unverified\n",
+            "period,sent,delivered,read,engaged,errors,period_start,period_end,verified,unverified\n",
         ),
         (
             &["stats", "--by-campaign"],

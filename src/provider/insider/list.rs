@@ -16,7 +16,7 @@ use crate::time::DateRange;
 
 use super::client::Endpoint;
 use super::records;
-use super::wire::{ListMeta, ListPage, ListRequest, Tag, WireCampaign};
+use super::wire::{ListMeta, ListPage, ListRequest, Tag};
 use super::{Insider, VENDOR, check_statuses};
 
 /// The largest page campaign-list serves (Part 2 §3.3.5: `per_page` 1–100).
@@ -68,7 +68,7 @@ pub(super) fn probe_request() -> ListRequest {
 struct Page {
     number: u64,
     meta: Option<ListMeta>,
-    rows: Vec<WireCampaign>,
+    rows: Vec<serde_json::Value>,
     request: String,
 }
 
@@ -190,14 +190,12 @@ impl Checker {
         };
         self.received += served;
         let mut out = Vec::with_capacity(page.rows.len());
-        for row in page.rows {
-            if !self.seen.insert(row.id.clone()) {
-                return Err(incomplete(format!(
-                    "campaign {} appeared on two pages",
-                    row.id
-                )));
+        for row in &page.rows {
+            let campaign = records::campaign(row, &page.request)?;
+            let id = campaign.id.clone().unwrap_or_default();
+            if !self.seen.insert(id.clone()) {
+                return Err(incomplete(format!("campaign {id} appeared on two pages")));
             }
-            let campaign = row.into_unified();
             let keep = match &self.range {
                 None => true,
                 Some(r) => campaign

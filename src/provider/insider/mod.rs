@@ -2,13 +2,16 @@
 //! campaign statistics by id (`campaigns summary`), campaign-list (`campaigns list`), overall
 //! (`stats`, `--by-campaign`, `--total`), and the transactional and verify reports
 //! (`stats --report …`). Insider serves no contact-level rows, so `campaigns details/export`
-//! are not supported. Insider returns counts only: every rate is derived from them.
+//! are not supported. Insider returns counts only: every rate is derived from them. Where each
+//! field comes from is declared once, in [`mapping`], and read from there.
 
 mod client;
 mod errors;
 mod list;
+mod mapping;
 mod records;
 mod stats;
+mod view;
 mod wire;
 
 use std::sync::Arc;
@@ -28,7 +31,7 @@ use crate::provider::{
 };
 
 use client::{Endpoint, InsiderClient};
-use wire::{CampaignRequest, ListRequest, WireCounts, unwrap_statistics};
+use wire::{CampaignRequest, ListRequest, unwrap_statistics};
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Insider";
@@ -61,7 +64,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Insider::new(profile, http)?)),
 };
 
@@ -196,17 +199,11 @@ impl CampaignAnalytics for Insider {
         };
         let resp = self.client.post(Endpoint::Campaign, &body).await?;
         let value: Value = resp.json(VENDOR)?;
-        let counts: WireCounts = serde_json::from_value(unwrap_statistics(value)).map_err(|e| {
-            resp.bad_shape(
-                VENDOR,
-                format!("the campaign statistics are not in Insider's shape ({e})"),
-            )
-        })?;
-        Ok(records::summary(
-            &counts,
-            Some(id.to_string()),
-            records::SUMMARY,
-        ))
+        records::campaign_summary(
+            &unwrap_statistics(value),
+            id.to_string(),
+            &resp.request_line,
+        )
     }
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
@@ -227,7 +224,7 @@ impl StatsReports for Insider {
     ) -> RecordStream<'a, StatsBucket> {
         let page = async move {
             let merged = self.report(report, ReportView::Periods, query).await?;
-            Ok(stats::periods(merged, report, query.frequency))
+            Ok(stats::periods(merged, report, query))
         };
         record_stream(stream::once(page))
     }
@@ -239,7 +236,7 @@ impl StatsReports for Insider {
     ) -> RecordStream<'a, CampaignSummary> {
         let page = async move {
             let merged = self.report(report, ReportView::ByCampaign, query).await?;
-            stats::by_campaign(merged)
+            stats::by_campaign(merged, report)
         };
         record_stream(stream::once(page))
     }

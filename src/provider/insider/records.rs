@@ -1,16 +1,102 @@
 //! Insider's answers converted, once, into the unified records, and the vendor-only fields that
-//! follow the common ones (product.md, "Records": Insider's `open` is `read`, `click` is
-//! `engaged`, `targeted` is `total`, `drop` + `undelivered` are `errors`; rates are derived from
-//! those counts, since Insider returns none).
+//! follow the common ones (product.md, "Records"; the sources are declared in
+//! [`super::mapping`]: Insider's `open` is `read`, `click` is `engaged`, `targeted` is `total`,
+//! `drop` + `undelivered` are `errors`; rates are derived from those counts with
+//! [`figures::ratio`], since Insider returns none).
+//!
+//! Every field is read at its declared path through [`Fields`]: the shared
+//! [`Reader`] for the commands the mapping describes, [`super::view::View`] for the
+//! summary-shaped rows of `stats --by-campaign` and `--total`.
 
 use chrono::{DateTime, Utc};
 use serde_json::Value as Json;
 
 use crate::output::{FieldDef, FieldKind, Value};
+use crate::provider::figures;
+use crate::provider::mapping;
 use crate::provider::model::count;
-use crate::provider::{Campaign, CampaignSummary, CampaignType};
+use crate::provider::read::{Reader, Rule};
+use crate::provider::{Campaign, CampaignSummary, CampaignType, Operation, ProviderError, Vendor};
 
-use super::wire::{WireCampaign, WireCounts, snake_keys};
+use super::mapping::MAPPING;
+use super::wire::snake_keys;
+
+/// Reading one object's fields by their declared paths: what a missing or unreadable field
+/// means is decided when the reader finishes.
+pub(super) trait Fields<'a> {
+    /// The JSON at the field's path (`None` when absent, remembered, or null).
+    fn value(&mut self, field: &'static str) -> Option<&'a Json>;
+    /// The JSON at the path of a field whose absence is normal (the conversational campaigns'
+    /// `responses`): null without a warning when absent.
+    fn optional(&mut self, field: &'static str) -> Option<&'a Json>;
+    /// A non-negative whole number; anything else present is remembered as malformed.
+    fn count(&mut self, field: &'static str) -> Option<u64>;
+    /// A text (a number is taken as its digits).
+    fn text(&mut self, field: &'static str) -> Option<String>;
+    /// A field present but unreadable for a reason of the conversion's own.
+    fn malformed(&mut self, field: &'static str, why: String);
+}
+
+/// The shared [`Reader`] over one object of a command the mapping describes, which also knows
+/// the object, for the fields whose absence is normal ([`Fields::optional`]).
+pub(super) struct Declared<'a> {
+    reader: Reader<'a>,
+    object: &'a Json,
+    op: Operation,
+    prefix: &'static str,
+}
+
+impl<'a> Declared<'a> {
+    /// Reads `object` of `op`'s answer to `request`; its paths start with `prefix`.
+    pub fn new(op: Operation, prefix: &'static str, object: &'a Json, request: &str) -> Self {
+        Declared {
+            reader: Reader::new(Vendor::Insider, op, prefix, object).with_request(request),
+            object,
+            op,
+            prefix,
+        }
+    }
+
+    /// The shared policy ([`Reader::finish`]).
+    pub fn finish(self, rule: Rule) -> Result<(), ProviderError> {
+        self.reader.finish(rule)
+    }
+}
+
+impl<'a> Fields<'a> for Declared<'a> {
+    fn value(&mut self, field: &'static str) -> Option<&'a Json> {
+        self.reader.value(field)
+    }
+    fn optional(&mut self, field: &'static str) -> Option<&'a Json> {
+        let path = mapping::path(MAPPING, self.op, field);
+        let relative = path.strip_prefix(self.prefix).unwrap_or(path);
+        let mut at = self.object;
+        for step in relative.split('.') {
+            at = at.get(step)?;
+        }
+        (!at.is_null()).then_some(at)
+    }
+    fn count(&mut self, field: &'static str) -> Option<u64> {
+        self.reader.count(field)
+    }
+    fn text(&mut self, field: &'static str) -> Option<String> {
+        self.reader.text(field)
+    }
+    fn malformed(&mut self, field: &'static str, why: String) {
+        self.reader.malformed(field, why);
+    }
+}
+
+/// The counts of a summary-shaped row: an answer with none of them is another schema (exit 6).
+pub(super) const COUNTS: &[&str] = &[
+    "total",
+    "sent",
+    "delivered",
+    "read",
+    "engaged",
+    "drop",
+    "undelivered",
+];
 
 /// Insider's campaign type ids (Part 2 §3.3) and the names of the `type` column and `--type`.
 const TYPES: [(u64, CampaignType); 5] = [
@@ -41,14 +127,6 @@ pub(super) fn type_names() -> String {
         .map(|(_, c)| c.as_str())
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// A fraction of 1 with four decimals (0.3478), or null when the denominator is 0 or missing.
-fn rate(part: Option<u64>, whole: Option<u64>) -> Option<f64> {
-    match (part, whole) {
-        (Some(p), Some(w)) if w > 0 => Some((p as f64 / w as f64 * 1e4).round() / 1e4),
-        _ => None,
-    }
 }
 
 fn nested(v: Option<&Json>) -> Value {
@@ -183,30 +261,62 @@ impl Extra {
         }
     }
 
-    fn value(self, c: &WireCounts) -> Value {
+    /// The unified field this extra is.
+    pub fn field(self) -> &'static str {
         match self {
-            Extra::Status => text(c.status.as_deref()),
-            Extra::Account => text(c.phone_number.as_deref()),
-            Extra::Drop => count(c.drop),
-            Extra::Undelivered => count(c.undelivered),
-            Extra::DeliveryPending => count(c.delivery_pending),
-            Extra::Conversion => count(c.conversion),
-            Extra::Revenue => match &c.revenue {
+            Extra::Status => "status",
+            Extra::Account => "account",
+            Extra::Drop => "drop",
+            Extra::Undelivered => "undelivered",
+            Extra::DeliveryPending => "delivery_pending",
+            Extra::Conversion => "conversion",
+            Extra::Revenue => "revenue",
+            Extra::Unsubscribe => "unsubscribe",
+            Extra::Verified => "verified",
+            Extra::Unverified => "unverified",
+            Extra::DropDetails => "drop_details",
+            Extra::UndeliveredDetails => "undelivered_details",
+            Extra::UnverifiedDetails => "unverified_details",
+            Extra::Responses => "responses",
+            Extra::ResponseSummary => "response_summary",
+        }
+    }
+
+    /// The extra's value, read at its declared path (`drop` and `undelivered` are read once,
+    /// for `errors`, and passed in).
+    fn value<'a>(
+        self,
+        r: &mut impl Fields<'a>,
+        drop: Option<u64>,
+        undelivered: Option<u64>,
+    ) -> Value {
+        let field = self.field();
+        match self {
+            Extra::Status | Extra::Account => text(r.text(field).as_deref()),
+            Extra::Drop => count(drop),
+            Extra::Undelivered => count(undelivered),
+            Extra::DeliveryPending
+            | Extra::Conversion
+            | Extra::Unsubscribe
+            | Extra::Verified
+            | Extra::Unverified => count(r.count(field)),
+            Extra::Revenue => match r.value(field) {
                 None => Value::Null,
-                Some(n) => n
+                Some(Json::Number(n)) => n
                     .as_i64()
                     .map(Value::Int)
                     .or_else(|| n.as_f64().map(Value::Float))
                     .unwrap_or(Value::Null),
+                Some(other) => {
+                    r.malformed(field, format!("{other} is not a number"));
+                    Value::Null
+                }
             },
-            Extra::Unsubscribe => count(c.unsubscribe),
-            Extra::Verified => count(c.verified),
-            Extra::Unverified => count(c.unverified),
-            Extra::DropDetails => nested(c.drop_details.as_ref()),
-            Extra::UndeliveredDetails => nested(c.undelivered_details.as_ref()),
-            Extra::UnverifiedDetails => nested(c.unverified_details.as_ref()),
-            Extra::Responses => nested(c.responses.as_ref()),
-            Extra::ResponseSummary => nested(c.response_summary.as_ref()),
+            Extra::DropDetails | Extra::UndeliveredDetails | Extra::UnverifiedDetails => {
+                nested(r.value(field))
+            }
+            // Conversational campaigns only (Part 2 §3.3.1): absent for the others.
+            Extra::Responses | Extra::ResponseSummary => nested(r.optional(field)),
         }
     }
 }
@@ -216,27 +326,72 @@ pub(super) fn defs(extras: &[Extra]) -> Vec<FieldDef> {
     extras.iter().map(|e| e.def()).collect()
 }
 
-/// A summary-shaped row from Insider's counts; `id` is the campaign asked for, when known.
-pub(super) fn summary(c: &WireCounts, id: Option<String>, extras: &[Extra]) -> CampaignSummary {
-    let errors = match (c.drop, c.undelivered) {
-        (None, None) => None,
-        (a, b) => Some(a.unwrap_or(0).saturating_add(b.unwrap_or(0))),
+/// Where a summary-shaped row's `id`, `name` and `type` come from.
+pub(super) enum Identity {
+    /// `campaigns summary`: the id asked for; Insider's statistics carry no name or type.
+    Asked(String),
+    /// An overall `details` row: its own id, name and type id.
+    Read,
+    /// The totals of a range: no campaign.
+    None,
+}
+
+/// A summary-shaped row from an Insider counts object (the campaign statistics, an overall
+/// `summary` or `details` row, a flat transactional or verify answer). The caller finishes the
+/// reader with [`COUNTS`].
+pub(super) fn summary<'a>(
+    r: &mut impl Fields<'a>,
+    identity: Identity,
+    extras: &[Extra],
+) -> CampaignSummary {
+    let (id, name, campaign_type) = match identity {
+        Identity::Asked(id) => (Some(id), None, None),
+        Identity::Read => (r.text("id"), r.text("name"), r.count("type").map(type_name)),
+        Identity::None => (None, None, None),
     };
+    let total = r.count("total");
+    let sent = r.count("sent");
+    let delivered = r.count("delivered");
+    let read = r.count("read");
+    let engaged = r.count("engaged");
+    let drop = r.count("drop");
+    let undelivered = r.count("undelivered");
+    // Both or nothing: half of the failures is not the errors.
+    let errors = drop.zip(undelivered).map(|(d, u)| d.saturating_add(u));
     CampaignSummary {
-        id: id.or_else(|| c.campaign_id.clone()),
-        name: c.camp_name.clone(),
-        campaign_type: c.campaign_type_id.map(type_name),
-        total: c.targeted,
-        sent: c.sent,
-        delivered: c.delivered,
-        read: c.open,
-        engaged: c.click,
+        id,
+        name,
+        campaign_type,
+        total,
+        sent,
+        delivered,
+        read,
+        engaged,
         errors,
-        read_rate: rate(c.open, c.delivered),
-        engagement_rate: rate(c.click, c.delivered),
-        error_rate: rate(errors, c.targeted),
-        extra: extras.iter().map(|e| e.value(c)).collect(),
+        read_rate: figures::ratio(read, delivered),
+        engagement_rate: figures::ratio(engaged, delivered),
+        error_rate: figures::ratio(errors, total),
+        extra: extras
+            .iter()
+            .map(|e| e.value(r, drop, undelivered))
+            .collect(),
     }
+}
+
+/// `campaigns summary` from the campaign endpoint's object (already out of a `data.statistics`
+/// wrapper): read at the declared paths, exit 6 when it holds none of the counts.
+pub(super) fn campaign_summary(
+    object: &Json,
+    id: String,
+    request: &str,
+) -> Result<CampaignSummary, ProviderError> {
+    let mut r = Declared::new(Operation::CampaignsSummary, "", object, request);
+    let s = summary(&mut r, Identity::Asked(id), SUMMARY);
+    r.finish(Rule {
+        key: &[],
+        counts: COUNTS,
+    })?;
+    Ok(s)
 }
 
 /// The vendor-only fields of `campaigns list` (campaign-list items, Part 2 §3.3.5).
@@ -274,12 +429,29 @@ pub(super) fn list_fields() -> Vec<FieldDef> {
     ]
 }
 
-fn time(secs: Option<u64>) -> Option<DateTime<Utc>> {
-    secs.and_then(|s| DateTime::from_timestamp(i64::try_from(s).ok()?, 0))
+/// A time in Unix seconds (`createDate`, `activeDateStart`, …).
+fn seconds<'a>(r: &mut impl Fields<'a>, field: &'static str) -> Option<DateTime<Utc>> {
+    let v = r.value(field)?;
+    let t = v
+        .as_u64()
+        .and_then(|s| DateTime::from_timestamp(i64::try_from(s).ok()?, 0));
+    if t.is_none() {
+        r.malformed(field, format!("{v} is not a time in Unix seconds"));
+    }
+    t
 }
 
-fn flag(v: Option<bool>) -> Value {
-    v.map_or(Value::Null, Value::Bool)
+/// Insider's 0/1 flags (`isActive`), or booleans (`isPinned`).
+fn flag<'a>(r: &mut impl Fields<'a>, field: &'static str) -> Option<bool> {
+    match r.value(field)? {
+        Json::Bool(b) => Some(*b),
+        Json::Number(n) if n.as_u64() == Some(0) => Some(false),
+        Json::Number(n) if n.as_u64() == Some(1) => Some(true),
+        other => {
+            r.malformed(field, format!("{other} is not 0, 1, true or false"));
+            None
+        }
+    }
 }
 
 /// A loose value (`failedReason`, `approvalStatus`) as text.
@@ -291,63 +463,71 @@ fn loose(v: Option<&Json>) -> Value {
     }
 }
 
+fn cell(v: Option<bool>) -> Value {
+    v.map_or(Value::Null, Value::Bool)
+}
+
 /// Statuses of campaigns that have not started sending (no `sent_at`).
 const NOT_SENT: [&str; 2] = ["scheduled", "draft"];
 
-impl WireCampaign {
-    pub(super) fn into_unified(self) -> Campaign {
-        let status = self.status.as_deref().map(str::to_lowercase);
-        let started = time(self.active_date_start);
-        let sent_at = match status.as_deref() {
-            Some(s) if NOT_SENT.contains(&s) => None,
-            _ => started,
-        };
-        let until = match self.never_ends {
-            Some(true) => None,
-            _ => time(self.active_date_end),
-        };
-        let extra = vec![
-            count(self.sent),
-            text(self.phone_number.as_deref()),
-            text(self.phone_number_name.as_deref()),
-            started.map_or(Value::Null, Value::Time),
-            until.map_or(Value::Null, Value::Time),
-            flag(self.never_ends),
-            flag(self.is_active),
-            flag(self.is_test),
-            flag(self.is_pinned),
-            text(self.sub_product_alias.as_deref()),
-            text(self.status_translation.as_deref()),
-            loose(self.approval_status.as_ref()),
-            loose(self.failed_reason.as_ref()),
-            text(self.personalization_status.as_deref()),
-            text(self.query_hash.as_deref()),
-            nested(self.variations.as_ref()),
-        ];
-        Campaign {
-            id: Some(self.id),
-            name: self.camp_name.unwrap_or_default(),
-            campaign_type: self.campaign_type_id.map(type_name),
-            status,
-            created_at: time(self.create_date),
-            sent_at,
-            total_contacts: None,
-            extra,
-        }
-    }
+/// One campaign-list item (`data[]`), read at the declared paths: exit 6 without its id.
+pub(super) fn campaign(item: &Json, request: &str) -> Result<Campaign, ProviderError> {
+    let mut r = Declared::new(Operation::CampaignsList, "data[].", item, request);
+    let id = r.text("id");
+    let name = r.text("name");
+    let campaign_type = r.count("type").map(type_name);
+    let status = r.text("status").map(|s| s.to_lowercase());
+    let created_at = seconds(&mut r, "created_at");
+    let sent = r.count("sent");
+    let account = r.text("account");
+    let account_name = r.text("account_name");
+    let started = seconds(&mut r, "active_from");
+    let ends = seconds(&mut r, "active_until");
+    let never_ends = flag(&mut r, "never_ends");
+    let extra = vec![
+        count(sent),
+        text(account.as_deref()),
+        text(account_name.as_deref()),
+        started.map_or(Value::Null, Value::Time),
+        match never_ends {
+            Some(true) => Value::Null,
+            _ => ends.map_or(Value::Null, Value::Time),
+        },
+        cell(never_ends),
+        cell(flag(&mut r, "is_active")),
+        cell(flag(&mut r, "is_test")),
+        cell(flag(&mut r, "is_pinned")),
+        text(r.text("sub_product").as_deref()),
+        text(r.text("status_text").as_deref()),
+        loose(r.value("approval_status")),
+        loose(r.value("failed_reason")),
+        text(r.text("personalization_status").as_deref()),
+        text(r.text("query_hash").as_deref()),
+        nested(r.value("variations")),
+    ];
+    r.finish(Rule {
+        key: &["id"],
+        counts: &[],
+    })?;
+    let sent_at = match status.as_deref() {
+        Some(s) if NOT_SENT.contains(&s) => None,
+        _ => started,
+    };
+    Ok(Campaign {
+        id,
+        name: name.unwrap_or_default(),
+        campaign_type,
+        status,
+        created_at,
+        sent_at,
+        total_contacts: None,
+        extra,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rates_are_derived_from_counts_with_four_decimals() {
-        assert_eq!(rate(Some(400), Some(1150)), Some(0.3478));
-        assert_eq!(rate(Some(0), Some(10)), Some(0.0));
-        assert_eq!(rate(Some(3), Some(0)), None);
-        assert_eq!(rate(None, Some(10)), None);
-    }
 
     #[test]
     fn every_insider_type_round_trips_through_its_id() {
@@ -361,7 +541,19 @@ mod tests {
 
     #[test]
     fn list_values_match_list_fields() {
-        let c: WireCampaign = serde_json::from_str(r#"{"id": 1}"#).unwrap();
-        assert_eq!(c.into_unified().extra.len(), list_fields().len());
+        let c = campaign(&serde_json::json!({"id": 1}), "POST /campaign-list").unwrap();
+        assert_eq!(c.extra.len(), list_fields().len());
+    }
+
+    #[test]
+    fn a_campaign_without_its_id_is_unreadable() {
+        let e = campaign(
+            &serde_json::json!({"campName": "x", "sent": 3}),
+            "POST /campaign-list",
+        )
+        .unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(e.message.contains("it lacks data[].id"), "{e:?}");
+        assert!(e.message.contains("campName, sent"), "{e:?}");
     }
 }

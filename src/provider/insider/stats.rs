@@ -7,21 +7,25 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde_json::{Map, Value};
 
+use crate::http::ApiResponse;
 use crate::output::{FieldDef, FieldKind, Value as Cell};
+use crate::provider::mapping::{Source, sources_of};
+use crate::provider::read::{Reader, Rule};
 use crate::provider::reports::{ReportView, StatsReport};
 use crate::provider::{
-    CampaignSummary, ErrorKind, Frequency, ProviderError, StatsBucket, StatsQuery, refuse_filter,
+    CampaignSummary, ErrorKind, Frequency, ProviderError, StatsBucket, StatsQuery, Vendor,
+    refuse_filter,
 };
 use crate::time::{DateRange, Zone};
 
 use super::client::Endpoint;
-use super::records::{self, Extra};
-use super::wire::{
-    CampaignFilter, OverallRequest, ProductRequest, Tag, WireChart, WireCounts, add_counts,
-};
+use super::mapping::MAPPING;
+use super::records::{self, COUNTS, Extra, Identity};
+use super::view::View;
+use super::wire::{CampaignFilter, OverallRequest, ProductRequest, Tag, add_counts};
 use super::{Insider, VENDOR, check_statuses};
 
 /// "The maximum supported range is 1 year" (Part 2 §3.3.2), read as 365 days.
@@ -89,11 +93,146 @@ pub(super) fn windows(range: &DateRange) -> Vec<DateRange> {
     out
 }
 
+/// One day of a chart: the date and each declared series' value, by unified field.
+pub(super) type ChartDay = (NaiveDate, Vec<(&'static str, u64)>);
+
+/// The days at which Insider's chart days start: its chart days are taken as UTC days
+/// (vendors.md is silent; the sample's `datesAsTimestamp` are UTC midnights).
+pub(super) const DAYS_ZONE: Zone = Zone::UTC;
+
+/// One window's `chart`, read at the paths the mapping declares for `op` (`chart.sent[]`: one
+/// value per day of `chart.dates[]`), with the shared policy: a chart without its dates, or with
+/// none of the counts, or with a series that is not one count per day, is exit 6 naming the
+/// paths and what the chart holds; another missing series is null with one warning.
+pub(super) fn read_chart(
+    op: crate::provider::Operation,
+    chart: Map<String, Value>,
+    request: &str,
+) -> Result<Vec<ChartDay>, ProviderError> {
+    // The declared paths name a chart's columns with `[]` (each day's element): the reader
+    // sees the columns under those names.
+    let mut columns: Map<String, Value> = chart
+        .into_iter()
+        .map(|(k, v)| (format!("{k}[]"), v))
+        .collect();
+    let stamps = columns.get("datesAsTimestamp[]").cloned();
+    if !columns.contains_key("dates[]")
+        && let Some(Value::Array(stamps)) = &stamps
+    {
+        // Declared in the note of `period`: the timestamps' UTC dates, when `dates` is absent.
+        let dates = stamps
+            .iter()
+            .map(|s| {
+                s.as_i64()
+                    .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+                    .map_or_else(
+                        || s.clone(),
+                        |t| Value::from(t.format("%Y-%m-%d").to_string()),
+                    )
+            })
+            .collect();
+        columns.insert("dates[]".into(), Value::Array(dates));
+    }
+    let columns = Value::Object(columns);
+    let mut r = Reader::new(Vendor::Insider, op, "chart.", &columns)
+        .with_request(request)
+        .also_knows(&["datesAsTimestamp[]"]);
+    let mut days: Vec<ChartDay> = Vec::new();
+    let mut readable = true;
+    match r.value("period") {
+        Some(Value::Array(dates)) => {
+            for d in dates {
+                match d
+                    .as_str()
+                    .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+                {
+                    Some(day) => days.push((day, Vec::new())),
+                    None => {
+                        r.malformed("period", format!("{d} is not a date (YYYY-MM-DD)"));
+                        readable = false;
+                        break;
+                    }
+                }
+            }
+        }
+        Some(other) => {
+            r.malformed("period", format!("{other} is not a list of dates"));
+            readable = false;
+        }
+        None => {}
+    }
+    if readable {
+        for s in sources_of(MAPPING, op) {
+            if s.field == "period" || !matches!(s.source, Source::Field(_)) {
+                continue;
+            }
+            let Some(v) = r.value(s.field) else {
+                continue;
+            };
+            let Some(values) = v.as_array() else {
+                r.malformed(s.field, format!("{v} is not a list of counts"));
+                continue;
+            };
+            if values.len() != days.len() {
+                r.malformed(
+                    s.field,
+                    format!("{} values for {} dates", values.len(), days.len()),
+                );
+                continue;
+            }
+            match values.iter().map(count_of).collect::<Option<Vec<u64>>>() {
+                Some(counts) => {
+                    for (day, n) in days.iter_mut().zip(counts) {
+                        day.1.push((s.field, n));
+                    }
+                }
+                None => {
+                    let bad = values.iter().find(|v| count_of(v).is_none());
+                    let bad = bad.map(Value::to_string).unwrap_or_default();
+                    r.malformed(s.field, format!("holds {bad}, not a count"));
+                }
+            }
+        }
+        if let Some(Value::Array(stamps)) = &stamps {
+            check_days(&days, stamps);
+        }
+    }
+    r.finish(Rule {
+        key: &["period"],
+        counts: &["sent", "delivered", "read", "engaged"],
+    })?;
+    Ok(days)
+}
+
+/// Warns (once) when a chart's `datesAsTimestamp` are not the UTC midnights of its `dates`:
+/// then Insider's days are not the UTC days the bounds assume.
+fn check_days(days: &[ChartDay], stamps: &[Value]) {
+    let off = days.iter().zip(stamps).find(|((day, _), stamp)| {
+        let midnight = day.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp());
+        stamp.as_i64().is_some_and(|s| Some(s) != midnight)
+    });
+    if let Some(((day, _), stamp)) = off {
+        crate::warn_once!(
+            "insider chart days",
+            "{VENDOR}'s chart day {day} starts at {stamp} (datesAsTimestamp), not at 00:00 UTC: period_start and period_end assume UTC days"
+        );
+    }
+}
+
+/// A count: a non-negative whole number (a string, a fraction or a negative number is not).
+fn count_of(v: &Value) -> Option<u64> {
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+            .map(|f| f as u64)
+    })
+}
+
 /// A report's answers over every window, added up.
 #[derive(Debug, Default)]
 pub(super) struct Merged {
-    /// Series per day.
-    chart: BTreeMap<NaiveDate, BTreeMap<String, u64>>,
+    /// Each day's series, by unified field.
+    chart: BTreeMap<NaiveDate, BTreeMap<&'static str, u64>>,
     /// Overall's `summary`, or the flat transactional/verify object without its chart.
     totals: Map<String, Value>,
     /// Overall's `details`, one per campaign in first-seen order.
@@ -105,7 +244,14 @@ pub(super) struct Merged {
 
 impl Merged {
     /// Adds one window's answer; `view` says which parts must be there.
-    fn add(&mut self, report: StatsReport, view: ReportView, body: Value) -> Result<(), String> {
+    fn add(
+        &mut self,
+        report: StatsReport,
+        view: ReportView,
+        body: Value,
+        resp: &ApiResponse,
+    ) -> Result<(), ProviderError> {
+        let bad = |what: String| resp.bad_shape(VENDOR, what);
         let mut obj = match body {
             Value::Object(mut m) => match m.remove("data") {
                 Some(Value::Object(data)) if !m.contains_key("chart") => data,
@@ -115,23 +261,29 @@ impl Merged {
                 }
                 None => m,
             },
-            other => return Err(format!("expected a JSON object, found {other}")),
+            other => return Err(bad(format!("expected a JSON object, found {other}"))),
         };
-        match obj.remove("chart") {
-            Some(chart) => {
-                let chart: WireChart = serde_json::from_value(chart)
-                    .map_err(|e| format!("the chart is not in Insider's shape ({e})"))?;
-                for (day, series) in chart.days()? {
-                    let slot = self.chart.entry(day).or_default();
-                    for (name, n) in series {
-                        *slot.entry(name).or_default() += n;
-                    }
+        let chart = obj.remove("chart");
+        if view == ReportView::Periods {
+            let chart = match chart {
+                Some(Value::Object(chart)) => chart,
+                Some(other) => return Err(bad(format!("the chart is {other}, not an object"))),
+                None => {
+                    let holds: Vec<_> = obj.keys().cloned().collect();
+                    return Err(bad(format!(
+                        "the answer has no chart (it holds: {})",
+                        holds.join(", ")
+                    )));
+                }
+            };
+            for (day, series) in read_chart(report.operation(), chart, &resp.request_line)? {
+                let slot = self.chart.entry(day).or_default();
+                for (field, n) in series {
+                    let sum = slot.entry(field).or_default();
+                    *sum = sum.saturating_add(n);
                 }
             }
-            None if view == ReportView::Periods => {
-                return Err("the answer has no chart".to_string());
-            }
-            None => {}
+            return Ok(());
         }
         if report != StatsReport::Campaigns {
             add_counts(&mut self.totals, obj);
@@ -140,32 +292,32 @@ impl Merged {
         match obj.remove("summary") {
             Some(Value::Object(s)) => add_counts(&mut self.totals, s),
             _ if view == ReportView::Total => {
-                return Err("the answer has no summary object".to_string());
+                return Err(bad("the answer has no summary object".to_string()));
             }
             _ => {}
         }
         match obj.remove("details") {
             Some(Value::Array(rows)) => {
+                let key = super::view::path_of("id");
                 for row in rows {
                     let Value::Object(row) = row else {
-                        return Err(format!("a details row is {row}, not an object"));
+                        return Err(bad(format!("a details row is {row}, not an object")));
                     };
-                    let key = ["campaignId", "id"]
-                        .iter()
-                        .find_map(|k| row.get(*k).filter(|v| !v.is_null()))
-                        .map(Value::to_string)
-                        .ok_or("a details row has no campaignId")?;
-                    match self.index.get(&key) {
+                    // A row without its id is refused when it is read (`by_campaign`).
+                    let id = row.get(key).filter(|v| !v.is_null()).map(Value::to_string);
+                    match id.as_ref().and_then(|id| self.index.get(id)) {
                         Some(&i) => add_counts(&mut self.campaigns[i], row),
                         None => {
-                            self.index.insert(key, self.campaigns.len());
+                            if let Some(id) = id {
+                                self.index.insert(id, self.campaigns.len());
+                            }
                             self.campaigns.push(row);
                         }
                     }
                 }
             }
             _ if view == ReportView::ByCampaign => {
-                return Err("the answer has no details array".to_string());
+                return Err(bad("the answer has no details array".to_string()));
             }
             _ => {}
         }
@@ -276,37 +428,28 @@ impl Insider {
                 }
             };
             let body: Value = resp.json(VENDOR)?;
-            merged
-                .add(report, view, body)
-                .map_err(|e| resp.bad_shape(VENDOR, e))?;
+            merged.add(report, view, body, &resp)?;
             merged.request.clone_from(&resp.request_line);
         }
         Ok(merged)
     }
 }
 
-/// The chart series that follow the common bucket fields: (field, Insider's series, meaning).
-fn series(report: StatsReport) -> &'static [(&'static str, &'static str, &'static str)] {
+/// The chart series that follow the common bucket fields: (field, meaning). Where each comes
+/// from is the mapping's (`chart.clickFromResponses[]`).
+fn series(report: StatsReport) -> &'static [(&'static str, &'static str)] {
     match report {
-        StatsReport::Campaigns => &[("conversion", "conversion", "conversions")],
+        StatsReport::Campaigns => &[("conversion", "conversions")],
         StatsReport::Transactional => &[
-            ("conversion", "conversion", "conversions"),
-            ("verified", "verified", "verified messages"),
-            ("responses", "responses", "replies"),
-            (
-                "click_from_responses",
-                "clickFromResponses",
-                "clicks from replies",
-            ),
-            (
-                "conversion_from_responses",
-                "conversionFromResponses",
-                "conversions from replies",
-            ),
+            ("conversion", "conversions"),
+            ("verified", "verified messages"),
+            ("responses", "replies"),
+            ("click_from_responses", "clicks from replies"),
+            ("conversion_from_responses", "conversions from replies"),
         ],
         StatsReport::Verify => &[
-            ("verified", "verified", "OTP codes verified"),
-            ("unverified", "unverified", "OTP codes not verified"),
+            ("verified", "OTP codes verified"),
+            ("unverified", "OTP codes not verified"),
         ],
     }
 }
@@ -316,7 +459,7 @@ pub(super) fn report_fields(report: StatsReport, view: ReportView) -> Vec<FieldD
     match view {
         ReportView::Periods => series(report)
             .iter()
-            .map(|(name, _, about)| FieldDef::new(name, FieldKind::Count, about))
+            .map(|(name, about)| FieldDef::new(name, FieldKind::Count, about))
             .collect(),
         ReportView::ByCampaign => records::defs(records::BY_CAMPAIGN),
         ReportView::Total => records::defs(total_extras(report)),
@@ -330,13 +473,19 @@ fn total_extras(report: StatsReport) -> &'static [Extra] {
     }
 }
 
-/// One bucket per day of the chart, or per week (Monday first) by adding the days up.
-pub(super) fn periods(
-    merged: Merged,
-    report: StatsReport,
-    frequency: Frequency,
-) -> Vec<StatsBucket> {
-    let mut grouped: BTreeMap<NaiveDate, BTreeMap<String, u64>> = BTreeMap::new();
+/// One bucket per chart day, or per week (Monday first) by adding the days up: Insider's days,
+/// so the bounds are those of [`DAYS_ZONE`] whatever `query.zone` is (said at `-v`).
+pub(super) fn periods(merged: Merged, report: StatsReport, query: &StatsQuery) -> Vec<StatsBucket> {
+    let frequency = query.frequency;
+    if query.zone != DAYS_ZONE {
+        crate::info_once!(
+            "insider days zone",
+            "{VENDOR} cuts its chart days in UTC: the buckets are UTC days (period_start 00:00Z), not days of {}; the range is still read in {}",
+            query.zone.name(),
+            query.zone.name()
+        );
+    }
+    let mut grouped: BTreeMap<NaiveDate, BTreeMap<&'static str, u64>> = BTreeMap::new();
     for (day, values) in merged.chart {
         let period = match frequency {
             Frequency::Daily => day,
@@ -346,7 +495,8 @@ pub(super) fn periods(
         };
         let slot = grouped.entry(period).or_default();
         for (name, n) in values {
-            *slot.entry(name).or_default() += n;
+            let sum = slot.entry(name).or_default();
+            *sum = sum.saturating_add(n);
         }
     }
     let cell = |v: Option<u64>| {
@@ -361,56 +511,62 @@ pub(super) fn periods(
             StatsBucket {
                 sent: get("sent"),
                 delivered: get("delivered"),
-                read: get("open").or_else(|| get("read")),
-                engaged: get("click"),
-                // The charts carry no failure series (Part 2 §3.3.2).
+                read: get("read"),
+                engaged: get("engaged"),
+                // Declared absent: the charts carry no failure series.
                 errors: None,
                 extra: series(report)
                     .iter()
-                    .map(|(_, key, _)| cell(get(key)))
+                    .map(|(field, _)| cell(get(field)))
                     .collect(),
-                ..StatsBucket::new(period, frequency, &Zone::UTC)
+                ..StatsBucket::new(period, frequency, &DAYS_ZONE)
             }
         })
         .collect()
 }
 
-/// One summary-shaped row per campaign of the overall `details`.
-pub(super) fn by_campaign(merged: Merged) -> Result<Vec<CampaignSummary>, ProviderError> {
+/// One summary-shaped row per campaign of the overall `details`, read at the declared paths.
+pub(super) fn by_campaign(
+    merged: Merged,
+    report: StatsReport,
+) -> Result<Vec<CampaignSummary>, ProviderError> {
     let request = merged.request;
+    let cmd = command(report, ReportView::ByCampaign);
     merged
         .campaigns
         .into_iter()
         .map(|row| {
-            let counts: WireCounts = serde_json::from_value(Value::Object(row)).map_err(|e| {
-                shape_error(
-                    &request,
-                    format!("a details row is not in Insider's shape ({e})"),
-                )
+            let row = Value::Object(row);
+            let mut r = View::new(cmd.clone(), "details[].", &row, &request);
+            let summary = records::summary(&mut r, Identity::Read, records::BY_CAMPAIGN);
+            r.finish(Rule {
+                key: &["id"],
+                counts: COUNTS,
             })?;
-            Ok(records::summary(&counts, None, records::BY_CAMPAIGN))
+            Ok(summary)
         })
         .collect()
 }
 
-/// The totals of the range as one summary-shaped row.
+/// The totals of the range as one summary-shaped row, read at the declared paths.
 pub(super) fn total(merged: Merged, report: StatsReport) -> Result<CampaignSummary, ProviderError> {
-    let merged_request = merged.request;
-    let counts: WireCounts = serde_json::from_value(Value::Object(merged.totals)).map_err(|e| {
-        shape_error(
-            &merged_request,
-            format!("the totals are not in Insider's shape ({e})"),
-        )
+    let at = match report {
+        StatsReport::Campaigns => "summary.",
+        StatsReport::Transactional | StatsReport::Verify => "",
+    };
+    let totals = Value::Object(merged.totals);
+    let mut r = View::new(
+        command(report, ReportView::Total),
+        at,
+        &totals,
+        &merged.request,
+    );
+    let summary = records::summary(&mut r, Identity::None, total_extras(report));
+    r.finish(Rule {
+        key: &[],
+        counts: COUNTS,
     })?;
-    Ok(records::summary(&counts, None, total_extras(report)))
-}
-
-fn shape_error(request: &str, what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request(request.to_string())
-        .with_hint(
-            "Insider answered a shape wa-analytics does not know; run with -vv and report it",
-        )
+    Ok(summary)
 }
 
 #[cfg(test)]
@@ -420,6 +576,252 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    use super::super::mapping::tests::sample;
+    use crate::provider::mapping::fields_of;
+    use crate::provider::{CampaignFilters, Operation, QueryRange, Record};
+    use serde_json::json;
+
+    fn query(zone: Zone, frequency: Frequency) -> StatsQuery {
+        StatsQuery {
+            range: QueryRange {
+                range: DateRange {
+                    start: at("2025-03-01T00:00:00Z"),
+                    end: at("2025-03-03T00:00:00Z"),
+                },
+                explicit: true,
+            },
+            zone,
+            frequency,
+            campaign_type: None,
+            filters: CampaignFilters::default(),
+        }
+    }
+
+    fn report_of(op: Operation) -> StatsReport {
+        match op {
+            Operation::TransactionalStats => StatsReport::Transactional,
+            Operation::VerifyStats => StatsReport::Verify,
+            _ => StatsReport::Campaigns,
+        }
+    }
+
+    /// The buckets of one window's chart.
+    fn buckets(
+        op: Operation,
+        chart: Value,
+        q: &StatsQuery,
+    ) -> Result<Vec<StatsBucket>, ProviderError> {
+        let Value::Object(chart) = chart else {
+            panic!()
+        };
+        let mut merged = Merged::default();
+        for (day, series) in read_chart(op, chart, "POST /overall")? {
+            merged.chart.entry(day).or_default().extend(series);
+        }
+        Ok(periods(merged, report_of(op), q))
+    }
+
+    #[test]
+    fn each_chart_series_is_read_from_its_declared_path_into_its_column() {
+        for op in [
+            Operation::Stats,
+            Operation::TransactionalStats,
+            Operation::VerifyStats,
+        ] {
+            let fields = fields_of(Vendor::Insider, op);
+            let declared: Vec<_> = sources_of(MAPPING, op)
+                .into_iter()
+                .filter_map(|s| match s.source {
+                    Source::Field(p) if s.field != "period" => Some((s.field, p)),
+                    _ => None,
+                })
+                .collect();
+            let mut chart = json!({"dates": ["2025-03-01"], "drop": [5], "undelivered": [6]});
+            for (i, (_, path)) in declared.iter().enumerate() {
+                let series = path
+                    .strip_prefix("chart.")
+                    .unwrap()
+                    .strip_suffix("[]")
+                    .unwrap();
+                chart[series] = json!([10 + i]);
+            }
+            let row = buckets(op, chart, &query(Zone::UTC, Frequency::Daily))
+                .unwrap()
+                .remove(0)
+                .into_row();
+            let column = |f: &str| &row[fields.iter().position(|d| d.name == f).unwrap()];
+            for (i, (field, path)) in declared.iter().enumerate() {
+                assert_eq!(
+                    column(field),
+                    &Cell::Int(10 + i as i64),
+                    "{op:?} {field} from {path}"
+                );
+            }
+            let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+            assert_eq!(column("period"), &Cell::Date(day), "{op:?}");
+            assert_eq!(
+                column("period_start"),
+                &Cell::Time(at("2025-03-01T00:00:00Z"))
+            );
+            assert_eq!(
+                column("period_end"),
+                &Cell::Time(at("2025-03-02T00:00:00Z"))
+            );
+            assert_eq!(column("errors"), &Cell::Null, "{op:?}: declared absent");
+        }
+    }
+
+    #[test]
+    fn chart_days_are_utc_days_whatever_the_zone_and_weeks_start_on_monday() {
+        let chart = json!({"datesAsTimestamp": [1_740_787_200, 1_740_873_600],
+            "sent": [1, 2], "delivered": [1, 2], "open": [0, 1], "click": [0, 0], "conversion": [0, 0]});
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        let days = buckets(
+            Operation::Stats,
+            chart.clone(),
+            &query(bogota, Frequency::Daily),
+        )
+        .unwrap();
+        assert_eq!(days.len(), 2, "dates from datesAsTimestamp");
+        assert_eq!(days[0].period, NaiveDate::from_ymd_opt(2025, 3, 1).unwrap());
+        assert_eq!(days[0].period_start, at("2025-03-01T00:00:00Z"));
+        let weeks = buckets(Operation::Stats, chart, &query(bogota, Frequency::Weekly)).unwrap();
+        assert_eq!(weeks.len(), 1);
+        assert_eq!(weeks[0].period_start, at("2025-02-24T00:00:00Z"));
+        assert_eq!(weeks[0].period_end, at("2025-03-03T00:00:00Z"));
+        assert_eq!(weeks[0].sent, Some(3));
+    }
+
+    #[test]
+    fn a_chart_insider_does_not_write_is_unreadable_naming_the_paths() {
+        let q = query(Zone::UTC, Frequency::Daily);
+        let renamed = json!({"dates": ["2025-03-01"], "sent_count": [1], "read_count": [1]});
+        let e = buckets(Operation::Stats, renamed, &q).unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(
+            e.message.contains("it has none of the counts chart.sent[], chart.delivered[], chart.open[], chart.click[]"),
+            "{}", e.message
+        );
+        assert!(
+            e.message
+                .contains("(the answer holds: dates[], read_count[], sent_count[])"),
+            "{}",
+            e.message
+        );
+        let undated = json!({"sent": [1], "delivered": [1]});
+        let e = buckets(Operation::Stats, undated, &q).unwrap_err();
+        assert!(
+            e.message.contains("it lacks chart.dates[]"),
+            "{}",
+            e.message
+        );
+        let uneven = json!({"dates": ["2025-03-01"], "sent": [1, 2]});
+        let e = buckets(Operation::Stats, uneven, &q).unwrap_err();
+        assert!(
+            e.message.contains("chart.sent[]: 2 values for 1 dates"),
+            "{}",
+            e.message
+        );
+        for bad in [json!(-1), json!(1.5), json!("3")] {
+            let chart = json!({"dates": ["2025-03-01"], "sent": [bad]});
+            let e = buckets(Operation::Stats, chart, &q).unwrap_err();
+            assert!(
+                e.message
+                    .contains(&format!("chart.sent[]: holds {bad}, not a count")),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    /// Every field of the views with a vendor path, and its kind.
+    fn view_fields(extras: &[Extra]) -> Vec<(String, crate::output::FieldKind)> {
+        CampaignSummary::common_fields()
+            .into_iter()
+            .chain(records::defs(extras))
+            .filter(|f| !f.name.ends_with("_rate") && f.name != "errors")
+            .map(|f| (f.name.into_owned(), f.kind))
+            .collect()
+    }
+
+    #[test]
+    fn each_view_field_is_read_at_the_summary_path_or_the_views_own() {
+        let fields = view_fields(records::BY_CAMPAIGN);
+        let mut row = Map::new();
+        for (i, (field, kind)) in fields.iter().enumerate() {
+            row.insert(
+                super::super::view::path_of(field).into(),
+                sample(field, *kind, i, true).0,
+            );
+        }
+        let merged = Merged {
+            campaigns: vec![row],
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let printed = by_campaign(merged, StatsReport::Campaigns)
+            .unwrap()
+            .remove(0)
+            .into_row();
+        let names: Vec<_> = CampaignSummary::common_fields()
+            .into_iter()
+            .chain(records::defs(records::BY_CAMPAIGN))
+            .map(|f| f.name.into_owned())
+            .collect();
+        for (i, (field, kind)) in fields.iter().enumerate() {
+            let at = names.iter().position(|n| n == field).unwrap();
+            let want = match field.as_str() {
+                // Texts become statuses as given, not lower-cased, in the views.
+                "status" => Cell::Text(format!("Status-{i}")),
+                _ => sample(field, *kind, i, true).1,
+            };
+            assert_eq!(printed[at], want, "--by-campaign {field}");
+        }
+    }
+
+    #[test]
+    fn views_without_counts_or_a_campaign_id_are_unreadable_naming_the_paths() {
+        let merged = Merged {
+            totals: json!({"sent_count": 3}).as_object().cloned().unwrap(),
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let e = total(merged, StatsReport::Campaigns).unwrap_err();
+        assert_eq!(e.exit_code(), 6);
+        assert!(e.message.starts_with("cannot read Insider's answer to 'stats --total': it has none of the counts summary.targeted, summary.sent, summary.delivered, summary.open, summary.click, summary.drop, summary.undelivered (the answer holds: sent_count)"), "{}", e.message);
+        let merged = Merged {
+            campaigns: vec![
+                json!({"campName": "x", "sent": 1})
+                    .as_object()
+                    .cloned()
+                    .unwrap(),
+            ],
+            request: "POST /overall".into(),
+            ..Merged::default()
+        };
+        let e = by_campaign(merged, StatsReport::Campaigns).unwrap_err();
+        assert!(
+            e.message.contains("it lacks details[].campaignId"),
+            "{}",
+            e.message
+        );
+        let merged = Merged {
+            totals: json!({"sent": 3, "verified": -1})
+                .as_object()
+                .cloned()
+                .unwrap(),
+            request: "POST /verify".into(),
+            ..Merged::default()
+        };
+        let e = total(merged, StatsReport::Verify).unwrap_err();
+        assert!(
+            e.message.contains("'stats --report verify --total'")
+                && e.message.contains("verified is -1, not a count"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -1,8 +1,6 @@
 //! Insider's wire types (vendors.md Part 2 §3, with Part 1's `page`/`meta` for campaign-list):
 //! the JSON request bodies, and tolerant readers of the answers. Private to this folder.
 
-use crate::provider::de::{opt_string_or_number, string_or_number};
-use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
@@ -110,7 +108,8 @@ pub(super) struct ListRequest {
 /// `{"data":[…],"meta":{…}}` of campaign-list.
 #[derive(Deserialize)]
 pub(super) struct ListPage {
-    pub data: Vec<WireCampaign>,
+    /// The items, read one by one at the declared paths (`super::records::campaign`).
+    pub data: Vec<Value>,
     #[serde(default)]
     pub meta: Option<ListMeta>,
 }
@@ -128,115 +127,20 @@ pub(super) struct ListMeta {
     pub total: u64,
 }
 
-/// One campaign-list item (Part 2 §3.3.5 field names; dates in Unix seconds).
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct WireCampaign {
-    #[serde(deserialize_with = "string_or_number")]
-    pub id: String,
-    #[serde(default)]
-    pub camp_name: Option<String>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub create_date: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub active_date_start: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub active_date_end: Option<u64>,
-    #[serde(default, deserialize_with = "opt_flag")]
-    pub is_active: Option<bool>,
-    #[serde(default, deserialize_with = "opt_flag")]
-    pub is_test: Option<bool>,
-    #[serde(default, deserialize_with = "opt_flag")]
-    pub never_ends: Option<bool>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub campaign_type_id: Option<u64>,
-    #[serde(default, deserialize_with = "opt_flag")]
-    pub is_pinned: Option<bool>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub sent: Option<u64>,
-    #[serde(default, deserialize_with = "opt_string_or_number")]
-    pub phone_number: Option<String>,
-    #[serde(default)]
-    pub phone_number_name: Option<String>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default)]
-    pub sub_product_alias: Option<String>,
-    #[serde(default)]
-    pub query_hash: Option<String>,
-    #[serde(default)]
-    pub failed_reason: Option<Value>,
-    #[serde(default)]
-    pub approval_status: Option<Value>,
-    #[serde(default)]
-    pub status_translation: Option<String>,
-    #[serde(default)]
-    pub personalization_status: Option<String>,
-    #[serde(default)]
-    pub variations: Option<Value>,
-}
-
-/// The counts Insider reports for a campaign, a range or a product (the flat object of
-/// Part 2 §3.3.1, the `summary` and `details` rows of overall, the flat transactional and verify
-/// answers). Insider's `open` is the unified `read` (the wrapped sample of §3.3.1 says `read`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct WireCounts {
-    #[serde(default, deserialize_with = "opt_count")]
-    pub sent: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub delivered: Option<u64>,
-    #[serde(default, alias = "read", deserialize_with = "opt_count")]
-    pub open: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub click: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub conversion: Option<u64>,
-    #[serde(default, deserialize_with = "opt_number")]
-    pub revenue: Option<serde_json::Number>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub drop: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub targeted: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub unsubscribe: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub undelivered: Option<u64>,
-    #[serde(default, alias = "delivery_pending", deserialize_with = "opt_count")]
-    pub delivery_pending: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub verified: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub unverified: Option<u64>,
-    #[serde(default)]
-    pub drop_details: Option<Value>,
-    #[serde(default)]
-    pub undelivered_details: Option<Value>,
-    #[serde(default)]
-    pub unverified_details: Option<Value>,
-    #[serde(default)]
-    pub responses: Option<Value>,
-    #[serde(default)]
-    pub response_summary: Option<Value>,
-    /// Identity of an overall `details` row.
-    #[serde(default, alias = "id", deserialize_with = "opt_string_or_number")]
-    pub campaign_id: Option<String>,
-    #[serde(default, alias = "name")]
-    pub camp_name: Option<String>,
-    #[serde(default, deserialize_with = "opt_count")]
-    pub campaign_type_id: Option<u64>,
-    #[serde(default)]
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "opt_string_or_number")]
-    pub phone_number: Option<String>,
-}
-
-/// The campaign endpoint's object: flat, or (tolerated) wrapped in `data.statistics`.
+/// The campaign endpoint's object: flat, or (tolerated) wrapped in `data.statistics`, whose
+/// sample calls `open` `read` (Part 2 §3.3.1): there it is read as `open`.
 pub(super) fn unwrap_statistics(v: Value) -> Value {
     match v {
         Value::Object(mut m) => match m.remove("data") {
             Some(Value::Object(mut data)) => match data.remove("statistics") {
-                Some(stats @ Value::Object(_)) => stats,
+                Some(Value::Object(mut stats)) => {
+                    if !stats.contains_key("open")
+                        && let Some(read) = stats.remove("read")
+                    {
+                        stats.insert("open".into(), read);
+                    }
+                    Value::Object(stats)
+                }
                 _ => Value::Object(data),
             },
             Some(other) => {
@@ -279,64 +183,6 @@ fn add_numbers(a: &serde_json::Number, b: &serde_json::Number) -> Value {
         (Some(x), Some(y)) => Value::from(x.saturating_add(y)),
         _ => serde_json::Number::from_f64(a.as_f64().unwrap_or(0.0) + b.as_f64().unwrap_or(0.0))
             .map_or(Value::Null, Value::Number),
-    }
-}
-
-/// A chart (Part 2 §3.3.2): `dates` (or `datesAsTimestamp`) and one array per series.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub(super) struct WireChart {
-    #[serde(default)]
-    pub dates: Option<Vec<String>>,
-    #[serde(default)]
-    pub dates_as_timestamp: Option<Vec<i64>>,
-    #[serde(flatten)]
-    pub series: Map<String, Value>,
-}
-
-/// One day of a chart: the date and each series' value.
-pub(super) type ChartDay = (NaiveDate, Vec<(String, u64)>);
-
-impl WireChart {
-    /// The chart's days, each with its series values, or why the chart cannot be read.
-    pub fn days(self) -> Result<Vec<ChartDay>, String> {
-        let days: Vec<NaiveDate> = match (self.dates, self.dates_as_timestamp) {
-            (Some(dates), _) => dates
-                .iter()
-                .map(|d| {
-                    NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d")
-                        .map_err(|_| format!("unreadable chart date '{d}' (expected YYYY-MM-DD)"))
-                })
-                .collect::<Result<_, _>>()?,
-            (None, Some(stamps)) => stamps
-                .iter()
-                .map(|s| {
-                    DateTime::<Utc>::from_timestamp(*s, 0)
-                        .map(|t| t.date_naive())
-                        .ok_or_else(|| format!("unreadable chart timestamp {s}"))
-                })
-                .collect::<Result<_, _>>()?,
-            (None, None) => return Err("the chart has no dates".to_string()),
-        };
-        let mut out: Vec<ChartDay> = days.iter().map(|d| (*d, Vec::new())).collect();
-        for (name, values) in self.series {
-            let Value::Array(values) = values else {
-                continue;
-            };
-            if values.len() != days.len() {
-                return Err(format!(
-                    "the chart's '{name}' series has {} values for {} dates",
-                    values.len(),
-                    days.len()
-                ));
-            }
-            for (slot, v) in out.iter_mut().zip(values) {
-                let n = count_of(&v)
-                    .ok_or_else(|| format!("the chart's '{name}' series holds {v}, not a count"))?;
-                slot.1.push((name.clone(), n));
-            }
-        }
-        Ok(out)
     }
 }
 
@@ -395,36 +241,6 @@ fn count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     opt_count(d)?.ok_or_else(|| serde::de::Error::custom("expected a count, found null"))
 }
 
-fn opt_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Number>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::Number(n) => Ok(Some(n)),
-        Value::String(s) => s
-            .trim()
-            .parse::<serde_json::Number>()
-            .map(Some)
-            .map_err(|_| serde::de::Error::custom(format!("expected a number, found '{s}'"))),
-        v => Err(serde::de::Error::custom(format!(
-            "expected a number, found {v}"
-        ))),
-    }
-}
-
-/// Insider's 0/1 flags (`isActive`), or booleans (`isPinned`).
-fn opt_flag<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-    match Value::deserialize(d)? {
-        Value::Null => Ok(None),
-        Value::Bool(b) => Ok(Some(b)),
-        v => match count_of(&v) {
-            Some(0) => Ok(Some(false)),
-            Some(1) => Ok(Some(true)),
-            _ => Err(serde::de::Error::custom(format!(
-                "expected 0, 1, true or false, found {v}"
-            ))),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,22 +278,15 @@ mod tests {
     #[test]
     fn the_wrapped_statistics_sample_is_read_like_the_flat_one() {
         let wrapped = json!({"data": {"statistics": {"sent": 42, "delivered": 41, "read": 30}}});
-        let c: WireCounts = serde_json::from_value(unwrap_statistics(wrapped)).unwrap();
         assert_eq!(
-            (c.sent, c.delivered, c.open),
-            (Some(42), Some(41), Some(30))
+            unwrap_statistics(wrapped),
+            json!({"sent": 42, "delivered": 41, "open": 30})
         );
-    }
-
-    #[test]
-    fn a_chart_whose_series_disagree_with_its_dates_is_refused() {
-        let chart: WireChart =
-            serde_json::from_value(json!({"dates": ["2025-03-01"], "sent": [1, 2]})).unwrap();
-        assert!(
-            chart
-                .days()
-                .unwrap_err()
-                .contains("'sent' series has 2 values")
+        let flat = json!({"sent": 1, "read": 2});
+        assert_eq!(
+            unwrap_statistics(flat.clone()),
+            flat,
+            "only the wrapper's read is open"
         );
     }
 

@@ -10,6 +10,7 @@ mod state;
 mod stats;
 #[cfg(test)]
 mod tests;
+mod variants;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -335,6 +336,7 @@ fn campaign(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
     if c.def.insider_type == 2 {
         stats::conversational(&t.total, &mut out);
     }
+    variants::apply(st, &mut out);
     ok(out)
 }
 
@@ -386,6 +388,7 @@ fn overall(st: &Shared, m: &Map<String, Value>) -> Result<Response, Response> {
     out.insert("chart".into(), stats::chart(&t, &series));
     out.insert("summary".into(), Value::Object(t.total.flat()));
     out.insert("details".into(), json!(details));
+    variants::apply(st, &mut out);
     ok(out)
 }
 
@@ -411,9 +414,26 @@ fn product(st: &Shared, m: &Map<String, Value>, kind: u8) -> Result<Response, Re
         ];
         (t.total.flat(), series)
     } else {
-        (t.total.verify(), &["sent", "delivered", "verified"])
+        // The docs' verify chart is cut off after `open`: OTP messages are neither opened nor
+        // clicked (the flat answer's 0s), and the chart carries both OTP figures.
+        let series: &[&str] = &[
+            "sent",
+            "delivered",
+            "open",
+            "click",
+            "verified",
+            "unverified",
+        ];
+        (t.total.verify(), series)
     };
-    out.insert("chart".into(), stats::chart(&t, series));
+    let mut chart = stats::chart(&t, series);
+    if kind == 6 {
+        let zeros = json!(vec![0; t.days.len()]);
+        chart["open"] = zeros.clone();
+        chart["click"] = zeros;
+    }
+    out.insert("chart".into(), chart);
+    variants::apply(st, &mut out);
     ok(out)
 }
 

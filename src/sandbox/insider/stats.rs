@@ -212,6 +212,7 @@ pub(crate) fn chart(t: &Tally, series: &[&str]) -> Value {
             "click" => s.click,
             "conversion" => s.conversion,
             "verified" => s.verified,
+            "unverified" => s.unverified,
             "responses" => s.responses,
             "clickFromResponses" => s.click_from_responses,
             _ => s.conversion_from_responses,

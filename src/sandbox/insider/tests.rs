@@ -499,3 +499,65 @@ async fn insider_campaign_list_paging() {
     let (_, full) = v2(&sb, "campaign", json!({"campaign_id": 12346})).await;
     assert_eq!(p["data"][0]["sent"], full["sent"], "lifetime sent");
 }
+
+#[tokio::test]
+async fn insider_variants_rename_the_counts_or_deliver_more_than_was_sent() {
+    use crate::sandbox::{SandboxOptions, Variant};
+    let range = json!({"start_time": APR_1, "end_time": APR_30_END});
+    let renamed = sandbox_with(SandboxOptions {
+        rows: 50,
+        seed: 7,
+        variants: vec![Variant::UnknownSchema],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (s, c) = v2(&renamed, "campaign", json!({"campaign_id": 12345})).await;
+    assert_eq!(s, 200);
+    for (gone, now) in [
+        ("sent", "sent_count"),
+        ("open", "read_count"),
+        ("targeted", "targeted_count"),
+    ] {
+        assert!(c.get(gone).is_none() && c[now].is_u64(), "{gone}: {c}");
+    }
+    let (_, o) = v2(&renamed, "overall", range.clone()).await;
+    for part in [&o["summary"], &o["details"][0], &o["chart"]] {
+        assert!(
+            part.get("sent").is_none() && !part["sent_count"].is_null(),
+            "{part}"
+        );
+    }
+    assert!(o["chart"]["dates"].is_array(), "the days keep their name");
+    let (_, v) = v1(&renamed, "verify", range.clone()).await;
+    assert!(v.get("delivered").is_none() && v["chart"].get("click").is_none());
+    let (_, l) = v2(&renamed, "campaign-list", json!({})).await;
+    assert!(
+        l["data"][0]["sent"].is_u64(),
+        "campaign-list is as documented"
+    );
+
+    let broken = sandbox_with(SandboxOptions {
+        rows: 50,
+        seed: 7,
+        variants: vec![Variant::BrokenInvariants],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let (_, c) = v2(&broken, "campaign", json!({"campaign_id": 12345})).await;
+    assert!(c["delivered"].as_u64() > c["sent"].as_u64(), "{c}");
+    let (_, o) = v2(&broken, "overall", range.clone()).await;
+    let n = |v: &Value| v.as_u64().unwrap();
+    assert!(n(&o["summary"]["delivered"]) > n(&o["summary"]["sent"]));
+    assert!(n(&o["details"][0]["delivered"]) > n(&o["details"][0]["sent"]));
+    let chart = &o["chart"];
+    for (d, s) in chart["delivered"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(chart["sent"].as_array().unwrap())
+    {
+        assert!(n(d) > n(s), "every day: {chart}");
+    }
+    let (_, t) = v2(&broken, "transactional", range).await;
+    assert!(n(&t["delivered"]) > n(&t["sent"]));
+}

@@ -272,9 +272,9 @@ async fn stats_posts_overall_with_the_campaign_filter_and_prints_days_or_weeks()
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors,conversion\n\
-         2025-03-01,1200,1150,400,120,,30\n\
-         2025-03-02,980,940,310,95,,21\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end,conversion\n\
+         2025-03-01,1200,1150,400,120,,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,30\n\
+         2025-03-02,980,940,310,95,,2025-03-02T00:00:00Z,2025-03-03T00:00:00Z,21\n"
     );
     let mut weekly = home.cmd();
     weekly.args(args).args(["--frequency", "weekly"]);
@@ -282,7 +282,8 @@ async fn stats_posts_overall_with_the_campaign_filter_and_prints_days_or_weeks()
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors,conversion\n2025-02-24,2180,2090,710,215,,51\n",
+        "period,sent,delivered,read,engaged,errors,period_start,period_end,conversion\n\
+         2025-02-24,2180,2090,710,215,,2025-02-24T00:00:00Z,2025-03-03T00:00:00Z,51\n",
         "Saturday and Sunday add up to the week starting Monday 24 February"
     );
 }
@@ -417,9 +418,9 @@ async fn transactional_and_verify_reports_post_their_endpoints_with_accounts_onl
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors,conversion,verified,responses,click_from_responses,conversion_from_responses\n\
-         2025-03-01,300,290,180,25,,6,0,12,5,1\n\
-         2025-03-02,200,190,120,15,,4,0,8,3,1\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end,conversion,verified,responses,click_from_responses,conversion_from_responses\n\
+         2025-03-01,300,290,180,25,,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,6,0,12,5,1\n\
+         2025-03-02,200,190,120,15,,2025-03-02T00:00:00Z,2025-03-03T00:00:00Z,4,0,8,3,1\n"
     );
     let mut cmd = home.cmd();
     cmd.args(["stats", "--report", "verify", "-f", "csv"])
@@ -427,9 +428,15 @@ async fn transactional_and_verify_reports_post_their_endpoints_with_accounts_onl
     let out = run(cmd).await;
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors,verified,unverified\n\
-         2025-03-01,5000,4900,0,,,4500,\n\
-         2025-03-02,3000,2900,0,,,2700,\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end,verified,unverified\n\
+         2025-03-01,5000,4900,0,,,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,4500,\n\
+         2025-03-02,3000,2900,0,,,2025-03-02T00:00:00Z,2025-03-03T00:00:00Z,2700,\n"
+    );
+    assert_eq!(
+        stderr(&out),
+        "wa-analytics: warning: Insider's answer to 'stats --report verify' has no chart.click[]: engaged is null\n\
+         wa-analytics: warning: Insider's answer to 'stats --report verify' has no chart.unverified[]: unverified is null\n",
+        "the fixture's chart has no click or unverified series: one warning each, not one per day"
     );
     let mut cmd = home.cmd();
     cmd.args(["stats", "--report", "verify", "--total", "-f", "json"])
