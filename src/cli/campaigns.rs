@@ -162,7 +162,9 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
             args.campaign
         );
     }
-    if summary.sent == Some(0) {
+    // Nothing sent, nothing failed: the campaign did not run in RANGE (sends that all failed
+    // are a result of their own, not a range to widen).
+    if summary.sent == Some(0) && summary.errors.unwrap_or(0) == 0 {
         let zone = ctx.zone(&args.range, &account.profile)?;
         let range = if query.range.explicit {
             format!(
