@@ -5,6 +5,7 @@
 
 mod client;
 mod derive;
+mod mapping;
 mod windows;
 mod wire;
 
@@ -69,7 +70,7 @@ pub const ADAPTER: Adapter = Adapter {
         }),
     },
     extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
 };
 
