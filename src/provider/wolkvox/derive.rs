@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::output::Value;
-use crate::provider::{Campaign, CampaignSummary, Frequency, StatsBucket};
+use crate::provider::{
+    Campaign, CampaignSummary, Frequency, Operation, ProviderError, StatsBucket,
+};
 use crate::time::{DateRange, Zone};
 
-use super::wire::{RecordStatus, WireRecord, local_time, naive_time};
+use super::wire::{RecordField, RecordStatus, WireRecord, local_time, unreadable};
 
 /// Record counts by status.
 #[derive(Debug, Default, Clone, Copy)]
@@ -51,17 +53,18 @@ impl Tally {
 
     /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement.
     pub fn into_summary(self, id: &str) -> CampaignSummary {
+        let delivered = self.delivered();
         CampaignSummary {
             id: Some(id.to_string()),
             name: None,
             campaign_type: None,
             total: Some(self.total),
             sent: Some(self.sent()),
-            delivered: Some(self.delivered()),
+            delivered: Some(delivered),
             read: Some(self.read),
             engaged: None,
             errors: Some(self.failed),
-            read_rate: rate(self.read, self.delivered()),
+            read_rate: rate(self.read, delivered),
             engagement_rate: None,
             error_rate: rate(self.failed, self.total),
             extra: vec![
@@ -105,10 +108,24 @@ struct CampaignSeen {
 }
 
 impl CampaignList {
-    /// Counts one record.
-    pub fn add(&mut self, record: &WireRecord, zone: &Zone) -> Result<(), String> {
-        let id = record.campaign_id.clone().unwrap_or_default();
-        let sent = local_time("date", record.date.as_deref(), zone)?;
+    /// Counts one record: its campaign is its key; without a send date, the campaign's first
+    /// and last sends are what its other records say (null if none does).
+    pub fn add(&mut self, record: &WireRecord, zone: &Zone) -> Result<(), ProviderError> {
+        const OP: Operation = Operation::CampaignsList;
+        record.check(
+            OP,
+            &[RecordField::CampaignId],
+            &[(RecordField::Date, "sent_at and last_sent_at")],
+        )?;
+        let Some(id) = record.campaign_id.clone() else {
+            let why = format!(
+                "a campaign_9 record has an empty {}",
+                RecordField::CampaignId.path()
+            );
+            return Err(unreadable(OP, &why, ""));
+        };
+        let sent = local_time(RecordField::Date.path(), record.date.as_deref(), zone)
+            .map_err(|why| unreadable(OP, &why, ""))?;
         let k = *self.index.entry(id.clone()).or_insert_with(|| {
             self.order.push(CampaignSeen {
                 id,
@@ -132,7 +149,7 @@ impl CampaignList {
         self.order
             .into_iter()
             .map(|c| Campaign {
-                id: Some(c.id.clone()).filter(|id| !id.is_empty()),
+                id: Some(c.id.clone()),
                 name: c.id,
                 campaign_type: None,
                 status: None,
@@ -145,21 +162,26 @@ impl CampaignList {
     }
 }
 
-/// Sends per period, by the record's send date in the operation's local time.
+/// Sends per period: a record's send date is a wall-clock time of the operation's zone; its
+/// day is that instant's day in the zone that cuts the days (`--tz`, else the profile's
+/// timezone, else UTC).
 #[derive(Debug)]
 pub(super) struct Periods {
     frequency: Frequency,
     /// The zone that cuts the days.
     zone: Zone,
+    /// The operation's zone: the records' wall-clock times are its local times.
+    operation: Zone,
     buckets: BTreeMap<NaiveDate, Tally>,
 }
 
 impl Periods {
-    /// Every period of the range, empty ones included, so a quiet day shows as zeros.
-    pub fn new(range: &DateRange, zone: &Zone, frequency: Frequency) -> Periods {
+    /// Every period of the range in `zone`, empty ones included, so a quiet day shows as zeros.
+    pub fn new(range: &DateRange, zone: &Zone, operation: &Zone, frequency: Frequency) -> Periods {
         let mut periods = Periods {
             frequency,
             zone: *zone,
+            operation: *operation,
             buckets: BTreeMap::new(),
         };
         let first = zone.to_local(range.start).date();
@@ -185,15 +207,18 @@ impl Periods {
         }
     }
 
-    /// Counts one record in the period of its send date.
-    pub fn add(&mut self, record: &WireRecord) -> Result<(), String> {
-        let date = record.date.as_deref().unwrap_or("");
-        let day = naive_time(date)
+    /// Counts one record in the period of its send date; a record without its date or status
+    /// cannot be counted.
+    pub fn add(&mut self, record: &WireRecord) -> Result<(), ProviderError> {
+        const OP: Operation = Operation::Stats;
+        record.check(OP, &[RecordField::Date, RecordField::Status], &[])?;
+        let path = RecordField::Date.path();
+        let sent = local_time(path, record.date.as_deref(), &self.operation)
+            .map_err(|why| unreadable(OP, &why, ""))?
             .ok_or_else(|| {
-                format!("the date '{date}' is not a date-time Wolkvox is known to send")
-            })?
-            .date();
-        let period = self.period_of(day);
+                unreadable(OP, &format!("a campaign_9 record has an empty {path}"), "")
+            })?;
+        let period = self.period_of(self.zone.to_local(sent).date());
         self.buckets
             .entry(period)
             .or_default()
