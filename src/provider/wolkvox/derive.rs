@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::output::Value;
+use crate::provider::figures::ratio;
 use crate::provider::{
     Campaign, CampaignSummary, Frequency, Operation, ProviderError, StatsBucket,
 };
@@ -64,9 +65,9 @@ impl Tally {
             read: Some(self.read),
             engaged: None,
             errors: Some(self.failed),
-            read_rate: rate(self.read, delivered),
+            read_rate: ratio(Some(self.read), Some(delivered)),
             engagement_rate: None,
-            error_rate: rate(self.failed, self.total),
+            error_rate: ratio(Some(self.failed), Some(self.total)),
             extra: vec![
                 Value::Int(self.accepted as i64),
                 Value::Int(self.submitted as i64),
@@ -85,11 +86,6 @@ impl Tally {
             ..StatsBucket::new(period, frequency, zone)
         }
     }
-}
-
-/// `num / den` to four decimals; undefined (null) when nothing was counted below it.
-fn rate(num: u64, den: u64) -> Option<f64> {
-    (den > 0).then(|| (num as f64 / den as f64 * 10_000.0).round() / 10_000.0)
 }
 
 /// The campaigns seen in the records of a range, in the order of their first send.
@@ -262,6 +258,12 @@ mod tests {
         assert_eq!(s.error_rate, Some(0.1429));
         assert_eq!(s.engagement_rate, None);
         assert_eq!(s.extra, [Value::Int(1), Value::Int(1), Value::Int(1)]);
-        assert_eq!(Tally::default().into_summary("all").read_rate, None);
+        // Over nothing delivered and no records, the rates are null, not 0.
+        let none = Tally::default().into_summary("all");
+        assert_eq!((none.read_rate, none.error_rate), (None, None));
+        let mut failed = Tally::default();
+        failed.add(RecordStatus::Failed);
+        let failed = failed.into_summary("3001");
+        assert_eq!((failed.read_rate, failed.error_rate), (None, Some(1.0)));
     }
 }
