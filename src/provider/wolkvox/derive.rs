@@ -266,4 +266,76 @@ mod tests {
         let failed = failed.into_summary("3001");
         assert_eq!((failed.read_rate, failed.error_rate), (None, Some(1.0)));
     }
+
+    fn record(date: &str, status: &str) -> WireRecord {
+        serde_json::from_value(serde_json::json!({
+            "campaing_id": "3001", "telephone": "573001", "status": status, "errors": "",
+            "date": date, "last_update": date
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_record_is_counted_in_the_day_of_its_instant_in_the_zone_that_cuts_the_days() {
+        use chrono::TimeZone;
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 4, d).unwrap();
+        // April 1-2 in UTC; the records' times are Bogota wall-clock times.
+        let range = DateRange::new(
+            Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 4, 3, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        let cut = |zone: &Zone| {
+            let mut p = Periods::new(&range, zone, &bogota, Frequency::Daily);
+            // 20:00 in Bogota is 01:00Z the next day.
+            p.add(&record("2026-04-01 20:00:00", "read")).unwrap();
+            p.add(&record("2026-04-01 10:00:00", "failed")).unwrap();
+            p.into_buckets()
+                .into_iter()
+                .map(|b| (b.period, b.sent, b.errors, b.period_start.to_rfc3339()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cut(&Zone::UTC),
+            [
+                (
+                    day(1),
+                    Some(0),
+                    Some(1),
+                    "2026-04-01T00:00:00+00:00".to_string()
+                ),
+                (
+                    day(2),
+                    Some(1),
+                    Some(0),
+                    "2026-04-02T00:00:00+00:00".to_string()
+                ),
+            ]
+        );
+        // In Bogota, the range's days run from March 31 19:00 to April 2 19:00 local.
+        assert_eq!(
+            cut(&bogota),
+            [
+                (
+                    day(1).pred_opt().unwrap(),
+                    Some(0),
+                    Some(0),
+                    "2026-03-31T05:00:00+00:00".to_string()
+                ),
+                (
+                    day(1),
+                    Some(1),
+                    Some(1),
+                    "2026-04-01T05:00:00+00:00".to_string()
+                ),
+                (
+                    day(2),
+                    Some(0),
+                    Some(0),
+                    "2026-04-02T05:00:00+00:00".to_string()
+                ),
+            ]
+        );
+    }
 }

@@ -339,7 +339,9 @@ impl CampaignAnalytics for Wolkvox {
                 .filters
                 .refuse_unsupported(VENDOR, Operation::Stats.command(), &[])?;
             let range = query.range.range;
-            let mut periods = Periods::new(&range, &self.zone, &self.zone, query.frequency);
+            // Days (weeks from Monday) of --tz, else the profile's zone, else UTC; the records'
+            // times are wall-clock times of the operation's zone (the profile's).
+            let mut periods = Periods::new(&range, &query.zone, &self.zone, query.frequency);
             let rows = self.campaign_records("all".to_string(), range);
             each(rows, |r| periods.add(&r)).await?;
             Ok(periods.into_buckets())
