@@ -73,6 +73,10 @@ fn demo_runs_every_wolkvox_command_and_the_numbers_agree() {
     );
     assert_eq!(summary["id"], first.as_str());
     assert_eq!(
+        summary["name"], campaigns[0]["name"],
+        "the summary has the name the list gives"
+    );
+    assert_eq!(
         count(&summary, "total"),
         count(&campaigns[0], "total_contacts")
     );

@@ -363,7 +363,7 @@ async fn summary_counts_the_records_of_one_campaign() {
     let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         got,
-        json!({"id": "3002", "name": null, "type": null, "total": 5, "sent": 4, "delivered": 2,
+        json!({"id": "3002", "name": "3002", "type": null, "total": 5, "sent": 4, "delivered": 2,
                "read": 1, "engaged": null, "errors": 1, "read_rate": 0.5, "engagement_rate": null,
                "error_rate": 0.2, "accepted": 1, "submitted": 1, "other": 0})
     );
@@ -376,7 +376,7 @@ async fn summary_counts_the_records_of_one_campaign() {
     .await;
     assert_eq!(
         stdout(&out),
-        "id,name,type,total,sent,delivered,read,engaged,errors,read_rate,engagement_rate,error_rate,accepted,submitted,other\n3002,,,5,4,2,1,,1,0.5,,0.2,1,1,0\n"
+        "id,name,type,total,sent,delivered,read,engaged,errors,read_rate,engagement_rate,error_rate,accepted,submitted,other\n3002,3002,,5,4,2,1,,1,0.5,,0.2,1,1,0\n"
     );
 }
 

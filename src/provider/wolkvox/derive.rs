@@ -52,12 +52,13 @@ impl Tally {
         self.delivered + self.read
     }
 
-    /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement.
+    /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement;
+    /// the name is the id, as `campaigns list` gives it (one rule for both).
     pub fn into_summary(self, id: &str) -> CampaignSummary {
         let delivered = self.delivered();
         CampaignSummary {
             id: Some(id.to_string()),
-            name: None,
+            name: Some(campaign_name(id)),
             campaign_type: None,
             total: Some(self.total),
             sent: Some(self.sent()),
@@ -86,6 +87,12 @@ impl Tally {
             ..StatsBucket::new(period, frequency, zone)
         }
     }
+}
+
+/// A campaign's name: Wolkvox reports none, so its id stands in, in the list and the summary
+/// alike (the mapping says so).
+fn campaign_name(id: &str) -> String {
+    id.to_string()
 }
 
 /// The campaigns seen in the records of a range, in the order of their first send.
@@ -145,8 +152,8 @@ impl CampaignList {
         self.order
             .into_iter()
             .map(|c| Campaign {
-                id: Some(c.id.clone()),
-                name: c.id,
+                name: campaign_name(&c.id),
+                id: Some(c.id),
                 campaign_type: None,
                 status: None,
                 created_at: None,
@@ -254,6 +261,7 @@ mod tests {
             (s.total, s.sent, s.delivered, s.read, s.errors),
             (Some(7), Some(5), Some(3), Some(2), Some(1))
         );
+        assert_eq!(s.name.as_deref(), Some("3001"), "the name the list gives");
         assert_eq!(s.read_rate, Some(0.6667));
         assert_eq!(s.error_rate, Some(0.1429));
         assert_eq!(s.engagement_rate, None);
