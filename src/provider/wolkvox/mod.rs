@@ -7,6 +7,8 @@ mod clicks;
 mod client;
 mod derive;
 mod mapping;
+#[cfg(test)]
+mod tests;
 mod windows;
 mod wire;
 
