@@ -125,9 +125,9 @@ impl RecordField {
         }
     }
 
-    /// The declared path (`data[].telephone`).
+    /// The declared path (`data[].telephone`), looked up once.
     pub fn path(self) -> &'static str {
-        mapping::path(MAPPING, Operation::CampaignsDetails, self.unified())
+        RECORD_PATHS[self as usize]
     }
 
     /// The vendor's field name: the declared path without `data[].`.
@@ -149,7 +149,12 @@ impl RecordField {
     }
 }
 
-/// The vendor field names campaign_9 rows are read by, from the mapping, once.
+/// The declared paths of campaign_9's fields (`campaigns details`), from the mapping, once.
+static RECORD_PATHS: LazyLock<[&'static str; 6]> = LazyLock::new(|| {
+    RecordField::ALL.map(|f| mapping::path(MAPPING, Operation::CampaignsDetails, f.unified()))
+});
+
+/// The vendor field names campaign_9 rows are read by: the declared paths without `data[].`.
 static RECORD_NAMES: LazyLock<[&'static str; 6]> = LazyLock::new(|| {
     RecordField::ALL.map(|f| {
         f.path()
