@@ -5,6 +5,7 @@
 
 mod errors;
 mod limits;
+mod numbers;
 
 use serde_json::{Value, json};
 use wiremock::matchers::{header, method, path};
@@ -74,7 +75,7 @@ async fn april(
 
 const CHAT_14: &str = include_str!("../../fixtures/wolkvox/chat_14.json");
 const CHAT_15: &str = include_str!("../../fixtures/wolkvox/chat_15.json");
-const CAMPAIGN_9: &str = include_str!("../../fixtures/wolkvox/campaign_9.json");
+pub const CAMPAIGN_9: &str = include_str!("../../fixtures/wolkvox/campaign_9.json");
 
 #[tokio::test(flavor = "multi_thread")]
 async fn clicks_sends_the_token_and_local_dates_and_prints_chat_id_first_in_utc() {
@@ -362,7 +363,7 @@ async fn summary_counts_the_records_of_one_campaign() {
     let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(
         got,
-        json!({"id": "3002", "name": null, "type": null, "total": 5, "sent": 4, "delivered": 2,
+        json!({"id": "3002", "name": "3002", "type": null, "total": 5, "sent": 4, "delivered": 2,
                "read": 1, "engaged": null, "errors": 1, "read_rate": 0.5, "engagement_rate": null,
                "error_rate": 0.2, "accepted": 1, "submitted": 1, "other": 0})
     );
@@ -375,7 +376,7 @@ async fn summary_counts_the_records_of_one_campaign() {
     .await;
     assert_eq!(
         stdout(&out),
-        "id,name,type,total,sent,delivered,read,engaged,errors,read_rate,engagement_rate,error_rate,accepted,submitted,other\n3002,,,5,4,2,1,,1,0.5,,0.2,1,1,0\n"
+        "id,name,type,total,sent,delivered,read,engaged,errors,read_rate,engagement_rate,error_rate,accepted,submitted,other\n3002,3002,,5,4,2,1,,1,0.5,,0.2,1,1,0\n"
     );
 }
 
@@ -444,10 +445,17 @@ async fn stats_count_records_per_local_day_and_week() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
         stdout(&out),
-        "period,sent,delivered,read,engaged,errors\n\
-         2026-04-01,1,1,1,,0\n2026-04-02,1,0,0,,0\n2026-04-03,1,1,0,,1\n2026-04-04,0,0,0,,0\n\
-         2026-04-05,0,0,0,,0\n2026-04-06,1,0,0,,0\n2026-04-07,0,0,0,,0\n2026-04-08,0,0,0,,0\n\
-         2026-04-09,0,0,0,,0\n2026-04-10,0,0,0,,0\n"
+        "period,sent,delivered,read,engaged,errors,period_start,period_end\n\
+         2026-04-01,1,1,1,,0,2026-04-01T05:00:00Z,2026-04-02T05:00:00Z\n\
+         2026-04-02,1,0,0,,0,2026-04-02T05:00:00Z,2026-04-03T05:00:00Z\n\
+         2026-04-03,1,1,0,,1,2026-04-03T05:00:00Z,2026-04-04T05:00:00Z\n\
+         2026-04-04,0,0,0,,0,2026-04-04T05:00:00Z,2026-04-05T05:00:00Z\n\
+         2026-04-05,0,0,0,,0,2026-04-05T05:00:00Z,2026-04-06T05:00:00Z\n\
+         2026-04-06,1,0,0,,0,2026-04-06T05:00:00Z,2026-04-07T05:00:00Z\n\
+         2026-04-07,0,0,0,,0,2026-04-07T05:00:00Z,2026-04-08T05:00:00Z\n\
+         2026-04-08,0,0,0,,0,2026-04-08T05:00:00Z,2026-04-09T05:00:00Z\n\
+         2026-04-09,0,0,0,,0,2026-04-09T05:00:00Z,2026-04-10T05:00:00Z\n\
+         2026-04-10,0,0,0,,0,2026-04-10T05:00:00Z,2026-04-11T05:00:00Z\n"
     );
     let out = april(
         "campaign_9",
@@ -461,8 +469,10 @@ async fn stats_count_records_per_local_day_and_week() {
     assert_eq!(
         got,
         json!([
-            {"period": "2026-03-30", "sent": 3, "delivered": 2, "read": 1, "engaged": null, "errors": 1},
-            {"period": "2026-04-06", "sent": 1, "delivered": 0, "read": 0, "engaged": null, "errors": 0}
+            {"period": "2026-03-30", "sent": 3, "delivered": 2, "read": 1, "engaged": null, "errors": 1,
+             "period_start": "2026-03-30T05:00:00Z", "period_end": "2026-04-06T05:00:00Z"},
+            {"period": "2026-04-06", "sent": 1, "delivered": 0, "read": 0, "engaged": null, "errors": 0,
+             "period_start": "2026-04-06T05:00:00Z", "period_end": "2026-04-13T05:00:00Z"}
         ])
     );
 }

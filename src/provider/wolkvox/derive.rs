@@ -7,10 +7,13 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::output::Value;
-use crate::provider::{Campaign, CampaignSummary, Frequency, StatsBucket};
+use crate::provider::figures::ratio;
+use crate::provider::{
+    Campaign, CampaignSummary, Frequency, Operation, ProviderError, StatsBucket,
+};
 use crate::time::{DateRange, Zone};
 
-use super::wire::{RecordStatus, WireRecord, local_time, naive_time};
+use super::wire::{RecordField, RecordStatus, WireRecord, local_time, unreadable};
 
 /// Record counts by status.
 #[derive(Debug, Default, Clone, Copy)]
@@ -49,21 +52,23 @@ impl Tally {
         self.delivered + self.read
     }
 
-    /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement.
+    /// The summary of campaign `id` (or `all`): Wolkvox gives no names, types or engagement;
+    /// the name is the id, as `campaigns list` gives it (one rule for both).
     pub fn into_summary(self, id: &str) -> CampaignSummary {
+        let delivered = self.delivered();
         CampaignSummary {
             id: Some(id.to_string()),
-            name: None,
+            name: Some(campaign_name(id)),
             campaign_type: None,
             total: Some(self.total),
             sent: Some(self.sent()),
-            delivered: Some(self.delivered()),
+            delivered: Some(delivered),
             read: Some(self.read),
             engaged: None,
             errors: Some(self.failed),
-            read_rate: rate(self.read, self.delivered()),
+            read_rate: ratio(Some(self.read), Some(delivered)),
             engagement_rate: None,
-            error_rate: rate(self.failed, self.total),
+            error_rate: ratio(Some(self.failed), Some(self.total)),
             extra: vec![
                 Value::Int(self.accepted as i64),
                 Value::Int(self.submitted as i64),
@@ -84,9 +89,10 @@ impl Tally {
     }
 }
 
-/// `num / den` to four decimals; undefined (null) when nothing was counted below it.
-fn rate(num: u64, den: u64) -> Option<f64> {
-    (den > 0).then(|| (num as f64 / den as f64 * 10_000.0).round() / 10_000.0)
+/// A campaign's name: Wolkvox reports none, so its id stands in, in the list and the summary
+/// alike (the mapping says so).
+fn campaign_name(id: &str) -> String {
+    id.to_string()
 }
 
 /// The campaigns seen in the records of a range, in the order of their first send.
@@ -105,10 +111,24 @@ struct CampaignSeen {
 }
 
 impl CampaignList {
-    /// Counts one record.
-    pub fn add(&mut self, record: &WireRecord, zone: &Zone) -> Result<(), String> {
-        let id = record.campaign_id.clone().unwrap_or_default();
-        let sent = local_time("date", record.date.as_deref(), zone)?;
+    /// Counts one record: its campaign is its key; without a send date, the campaign's first
+    /// and last sends are what its other records say (null if none does).
+    pub fn add(&mut self, record: &WireRecord, zone: &Zone) -> Result<(), ProviderError> {
+        const OP: Operation = Operation::CampaignsList;
+        record.check(
+            OP,
+            &[RecordField::CampaignId],
+            &[(RecordField::Date, "sent_at and last_sent_at")],
+        )?;
+        let Some(id) = record.campaign_id.clone() else {
+            let why = format!(
+                "a campaign_9 record has an empty {}",
+                RecordField::CampaignId.path()
+            );
+            return Err(unreadable(OP, &why, ""));
+        };
+        let sent = local_time(RecordField::Date.path(), record.date.as_deref(), zone)
+            .map_err(|why| unreadable(OP, &why, ""))?;
         let k = *self.index.entry(id.clone()).or_insert_with(|| {
             self.order.push(CampaignSeen {
                 id,
@@ -132,8 +152,8 @@ impl CampaignList {
         self.order
             .into_iter()
             .map(|c| Campaign {
-                id: Some(c.id.clone()).filter(|id| !id.is_empty()),
-                name: c.id,
+                name: campaign_name(&c.id),
+                id: Some(c.id),
                 campaign_type: None,
                 status: None,
                 created_at: None,
@@ -145,21 +165,26 @@ impl CampaignList {
     }
 }
 
-/// Sends per period, by the record's send date in the operation's local time.
+/// Sends per period: a record's send date is a wall-clock time of the operation's zone; its
+/// day is that instant's day in the zone that cuts the days (`--tz`, else the profile's
+/// timezone, else UTC).
 #[derive(Debug)]
 pub(super) struct Periods {
     frequency: Frequency,
     /// The zone that cuts the days.
     zone: Zone,
+    /// The operation's zone: the records' wall-clock times are its local times.
+    operation: Zone,
     buckets: BTreeMap<NaiveDate, Tally>,
 }
 
 impl Periods {
-    /// Every period of the range, empty ones included, so a quiet day shows as zeros.
-    pub fn new(range: &DateRange, zone: &Zone, frequency: Frequency) -> Periods {
+    /// Every period of the range in `zone`, empty ones included, so a quiet day shows as zeros.
+    pub fn new(range: &DateRange, zone: &Zone, operation: &Zone, frequency: Frequency) -> Periods {
         let mut periods = Periods {
             frequency,
             zone: *zone,
+            operation: *operation,
             buckets: BTreeMap::new(),
         };
         let first = zone.to_local(range.start).date();
@@ -185,15 +210,18 @@ impl Periods {
         }
     }
 
-    /// Counts one record in the period of its send date.
-    pub fn add(&mut self, record: &WireRecord) -> Result<(), String> {
-        let date = record.date.as_deref().unwrap_or("");
-        let day = naive_time(date)
+    /// Counts one record in the period of its send date; a record without its date or status
+    /// cannot be counted.
+    pub fn add(&mut self, record: &WireRecord) -> Result<(), ProviderError> {
+        const OP: Operation = Operation::Stats;
+        record.check(OP, &[RecordField::Date, RecordField::Status], &[])?;
+        let path = RecordField::Date.path();
+        let sent = local_time(path, record.date.as_deref(), &self.operation)
+            .map_err(|why| unreadable(OP, &why, ""))?
             .ok_or_else(|| {
-                format!("the date '{date}' is not a date-time Wolkvox is known to send")
-            })?
-            .date();
-        let period = self.period_of(day);
+                unreadable(OP, &format!("a campaign_9 record has an empty {path}"), "")
+            })?;
+        let period = self.period_of(self.zone.to_local(sent).date());
         self.buckets
             .entry(period)
             .or_default()
@@ -233,10 +261,89 @@ mod tests {
             (s.total, s.sent, s.delivered, s.read, s.errors),
             (Some(7), Some(5), Some(3), Some(2), Some(1))
         );
+        assert_eq!(s.name.as_deref(), Some("3001"), "the name the list gives");
         assert_eq!(s.read_rate, Some(0.6667));
         assert_eq!(s.error_rate, Some(0.1429));
         assert_eq!(s.engagement_rate, None);
         assert_eq!(s.extra, [Value::Int(1), Value::Int(1), Value::Int(1)]);
-        assert_eq!(Tally::default().into_summary("all").read_rate, None);
+        // Over nothing delivered and no records, the rates are null, not 0.
+        let none = Tally::default().into_summary("all");
+        assert_eq!((none.read_rate, none.error_rate), (None, None));
+        let mut failed = Tally::default();
+        failed.add(RecordStatus::Failed);
+        let failed = failed.into_summary("3001");
+        assert_eq!((failed.read_rate, failed.error_rate), (None, Some(1.0)));
+    }
+
+    fn record(date: &str, status: &str) -> WireRecord {
+        serde_json::from_value(serde_json::json!({
+            "campaing_id": "3001", "telephone": "573001", "status": status, "errors": "",
+            "date": date, "last_update": date
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_record_is_counted_in_the_day_of_its_instant_in_the_zone_that_cuts_the_days() {
+        use chrono::TimeZone;
+        let bogota = Zone::parse("America/Bogota").unwrap();
+        let day = |d| NaiveDate::from_ymd_opt(2026, 4, d).unwrap();
+        // April 1-2 in UTC; the records' times are Bogota wall-clock times.
+        let range = DateRange::new(
+            Utc.with_ymd_and_hms(2026, 4, 1, 0, 0, 0).unwrap(),
+            Utc.with_ymd_and_hms(2026, 4, 3, 0, 0, 0).unwrap(),
+        )
+        .unwrap();
+        let cut = |zone: &Zone| {
+            let mut p = Periods::new(&range, zone, &bogota, Frequency::Daily);
+            // 20:00 in Bogota is 01:00Z the next day.
+            p.add(&record("2026-04-01 20:00:00", "read")).unwrap();
+            p.add(&record("2026-04-01 10:00:00", "failed")).unwrap();
+            p.into_buckets()
+                .into_iter()
+                .map(|b| (b.period, b.sent, b.errors, b.period_start.to_rfc3339()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            cut(&Zone::UTC),
+            [
+                (
+                    day(1),
+                    Some(0),
+                    Some(1),
+                    "2026-04-01T00:00:00+00:00".to_string()
+                ),
+                (
+                    day(2),
+                    Some(1),
+                    Some(0),
+                    "2026-04-02T00:00:00+00:00".to_string()
+                ),
+            ]
+        );
+        // In Bogota, the range's days run from March 31 19:00 to April 2 19:00 local.
+        assert_eq!(
+            cut(&bogota),
+            [
+                (
+                    day(1).pred_opt().unwrap(),
+                    Some(0),
+                    Some(0),
+                    "2026-03-31T05:00:00+00:00".to_string()
+                ),
+                (
+                    day(1),
+                    Some(1),
+                    Some(1),
+                    "2026-04-01T05:00:00+00:00".to_string()
+                ),
+                (
+                    day(2),
+                    Some(0),
+                    Some(0),
+                    "2026-04-02T05:00:00+00:00".to_string()
+                ),
+            ]
+        );
     }
 }

@@ -3,8 +3,12 @@
 //! `reports_manager.php`. Campaign details are campaign_9's rows; the campaign list, a campaign's
 //! summary and stats are counted from them.
 
+mod clicks;
 mod client;
 mod derive;
+mod mapping;
+#[cfg(test)]
+mod tests;
 mod windows;
 mod wire;
 
@@ -25,10 +29,12 @@ use crate::provider::{
 };
 use crate::time::{DateRange, Zone};
 
+use clicks::ClickRow;
 use client::WolkvoxClient;
 use derive::{CampaignList, Periods, Tally};
+use serde_json::Value as Json;
 use windows::{Walk, plan, records};
-use wire::{RecordStatus, WireClick, WireClickSummary, WireRecord, local_time};
+use wire::{RecordField, RecordStatus, WireRecord, local_time, unreadable};
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Wolkvox";
@@ -69,7 +75,7 @@ pub const ADAPTER: Adapter = Adapter {
         }),
     },
     extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
 };
 
@@ -192,25 +198,38 @@ fn no_type(campaign_type: Option<CampaignType>) -> Result<(), ProviderError> {
     }
 }
 
-fn bad_row(what: String) -> ProviderError {
-    ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-        .with_request("GET /reports_manager.php")
-        .with_hint(
-            "Wolkvox answered a value wa-analytics does not know; run with -vv and report it",
-        )
-}
+/// What a contact row reads besides its key (`telephone`), and the fields each fills.
+const CONTACT_READS: [(RecordField, &str); 5] = [
+    (RecordField::CampaignId, "campaign_id"),
+    (RecordField::Status, "status and vendor_status"),
+    (RecordField::Errors, "error"),
+    (RecordField::Date, "sent_at"),
+    (RecordField::LastUpdate, "last_update"),
+];
 
 /// A campaign_9 row as a contact row: `telephone` exactly as sent, the status in the unified
 /// words (the vendor's own in `vendor_status`), `errors` as the error.
-fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, String> {
+fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, ProviderError> {
+    const OP: Operation = Operation::CampaignsDetails;
+    r.check(OP, &[RecordField::Telephone], &CONTACT_READS)?;
+    let time = |field: RecordField| {
+        local_time(field.path(), r.get(field), zone).map_err(|why| unreadable(OP, &why, ""))
+    };
+    let sent_at = time(RecordField::Date)?;
+    let last_update = time(RecordField::LastUpdate)?;
     let status = RecordStatus::parse(r.status.as_deref());
+    let Some(contact) = r.telephone else {
+        let why = format!(
+            "a campaign_9 record has an empty {}",
+            RecordField::Telephone.path()
+        );
+        return Err(unreadable(OP, &why, ""));
+    };
     Ok(ContactRecord {
-        contact: r
-            .telephone
-            .ok_or_else(|| "a campaign_9 record has no telephone".to_string())?,
+        contact,
         name: None,
         status: status.unified().map(str::to_string),
-        sent_at: local_time("date", r.date.as_deref(), zone)?,
+        sent_at,
         delivered_at: None,
         read_at: None,
         engaged: None,
@@ -219,8 +238,7 @@ fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, String> {
         extra: vec![
             r.campaign_id.map_or(Value::Null, Value::Text),
             r.status.map_or(Value::Null, Value::Text),
-            local_time("last_update", r.last_update.as_deref(), zone)?
-                .map_or(Value::Null, Value::Time),
+            last_update.map_or(Value::Null, Value::Time),
         ],
     })
 }
@@ -228,14 +246,10 @@ fn contact(r: WireRecord, zone: &Zone) -> Result<ContactRecord, String> {
 /// Runs `f` over every row of every page of `rows`, stopping at the first error.
 async fn each<T>(
     mut rows: RecordStream<'_, T>,
-    mut f: impl FnMut(T) -> Result<(), String>,
+    mut f: impl FnMut(T) -> Result<(), ProviderError>,
 ) -> Result<(), ProviderError> {
     while let Some(page) = rows.next().await {
-        page?
-            .decode()?
-            .into_iter()
-            .try_for_each(&mut f)
-            .map_err(bad_row)?;
+        page?.decode()?.into_iter().try_for_each(&mut f)?;
     }
     Ok(())
 }
@@ -252,7 +266,7 @@ impl AnalyticsProvider for Wolkvox {
         let window = DateRange::new(now - Duration::minutes(1), now)
             .map_err(|e| usage(e.to_string(), "check the system clock"))?;
         self.client
-            .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
+            .report::<Json>("chat_15", None, &window, &self.zone)
             .await
             .map(|_| ())
     }
@@ -296,6 +310,8 @@ impl CampaignAnalytics for Wolkvox {
         let mut seen = 0u64;
         let rows = self.campaign_records(id.clone(), query.range.range);
         each(rows, |r| {
+            // Every count is a status: a record without one cannot be counted.
+            r.check(Operation::CampaignsSummary, &[RecordField::Status], &[])?;
             seen += 1;
             tally.add(RecordStatus::parse(r.status.as_deref()));
             Ok(())
@@ -325,7 +341,9 @@ impl CampaignAnalytics for Wolkvox {
                 .filters
                 .refuse_unsupported(VENDOR, Operation::Stats.command(), &[])?;
             let range = query.range.range;
-            let mut periods = Periods::new(&range, &self.zone, query.frequency);
+            // Days (weeks from Monday) of --tz, else the profile's zone, else UTC; the records'
+            // times are wall-clock times of the operation's zone (the profile's).
+            let mut periods = Periods::new(&range, &query.zone, &self.zone, query.frequency);
             let rows = self.campaign_records("all".to_string(), range);
             each(rows, |r| periods.add(&r)).await?;
             Ok(periods.into_buckets())
@@ -366,7 +384,7 @@ impl ClickReports for Wolkvox {
     fn clicks<'a>(&'a self, range: &'a QueryRange) -> RecordStream<'a, Click> {
         let zone = self.zone;
         let walk = self.walk("chat_14", None, range.range);
-        records(walk, 0, None, move |c: WireClick| c.into_unified(&zone))
+        records(walk, 0, None, move |c: ClickRow| c.into_unified(&zone))
     }
 
     /// chat_15 per window, summed: the counts of disjoint windows add up.
@@ -383,10 +401,10 @@ impl ClickReports for Wolkvox {
         for window in plan(&range.range, &self.zone) {
             let page = self
                 .client
-                .report::<WireClickSummary>("chat_15", None, &window, &self.zone)
+                .report::<Json>("chat_15", None, &window, &self.zone)
                 .await?;
             for row in &page.rows {
-                row.add_to(&mut sum);
+                clicks::add(&mut sum, &clicks::totals(row)?);
             }
         }
         Ok(sum)

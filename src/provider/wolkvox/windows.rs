@@ -163,9 +163,9 @@ impl Checker {
     }
 }
 
-/// The rows of every window, converted, in order; `skip` rows dropped first and at most `limit`
-/// kept (no window is asked for once the limit is reached). One window at a time: Wolkvox
-/// serves one request per token at once.
+/// The rows of every window, converted (the first row `convert` cannot read ends the walk), in
+/// order; `skip` rows dropped first and at most `limit` kept (no window is asked for once the
+/// limit is reached). One window at a time: Wolkvox serves one request per token at once.
 pub(super) fn records<'a, T, U, F>(
     walk: Walk<'a>,
     skip: u64,
@@ -175,7 +175,7 @@ pub(super) fn records<'a, T, U, F>(
 where
     T: WireRow + 'a,
     U: Send + 'a,
-    F: Fn(T) -> Result<U, String> + Send + Sync + 'a,
+    F: Fn(T) -> Result<U, ProviderError> + Send + Sync + 'a,
 {
     if limit == Some(0) {
         return futures::StreamExt::boxed(futures::stream::empty());
@@ -215,13 +215,7 @@ where
             };
             let page = rows
                 .into_iter()
-                .map(|row| {
-                    convert(row).map_err(|what| {
-                        ProviderError::new(ErrorKind::BadResponse, VENDOR, what)
-                            .with_request("GET /reports_manager.php")
-                            .with_hint("Wolkvox answered a value wa-analytics does not know; run with -vv and report it")
-                    })
-                })
+                .map(&convert)
                 .collect::<Result<Vec<U>, ProviderError>>()?;
             let then = if checker.limit == Some(0) {
                 Then::Stop

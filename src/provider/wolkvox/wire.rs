@@ -6,14 +6,22 @@
 //! `campaing_id` (Postman) or `campaign_id` (web).
 
 use std::fmt;
+use std::sync::LazyLock;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Deserialize;
-use serde::de::{self, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor,
+};
+use serde_json::Value as Json;
 
 use crate::provider::de::fixed_time;
-use crate::provider::{Click, ClickSummary};
+use crate::provider::mapping;
+use crate::provider::{ErrorKind, Operation, ProviderError};
 use crate::time::Zone;
+
+use super::VENDOR;
+use super::mapping::MAPPING;
 
 /// `{"code","error","msg","data"}`.
 #[derive(Debug, Deserialize)]
@@ -58,115 +66,275 @@ pub(super) trait WireRow: DeserializeOwned + Send {
     fn key(&self) -> Option<String>;
 }
 
-/// A chat_14 row: WhatsApp click detail.
-#[derive(Debug, Deserialize)]
-pub(super) struct WireClick {
-    #[serde(default, deserialize_with = "opt_text")]
-    source_url: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    source_type: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    source_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    chat_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    rp_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    agent_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    media_type: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    media_url: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    date: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    cod_act: Option<String>,
-}
-
-impl WireRow for WireClick {
-    fn key(&self) -> Option<String> {
-        let chat = self.chat_id.as_deref()?;
-        Some(format!(
-            "{chat}\u{1f}{}",
-            self.date.as_deref().unwrap_or("")
-        ))
-    }
-}
-
-impl WireClick {
-    /// The unified click; `date` is the operation's local time.
-    pub fn into_unified(self, zone: &Zone) -> Result<Click, String> {
-        Ok(Click {
-            date: local_time("date", self.date.as_deref(), zone)?,
-            chat_id: self.chat_id,
-            source_url: self.source_url,
-            source_type: self.source_type,
-            source_id: self.source_id,
-            rp_id: self.rp_id,
-            agent_id: self.agent_id,
-            media_type: self.media_type,
-            media_url: self.media_url,
-            cod_act: self.cod_act,
-        })
-    }
-}
-
-/// A chat_15 row: the click totals of a window, counts as strings or numbers.
-#[derive(Debug, Deserialize)]
-pub(super) struct WireClickSummary {
-    #[serde(default, deserialize_with = "opt_count")]
-    ad_chatbot: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    ad_agents: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    post_chatbot: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    post_agents: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    total_chatbot: Option<u64>,
-    #[serde(default, deserialize_with = "opt_count")]
-    total_agents: Option<u64>,
-}
-
-impl WireRow for WireClickSummary {
+/// A row read as JSON, by the declared paths ([`crate::provider::read::Reader`]): chat_15's
+/// totals, which have no identity across windows.
+impl WireRow for Json {
     fn key(&self) -> Option<String> {
         None
     }
 }
 
-impl WireClickSummary {
-    /// Adds this window's counts to `sum`; a field the vendor left out makes the sum unknown.
-    pub fn add_to(&self, sum: &mut ClickSummary) {
-        fn add(sum: &mut Option<u64>, n: Option<u64>) {
-            *sum = match (*sum, n) {
-                (Some(a), Some(b)) => Some(a + b),
-                _ => None,
-            };
+/// A campaign_9 row: the status of one record of a WhatsApp campaign (Part 2 §4.3), decoded by
+/// the field names the mapping declares for `campaigns details` ([`RecordField::name`]), with
+/// which of them the row had, so that each command can apply the shared policy ([`check`]).
+#[derive(Debug, Default)]
+pub(super) struct WireRecord {
+    pub campaign_id: Option<String>,
+    pub telephone: Option<String>,
+    pub status: Option<String>,
+    pub errors: Option<String>,
+    pub date: Option<String>,
+    pub last_update: Option<String>,
+    /// The fields the row had (null or empty included), one bit per [`RecordField`].
+    present: u8,
+    /// Names of the row's fields the mapping does not know.
+    unknown: Vec<String>,
+}
+
+/// A field of a campaign_9 row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RecordField {
+    CampaignId,
+    Telephone,
+    Status,
+    Errors,
+    Date,
+    LastUpdate,
+}
+
+impl RecordField {
+    /// Every field, in the row's documented order.
+    pub const ALL: [RecordField; 6] = [
+        RecordField::CampaignId,
+        RecordField::Telephone,
+        RecordField::Status,
+        RecordField::Errors,
+        RecordField::Date,
+        RecordField::LastUpdate,
+    ];
+
+    /// The field of `campaigns details` whose declared path names this vendor field.
+    fn unified(self) -> &'static str {
+        match self {
+            RecordField::CampaignId => "campaign_id",
+            RecordField::Telephone => "contact",
+            RecordField::Status => "vendor_status",
+            RecordField::Errors => "error",
+            RecordField::Date => "sent_at",
+            RecordField::LastUpdate => "last_update",
         }
-        add(&mut sum.ad_chatbot, self.ad_chatbot);
-        add(&mut sum.ad_agents, self.ad_agents);
-        add(&mut sum.post_chatbot, self.post_chatbot);
-        add(&mut sum.post_agents, self.post_agents);
-        add(&mut sum.total_chatbot, self.total_chatbot);
-        add(&mut sum.total_agents, self.total_agents);
+    }
+
+    /// The declared path (`data[].telephone`), looked up once.
+    pub fn path(self) -> &'static str {
+        RECORD_PATHS[self as usize]
+    }
+
+    /// The vendor's field name: the declared path without `data[].`.
+    pub fn name(self) -> &'static str {
+        RECORD_NAMES[self as usize]
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+
+    /// The field a key of a row names: the declared name, or `campaign_id` (the web docs'
+    /// spelling of the Postman docs' `campaing_id`, Part 2 §4.3).
+    fn of_key(key: &str) -> Option<RecordField> {
+        RecordField::ALL
+            .into_iter()
+            .find(|f| f.name() == key)
+            .or_else(|| (key == "campaign_id").then_some(RecordField::CampaignId))
     }
 }
 
-/// A campaign_9 row: the status of one record of a WhatsApp campaign (Part 2 §4.3).
-#[derive(Debug, Deserialize)]
-pub(super) struct WireRecord {
-    #[serde(default, alias = "campaing_id", deserialize_with = "opt_text")]
-    pub campaign_id: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    pub telephone: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    pub status: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    pub errors: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    pub date: Option<String>,
-    #[serde(default, deserialize_with = "opt_text")]
-    pub last_update: Option<String>,
+/// The declared paths of campaign_9's fields (`campaigns details`), from the mapping, once.
+static RECORD_PATHS: LazyLock<[&'static str; 6]> = LazyLock::new(|| {
+    RecordField::ALL.map(|f| mapping::path(MAPPING, Operation::CampaignsDetails, f.unified()))
+});
+
+/// The vendor field names campaign_9 rows are read by: the declared paths without `data[].`.
+static RECORD_NAMES: LazyLock<[&'static str; 6]> = LazyLock::new(|| {
+    RecordField::ALL.map(|f| {
+        f.path()
+            .strip_prefix(ROW)
+            .unwrap_or_else(|| panic!("{} does not start with {ROW}", f.path()))
+    })
+});
+
+/// The prefix of every declared path of a report row.
+pub(super) const ROW: &str = "data[].";
+
+impl WireRecord {
+    /// Whether the row had `field` (with a value, null or empty).
+    pub fn has(&self, field: RecordField) -> bool {
+        self.present & field.bit() != 0
+    }
+
+    /// The value of `field`.
+    pub fn get(&self, field: RecordField) -> Option<&str> {
+        match field {
+            RecordField::CampaignId => self.campaign_id.as_deref(),
+            RecordField::Telephone => self.telephone.as_deref(),
+            RecordField::Status => self.status.as_deref(),
+            RecordField::Errors => self.errors.as_deref(),
+            RecordField::Date => self.date.as_deref(),
+            RecordField::LastUpdate => self.last_update.as_deref(),
+        }
+    }
+
+    /// The shared policy for a row read by `op` (product.md, "What the numbers mean"): a `key`
+    /// field missing ends the command (exit 6, naming its path and what the row holds); another
+    /// field `op` reads missing prints null there, with one warning per field and command in the
+    /// run; fields the mapping does not know are listed once at `-v`. `reads` pairs each other
+    /// field with the unified fields it fills.
+    pub fn check(
+        &self,
+        op: Operation,
+        key: &[RecordField],
+        reads: &[(RecordField, &str)],
+    ) -> Result<(), ProviderError> {
+        let command = op.command();
+        if key.iter().any(|f| !self.has(*f)) {
+            let lacks: Vec<&str> = key
+                .iter()
+                .filter(|f| !self.has(**f))
+                .map(|f| f.path())
+                .collect();
+            return Err(unreadable(
+                op,
+                &format!("a campaign_9 record lacks {}", lacks.join(", ")),
+                &self.holds(),
+            ));
+        }
+        for (field, unified) in reads {
+            if !self.has(*field) {
+                crate::warn_once!(
+                    format!("missing Wolkvox {command} {unified}"),
+                    "Wolkvox's answer to '{command}' has no {}: {unified} is null",
+                    field.path()
+                );
+            }
+        }
+        if !self.unknown.is_empty() {
+            crate::info_once!(
+                format!("unknown Wolkvox {command}"),
+                "Wolkvox's answer to '{command}' has fields wa-analytics does not read: {}",
+                self.unknown.join(", ")
+            );
+        }
+        Ok(())
+    }
+
+    /// The row's own field names, for an error that says what it holds instead.
+    fn holds(&self) -> String {
+        let mut names: Vec<&str> = RecordField::ALL
+            .into_iter()
+            .filter(|f| self.has(*f))
+            .map(RecordField::name)
+            .collect();
+        names.extend(self.unknown.iter().map(String::as_str));
+        names.join(", ")
+    }
+}
+
+/// Exit 6 for an answer to `op` that cannot be read, in the words of the shared
+/// [`crate::provider::read::Reader`]: the vendor, the command, why, and what the answer holds.
+pub(super) fn unreadable(op: Operation, why: &str, holds: &str) -> ProviderError {
+    let holds = if holds.is_empty() {
+        String::new()
+    } else {
+        format!(" (the answer holds: {holds})")
+    };
+    ProviderError::new(
+        ErrorKind::BadResponse,
+        VENDOR,
+        format!("cannot read Wolkvox's answer to '{}': {why}{holds}", op.command()),
+    )
+    .with_request("GET /reports_manager.php?api=campaign_9")
+    .with_hint(
+        "Wolkvox's answers are not in the shape wa-analytics reads (see 'wa-analytics providers --mapping'); 'wa-analytics api' shows the raw answer",
+    )
+}
+
+impl<'de> Deserialize<'de> for WireRecord {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<WireRecord, D::Error> {
+        /// A key of a row: a declared field, or another one (kept by name).
+        enum Key {
+            Known(RecordField),
+            Unknown(String),
+        }
+
+        impl<'de> Deserialize<'de> for Key {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+                struct KeyVisitor;
+
+                impl Visitor<'_> for KeyVisitor {
+                    type Value = Key;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a field name")
+                    }
+
+                    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                        Ok(RecordField::of_key(v)
+                            .map_or_else(|| Key::Unknown(v.to_owned()), Key::Known))
+                    }
+                }
+
+                d.deserialize_identifier(KeyVisitor)
+            }
+        }
+
+        /// A field's value, read as [`opt_text`] reads it.
+        struct Text;
+
+        impl<'de> DeserializeSeed<'de> for Text {
+            type Value = Option<String>;
+
+            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+                opt_text(d)
+            }
+        }
+
+        struct RecordVisitor;
+
+        impl<'de> Visitor<'de> for RecordVisitor {
+            type Value = WireRecord;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a campaign_9 record")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<WireRecord, A::Error> {
+                let mut r = WireRecord::default();
+                while let Some(key) = map.next_key::<Key>()? {
+                    let field = match key {
+                        Key::Known(field) => field,
+                        Key::Unknown(name) => {
+                            map.next_value::<de::IgnoredAny>()?;
+                            r.unknown.push(name);
+                            continue;
+                        }
+                    };
+                    let value = map.next_value_seed(Text)?;
+                    r.present |= field.bit();
+                    *match field {
+                        RecordField::CampaignId => &mut r.campaign_id,
+                        RecordField::Telephone => &mut r.telephone,
+                        RecordField::Status => &mut r.status,
+                        RecordField::Errors => &mut r.errors,
+                        RecordField::Date => &mut r.date,
+                        RecordField::LastUpdate => &mut r.last_update,
+                    } = value;
+                }
+                Ok(r)
+            }
+        }
+
+        d.deserialize_map(RecordVisitor)
+    }
 }
 
 impl WireRow for WireRecord {
@@ -312,18 +480,6 @@ fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error>
     d.deserialize_any(Text)
 }
 
-/// A count as a number or a string of digits; null or empty is `None`.
-fn opt_count<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
-    match opt_text(d)? {
-        None => Ok(None),
-        Some(s) => s
-            .trim()
-            .parse::<u64>()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("expected a count, found '{s}'"))),
-    }
-}
-
 /// `data` as a list, one object, or null.
 fn list_or_one<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
 where
@@ -381,16 +537,17 @@ mod tests {
             RecordStatus::parse(a.data[0].status.as_deref()),
             RecordStatus::Read
         );
-        let one: Envelope<WireClickSummary> =
+        let one: Envelope<Json> =
             serde_json::from_str(r#"{"code":"200","data":{"ad_chatbot":"3","ad_agents":4}}"#)
                 .unwrap();
-        assert_eq!(one.data.len(), 1);
-        assert_eq!(one.data[0].ad_chatbot, Some(3));
-        assert_eq!(one.data[0].ad_agents, Some(4));
-        let none: Envelope<WireClick> =
+        assert_eq!(
+            one.data,
+            [serde_json::json!({"ad_chatbot":"3","ad_agents":4})]
+        );
+        let none: Envelope<Json> =
             serde_json::from_str(r#"{"code":"0","msg":" 0 records were found"}"#).unwrap();
         assert!(none.data.is_empty() && is_success_code(none.code.as_deref().unwrap()));
-        let null: Envelope<WireClick> = serde_json::from_str(r#"{"data":null}"#).unwrap();
+        let null: Envelope<Json> = serde_json::from_str(r#"{"data":null}"#).unwrap();
         assert!(null.data.is_empty());
     }
 

@@ -1,10 +1,13 @@
 //! Wolkvox `reports_manager.php` (vendors.md Part 1 "Wolkvox", Part 2 §4): chat_14 (WhatsApp
 //! click detail), chat_15 (click summary) and campaign_9 (WhatsApp campaign record status),
-//! with `date_ini`/`date_end` as inclusive `YYYYMMDDHHMMSS` in the operation's local time (UTC
-//! in the sandbox), at most 31 days, at most 60,000 rows (the oldest, silently), one request in
-//! flight per token, and the `{code,error,msg,data}` envelope.
+//! with `date_ini`/`date_end` as inclusive `YYYYMMDDHHMMSS` in the operation's local time (the
+//! zone of `--wolkvox-zone`, UTC by default; the rows' times too), at most 31 days, at most
+//! 60,000 rows (the oldest, silently), one request in flight per token, and the
+//! `{code,error,msg,data}` envelope. With `--variant unknown-schema` the rows come with renamed
+//! fields ([`RENAMED`]), as a changed Wolkvox answer would.
 
 pub(crate) mod credentials;
+mod local;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -23,11 +26,12 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use self::credentials::WOLKVOX_TOKEN;
+use self::local::Local;
 pub(crate) use self::state::VendorState;
 use crate::sandbox::data::{DAY_MS, Draw, Salt, Status, index_window};
 use crate::sandbox::fault::Injected;
-use crate::sandbox::util::{self, Params, fmt_sql};
-use crate::sandbox::{Shared, VendorSandbox};
+use crate::sandbox::util::{self, Params};
+use crate::sandbox::{Shared, Variant, VendorSandbox};
 use crate::vendor::Vendor;
 
 /// Wolkvox's sandbox, as the shared plumbing sees it.
@@ -127,13 +131,66 @@ struct Envelope<T> {
     data: Vec<T>,
 }
 
-fn found<T: Serialize>(code: Value, data: Vec<T>) -> Response {
+/// The field names of another schema (`--variant unknown-schema`): campaign_9, chat_14 and
+/// chat_15 rows as a changed Wolkvox answer might name their fields.
+pub(crate) const RENAMED: &[(&str, &str)] = &[
+    ("campaing_id", "campaign"),
+    ("telephone", "phone_number"),
+    ("status", "record_status"),
+    ("errors", "error_detail"),
+    ("date", "sent_date"),
+    ("last_update", "updated_at"),
+    ("source_url", "sourceUrl"),
+    ("source_type", "sourceType"),
+    ("source_id", "sourceId"),
+    ("chat_id", "chatId"),
+    ("rp_id", "rpId"),
+    ("agent_id", "agentId"),
+    ("media_type", "mediaType"),
+    ("media_url", "mediaUrl"),
+    ("cod_act", "codAct"),
+    ("ad_chatbot", "ads_bot"),
+    ("ad_agents", "ads_agent"),
+    ("post_chatbot", "posts_bot"),
+    ("post_agents", "posts_agent"),
+    ("total_chatbot", "bot_total"),
+    ("total_agents", "agent_total"),
+];
+
+/// A row with its fields renamed by [`RENAMED`].
+fn renamed<T: Serialize>(row: &T) -> Value {
+    match serde_json::to_value(row) {
+        Ok(Value::Object(fields)) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| {
+                    let name = RENAMED.iter().find(|(from, _)| *from == k);
+                    (name.map_or(k, |(_, to)| (*to).to_string()), v)
+                })
+                .collect(),
+        ),
+        Ok(other) => other,
+        Err(_) => Value::Null,
+    }
+}
+
+fn found<T: Serialize>(st: &Shared, code: Value, data: Vec<T>) -> Response {
     if data.is_empty() {
         // Part 1: the empty window's exact body.
         let body = json!({"code": "200", "error": null, "msg": "0 records were found", "data": []});
         return util::json(StatusCode::OK, body);
     }
     let msg = format!("{} records were found", data.len());
+    if st.options.has(Variant::UnknownSchema) {
+        let data: Vec<Value> = data.iter().map(renamed).collect();
+        let body = Envelope {
+            code,
+            error: None,
+            msg,
+            data,
+        };
+        return (StatusCode::OK, axum::Json(body)).into_response();
+    }
     let body = Envelope {
         code,
         error: None,
@@ -141,6 +198,11 @@ fn found<T: Serialize>(code: Value, data: Vec<T>) -> Response {
         data,
     };
     (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// The operation's clock.
+fn local(st: &Shared) -> Local {
+    Local(st.options.wolkvox_zone)
 }
 
 async fn reports(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Response {
@@ -160,18 +222,22 @@ async fn reports(State(st): State<Arc<Shared>>, RawQuery(q): RawQuery) -> Respon
     if to < from {
         return bad("THE START DATE CANNOT BE GREATER THAN THE END DATE");
     }
+    // The span is counted on the operation's clock, as the client counts it.
     if to - from > MAX_RANGE_MS {
         return bad("THE DATE RANGE CANNOT EXCEED 31 DAYS");
     }
-    let to = to + 999; // inclusive to the end of its second
+    let clock = local(&st);
+    let from = clock.instant(from);
+    let to = clock.instant(to) + 999; // inclusive to the end of its second
+    let st = &*st;
     match api {
-        "chat_14" => found(json!("200"), clicks(&st, from, to, MAX_ROWS)),
-        "chat_15" => found(json!("200"), click_summary(&st, from, to)),
+        "chat_14" => found(st, json!("200"), clicks(st, from, to, MAX_ROWS)),
+        "chat_15" => found(st, json!("200"), click_summary(st, from, to)),
         _ => match p.non_empty("campaign_id") {
             None => bad("SOME PARAMETERS ARE REQUIRED"),
-            Some("all") => found(json!(200), records(&st, None, from, to)),
+            Some("all") => found(st, json!(200), records(st, None, from, to)),
             Some(id) => match id.parse::<u64>() {
-                Ok(id) => found(json!(200), records(&st, Some(id), from, to)),
+                Ok(id) => found(st, json!(200), records(st, Some(id), from, to)),
                 Err(_) => bad("THE CAMPAIGN_ID MUST BE NUMERIC OR all"),
             },
         },
@@ -207,6 +273,7 @@ fn records(st: &Shared, id: Option<u64>, from: i64, to: i64) -> Vec<RecordRow> {
         }
         ends.push(w.end);
     }
+    let clock = local(st);
     let mut out = Vec::new();
     while let Some(Reverse((_, k, i))) = heap.pop() {
         if out.len() == MAX_ROWS {
@@ -232,8 +299,8 @@ fn records(st: &Shared, id: Option<u64>, from: i64, to: i64) -> Vec<RecordRow> {
             telephone: r.contact,
             status,
             errors: r.error.unwrap_or_default(),
-            date: fmt_sql(o.sent_ms),
-            last_update: fmt_sql(last),
+            date: clock.fmt(o.sent_ms),
+            last_update: clock.fmt(last),
         });
         if i + 1 < ends[k] {
             heap.push(Reverse((c.row_ms(i + 1), k, i + 1)));
@@ -289,7 +356,7 @@ fn click(st: &Shared, start: i64, step: i64, k: u64) -> ClickRow {
         agent_id: agent,
         media_type: if video { "video" } else { "image" },
         media_url: format!("https://media.sandbox.invalid/ads/{source}.{ext}"),
-        date: fmt_sql(start + k as i64 * step),
+        date: local(st).fmt(start + k as i64 * step),
         cod_act: d.pick(&[
             "Venta",
             "Información",

@@ -325,3 +325,111 @@ async fn wolkvox_one_request_in_flight_per_token() {
         }
     }
 }
+
+#[tokio::test]
+async fn wolkvox_zone_makes_dates_local_times_of_the_operation() {
+    let utc = sandbox(200).await;
+    let bogota = sandbox_with(SandboxOptions {
+        rows: 200,
+        seed: 7,
+        wolkvox_zone: crate::time::Zone::parse("America/Bogota").unwrap(),
+        ..SandboxOptions::default()
+    })
+    .await;
+    // The same instants, asked on each operation's clock: April in UTC is March 31 19:00 to
+    // April 30 18:59:59 in Bogota.
+    let ask = |ini: &'static str, end: &'static str| {
+        [
+            ("api", "campaign_9"),
+            ("campaign_id", "all"),
+            ("date_ini", ini),
+            ("date_end", end),
+        ]
+    };
+    let (_, a) = report(&utc, &ask("20260401000000", "20260430235959")).await;
+    let (_, b) = report(&bogota, &ask("20260331190000", "20260430185959")).await;
+    let (a, b) = (a["data"].as_array().unwrap(), b["data"].as_array().unwrap());
+    assert!(!a.is_empty());
+    assert_eq!(a.len(), b.len(), "the same records");
+    let shifted = |s: &Value| {
+        let t = chrono::NaiveDateTime::parse_from_str(s.as_str().unwrap(), "%Y-%m-%d %H:%M:%S")
+            .unwrap();
+        (t - chrono::Duration::hours(5))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    for (x, y) in a.iter().zip(b) {
+        assert_eq!(x["telephone"], y["telephone"]);
+        assert_eq!(shifted(&x["date"]), y["date"], "five hours behind UTC");
+        assert_eq!(shifted(&x["last_update"]), y["last_update"]);
+    }
+    // Clicks too.
+    let clicks = |sb, ini, end| {
+        let q = [("api", "chat_14"), ("date_ini", ini), ("date_end", end)];
+        async move { report(sb, &q).await.1 }
+    };
+    let x = clicks(&utc, "20260401000000", "20260401235959").await;
+    let y = clicks(&bogota, "20260331190000", "20260401185959").await;
+    assert_eq!(
+        x["data"].as_array().unwrap().len(),
+        y["data"].as_array().unwrap().len()
+    );
+    assert_eq!(shifted(&x["data"][0]["date"]), y["data"][0]["date"]);
+}
+
+#[tokio::test]
+async fn wolkvox_unknown_schema_renames_every_field_of_every_report() {
+    let sb = sandbox_with(SandboxOptions {
+        rows: 50,
+        seed: 7,
+        variants: vec![crate::sandbox::Variant::UnknownSchema],
+        ..SandboxOptions::default()
+    })
+    .await;
+    let window = [
+        ("date_ini", "20260401000000"),
+        ("date_end", "20260430235959"),
+    ];
+    let keys = |v: &Value| {
+        let mut k: Vec<String> = v["data"][0].as_object().unwrap().keys().cloned().collect();
+        k.sort();
+        k
+    };
+    let ask = |api: &'static str| {
+        let mut q = vec![("api", api), ("campaign_id", "all")];
+        q.extend(window);
+        q
+    };
+    let (s, v) = report(&sb, &ask("campaign_9")).await;
+    assert_eq!(s, 200);
+    assert_eq!(
+        v["msg"],
+        format!("{} records were found", v["data"].as_array().unwrap().len())
+    );
+    assert_eq!(
+        keys(&v),
+        [
+            "campaign",
+            "error_detail",
+            "phone_number",
+            "record_status",
+            "sent_date",
+            "updated_at"
+        ]
+    );
+    let (_, v) = report(&sb, &ask("chat_14")).await;
+    assert!(keys(&v).contains(&"chatId".to_string()), "{:?}", keys(&v));
+    assert!(!keys(&v).contains(&"chat_id".to_string()));
+    let (_, v) = report(&sb, &ask("chat_15")).await;
+    assert_eq!(
+        keys(&v),
+        [
+            "ads_agent",
+            "ads_bot",
+            "agent_total",
+            "bot_total",
+            "posts_agent",
+            "posts_bot"
+        ]
+    );
+}
