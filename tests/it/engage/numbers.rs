@@ -392,9 +392,40 @@ async fn against_the_sandbox_fraction_rates_print_the_same_rates_as_percentages(
 #[tokio::test(flavor = "multi_thread")]
 async fn against_the_sandbox_broken_invariants_are_printed_as_engage_gave_them() {
     let plain = json_ok(&sandbox_summary(&[], "Promo a/b #2?").await);
-    let broken = json_ok(&sandbox_summary(&[Variant::BrokenInvariants], "Promo a/b #2?").await);
+    let out = sandbox_summary(&[Variant::BrokenInvariants], "Promo a/b #2?").await;
+    let broken = json_ok(&out);
     let sent = plain["sent"].as_u64().unwrap();
     assert_eq!(broken["sent"], sent);
     assert_eq!(broken["delivered"], sent + 1);
     assert_eq!(broken["read"], plain["read"]);
+    // Printed as given, with one warning naming the figures.
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "wa-analytics: warning: Engage's summary of 'Promo a/b #2?' does not add up: delivered ({}) exceeds sent ({sent}); printed as Engage gave it\n",
+            sent + 1
+        )
+    );
+    // Stats: one warning per invariant, naming the first period that breaks it.
+    let (sb, home) = sandbox_home(&[Variant::BrokenInvariants]).await;
+    let mut cmd = home.cmd();
+    cmd.args([
+        "stats",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "-f",
+        "csv",
+    ]);
+    let out = run(cmd).await;
+    sb.shutdown().await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("wa-analytics: warning: Engage's stats do not add up: on 2026-04-")
+            && err.contains(") exceeds sent ("),
+        "{err}"
+    );
 }
