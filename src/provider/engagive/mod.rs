@@ -5,6 +5,7 @@
 //! unified analytics commands are not supported (exit 2, naming what is).
 
 mod client;
+mod mapping;
 mod pager;
 mod send;
 mod wire;
@@ -57,7 +58,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Engagive::new(profile, http)?)),
 };
 

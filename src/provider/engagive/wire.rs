@@ -105,8 +105,6 @@ pub(super) struct WireTemplate {
     name: Option<String>,
     #[serde(default, alias = "category")]
     category_code: Option<String>,
-    #[serde(default, alias = "language")]
-    lang_code: Option<String>,
     #[serde(default)]
     status: Option<String>,
     #[serde(default)]
@@ -151,7 +149,8 @@ impl WireTemplate {
             code: self.code,
             name: self.name,
             category: self.category_code,
-            language: self.lang_code,
+            // Engagive keeps languages per content (see the mapping).
+            language: None,
             status: self.status,
             extra: vec![
                 text(self.id),

@@ -6,6 +6,7 @@
 mod audience;
 mod client;
 mod conversations;
+mod mapping;
 mod wire;
 mod write;
 
@@ -50,7 +51,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields: no_extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Engati::new(profile, http)?)),
 };
 
