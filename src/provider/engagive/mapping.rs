@@ -8,6 +8,13 @@ use crate::provider::Operation::{
 };
 use crate::provider::mapping::FieldSource;
 
+/// The templates of `templates list`, the contents of `templates contents` and the entries of
+/// the lookups: each an element of `data`.
+pub(super) const LIST: &str = "data[].";
+
+/// The template of `templates show`: `data` itself.
+pub(super) const ONE: &str = "data.";
+
 const CODE: &str = "the stable code Engagive addresses templates by (URLs take it, not the numeric id); a template without one is unreadable";
 const CATEGORY: &str = "Engagive's category_code (also read from 'category')";
 const LANGUAGE: &str =

@@ -7,6 +7,12 @@
 use crate::provider::Operation::{Conversations, UsersFind};
 use crate::provider::mapping::FieldSource;
 
+/// The users of `users find`, each an element of this list.
+pub(super) const USERS: &str = "responseObject.users[].";
+
+/// The messages of `conversations`, each an element of this list.
+pub(super) const MESSAGES: &str = "responseObject.conversations[].";
+
 /// Engati's `users find` and `conversations` fields, in output order.
 pub(super) const MAPPING: &[FieldSource] = &[
     FieldSource::native(UsersFind, "user_id", "responseObject.users[].user_id").note(
