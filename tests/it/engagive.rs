@@ -3,11 +3,13 @@
 //! lookups; `paging`: every page, in order, proven complete; `errors`: every error mapping and
 //! every refusal before a request; `auth`: `profiles check`, the profile from variables, a
 //! missing `account_id`, the token command rerun on a 401; `writes`: the sends; `canaries`: the
-//! token never in any output.
+//! token never in any output; `numbers`: unreadable records (exit 6) and missing fields (one
+//! warning).
 
 mod auth;
 mod canaries;
 mod errors;
+mod numbers;
 mod paging;
 mod templates;
 mod writes;

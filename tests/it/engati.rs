@@ -3,11 +3,13 @@
 //! paging by page number, read-ahead, ranges in epoch milliseconds, `--limit`, the formats;
 //! `errors`: every error mapping and every refusal before a request; `auth`: the key from
 //! variables, `profiles check`, the key command rerun on a 401, the key never in any output;
-//! `writes`: the template message, broadcasts and API Trigger.
+//! `writes`: the template message, broadcasts and API Trigger; `numbers`: unreadable records
+//! (exit 6), missing fields (one warning), the whole history without a range.
 
 mod auth;
 mod conversations;
 mod errors;
+mod numbers;
 mod users;
 mod writes;
 

@@ -5,6 +5,7 @@
 //! unified analytics commands are not supported (exit 2, naming what is).
 
 mod client;
+mod mapping;
 mod pager;
 mod send;
 mod wire;
@@ -12,7 +13,6 @@ mod wire;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
 
 use crate::config::Profile;
 use crate::http::encode;
@@ -28,8 +28,7 @@ use crate::provider::{
 };
 
 use client::EngagiveClient;
-use pager::ListSpec;
-use wire::{WireContent, WireLookup, WireTemplate};
+use pager::{Convert, ListSpec};
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Engagive";
@@ -57,7 +56,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Engagive::new(profile, http)?)),
 };
 
@@ -142,17 +141,16 @@ impl Engagive {
     }
 
     /// Every page of a list endpoint as one stream (see `pager.rs`).
-    fn paged<'a, W, T>(
+    fn paged<'a, T>(
         &'a self,
         path: Result<String, ProviderError>,
         filters: Vec<(&'static str, String)>,
         page_size: Option<u64>,
         what: &'static str,
-        convert: fn(W) -> T,
+        convert: Convert<T>,
     ) -> RecordStream<'a, T>
     where
-        W: DeserializeOwned + Keyed + Send + 'a,
-        T: Send + 'a,
+        T: Keyed + Send + 'a,
     {
         let path = match path {
             Ok(p) => p,
@@ -164,7 +162,7 @@ impl Engagive {
             per_page: page_size.unwrap_or(MAX_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE),
             what,
         };
-        pager::pages::<W, T>(&self.client, spec, convert)
+        pager::pages::<T>(&self.client, spec, convert)
     }
 }
 
@@ -215,15 +213,20 @@ impl TemplateCatalog for Engagive {
             search(query),
             query.page_size,
             "templates",
-            WireTemplate::into_unified,
+            wire::list_template,
         )
     }
 
     async fn template(&self, code: &str) -> Result<Template, ProviderError> {
         let req = ApiRequest::get(self.template_path(code)?);
-        let (envelope, resp) = self.client.call::<WireTemplate>(req).await?;
+        let (envelope, resp) = self.client.call::<serde_json::Value>(req).await?;
         match envelope.data {
-            Some(t) => Ok(t.into_unified()),
+            Some(t) => wire::read_template(
+                Operation::TemplatesShow,
+                mapping::ONE,
+                t,
+                &resp.request_line,
+            ),
             None => Err(resp.bad_shape(VENDOR, "the answer holds no template (data is missing)")),
         }
     }
@@ -238,7 +241,7 @@ impl TemplateCatalog for Engagive {
             search(query),
             query.page_size,
             "contents",
-            WireContent::into_unified,
+            wire::read_content,
         )
     }
 
@@ -248,7 +251,7 @@ impl TemplateCatalog for Engagive {
             Vec::new(),
             None,
             "categories",
-            WireLookup::into_unified,
+            wire::category,
         )
     }
 
@@ -268,7 +271,7 @@ impl TemplateCatalog for Engagive {
             Vec::new(),
             None,
             "category options",
-            WireLookup::into_option,
+            wire::category_option,
         )
     }
 
@@ -279,7 +282,7 @@ impl TemplateCatalog for Engagive {
             Vec::new(),
             None,
             "languages",
-            WireLookup::into_unified,
+            wire::language,
         )
     }
 }
@@ -293,7 +296,28 @@ fn search(query: &TemplateQuery) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// A row with a key that identifies it across pages (wire types implement it).
+/// A row with a key that identifies it across pages.
 trait Keyed {
     fn key(&self) -> String;
+}
+
+/// A template by its code.
+impl Keyed for Template {
+    fn key(&self) -> String {
+        self.code.clone()
+    }
+}
+
+/// A content by its language (Engagive addresses contents by it).
+impl Keyed for TemplateContent {
+    fn key(&self) -> String {
+        self.language.clone().unwrap_or_default()
+    }
+}
+
+/// A lookup entry by its code.
+impl Keyed for Lookup {
+    fn key(&self) -> String {
+        self.code.clone()
+    }
 }

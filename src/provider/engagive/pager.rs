@@ -9,7 +9,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use serde::de::DeserializeOwned;
+use serde_json::Value as Json;
 
 use crate::http::{ApiRequest, ApiResponse};
 use crate::provider::paging::{self, Step, Then};
@@ -30,7 +30,11 @@ pub(super) struct ListSpec {
     pub what: &'static str,
 }
 
-/// One fetched page.
+/// Reads one element of a list's `data` into its record (`request` names the request for the
+/// error).
+pub(super) type Convert<T> = fn(Json, &str) -> Result<T, ProviderError>;
+
+/// One fetched page, its rows read.
 struct Fetched<W> {
     page: u64,
     rows: Vec<W>,
@@ -38,10 +42,11 @@ struct Fetched<W> {
     resp: ApiResponse,
 }
 
-async fn fetch<W: DeserializeOwned>(
+async fn fetch<W>(
     client: &EngagiveClient,
     spec: &ListSpec,
     page: u64,
+    convert: Convert<W>,
 ) -> Result<Fetched<W>, ProviderError> {
     let mut req = ApiRequest::get(spec.path.clone());
     for (k, v) in &spec.filters {
@@ -50,13 +55,40 @@ async fn fetch<W: DeserializeOwned>(
     let req = req
         .query("page", page.to_string())
         .query("per_page", spec.per_page.to_string());
-    let (envelope, resp) = client.call::<Vec<W>>(req).await?;
+    let (envelope, resp) = client.call::<Vec<Json>>(req).await?;
+    let data = match envelope.data {
+        Some(data) => data,
+        None => no_data(&resp, spec.what)?,
+    };
+    let rows = data
+        .into_iter()
+        .map(|row| convert(row, &resp.request_line))
+        .collect::<Result<Vec<W>, _>>()?;
     Ok(Fetched {
         page,
-        rows: envelope.data.unwrap_or_default(),
+        rows,
         pagination: envelope.pagination,
         resp,
     })
+}
+
+/// A list answer whose `data` is null is an empty list; one without `data` is another schema:
+/// unreadable, saying what it holds.
+fn no_data<W>(resp: &ApiResponse, what: &str) -> Result<Vec<W>, ProviderError> {
+    let body: Json = resp.json(VENDOR)?;
+    match body.as_object() {
+        Some(map) if !map.contains_key("data") => {
+            let holds: Vec<_> = map.keys().cloned().collect();
+            Err(resp.bad_shape(
+                VENDOR,
+                format!(
+                    "the answer has no list of {what} (data; it holds: {})",
+                    holds.join(", ")
+                ),
+            ))
+        }
+        _ => Ok(Vec::new()),
+    }
 }
 
 /// What the walk has seen so far.
@@ -157,15 +189,15 @@ fn incomplete(resp: &ApiResponse, what: String) -> ProviderError {
     )
 }
 
-/// Every page of `spec`, as a stream of new rows per page, converted; an `Err` ends it.
-pub(super) fn pages<'a, W, T>(
+/// Every page of `spec`, as a stream of new rows per page, each read by `convert`; an `Err`
+/// ends it.
+pub(super) fn pages<'a, T>(
     client: &'a EngagiveClient,
     spec: ListSpec,
-    convert: fn(W) -> T,
+    convert: Convert<T>,
 ) -> RecordStream<'a, T>
 where
-    W: DeserializeOwned + Keyed + Send + 'a,
-    T: Send + 'a,
+    T: Keyed + Send + 'a,
 {
     let mut checker = Checker {
         seen: HashSet::new(),
@@ -182,7 +214,7 @@ where
         client.http.concurrency(),
         Box::new(move |page| {
             let spec = Arc::clone(&spec);
-            Box::pin(async move { fetch::<W>(client, &spec, page).await })
+            Box::pin(async move { fetch::<T>(client, &spec, page, convert).await })
         }),
         Box::new(move |page, fetched| {
             let (rows, last) = checker.take(fetched)?;
@@ -195,10 +227,7 @@ where
                 }
                 None => Then::plan([page + 1]),
             };
-            Ok(Step::new(
-                rows.into_iter().map(convert).collect::<Vec<T>>(),
-                then,
-            ))
+            Ok(Step::new(rows, then))
         }),
     )
 }

@@ -9,8 +9,16 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
+use super::mapping::{LIST, MAPPING};
+use crate::provider::Operation::{
+    self, TemplateCategories, TemplateCategoryOptions, TemplateLanguages, TemplatesContents,
+    TemplatesList,
+};
+use crate::provider::mapping;
 use crate::provider::model::text;
+use crate::provider::read::{Reader, Rule};
 use crate::provider::templates::{Lookup, Template, TemplateContent};
+use crate::provider::{ProviderError, Vendor};
 
 /// `{success, statusCode, message, data, pagination, metaResponse}`.
 #[derive(Debug, Deserialize)]
@@ -94,132 +102,147 @@ impl MetaError {
     }
 }
 
-/// A template (Part 2 §5.3: `{id, code, name, category_code, option_code,
-/// parameter_format_code, status}`).
-#[derive(Debug, Deserialize)]
-pub(super) struct WireTemplate {
-    #[serde(default, deserialize_with = "opt_text")]
-    id: Option<String>,
-    code: String,
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default, alias = "category")]
-    category_code: Option<String>,
-    #[serde(default, alias = "language")]
-    lang_code: Option<String>,
-    #[serde(default)]
-    status: Option<String>,
-    #[serde(default)]
-    option_code: Option<String>,
-    #[serde(default)]
-    parameter_format_code: Option<String>,
-}
-
-/// A template content (`{id, lang_code, text, is_draft}`).
-#[derive(Debug, Deserialize)]
-pub(super) struct WireContent {
-    #[serde(default, deserialize_with = "opt_text")]
-    id: Option<String>,
-    #[serde(default, alias = "language")]
-    lang_code: Option<String>,
-    #[serde(default)]
-    text: Option<String>,
-    #[serde(default)]
-    is_draft: Option<bool>,
-}
-
-/// A lookup entry (`{code, label[, category_code]}`).
-#[derive(Debug, Deserialize)]
-pub(super) struct WireLookup {
-    code: String,
-    #[serde(default)]
-    label: Option<String>,
-    #[serde(default)]
-    category_code: Option<String>,
-}
-
-impl super::Keyed for WireTemplate {
-    fn key(&self) -> String {
-        self.code.clone()
-    }
-}
-
-impl WireTemplate {
-    /// Common fields, then `id, option_code, parameter_format_code` (see `TEMPLATE_EXTRA`).
-    pub fn into_unified(self) -> Template {
-        Template {
-            code: self.code,
-            name: self.name,
-            category: self.category_code,
-            language: self.lang_code,
-            status: self.status,
-            extra: vec![
-                text(self.id),
-                text(self.option_code),
-                text(self.parameter_format_code),
-            ],
+/// Moves each alias's value to its field's declared name, where that name is absent (the
+/// variants the adapter tolerates), so the declared paths read them.
+fn canonical(object: &mut Json, aliases: &[(&str, &str)]) {
+    if let Json::Object(map) = object {
+        for (alias, name) in aliases {
+            if !map.contains_key(*name)
+                && let Some(v) = map.remove(*alias)
+            {
+                map.insert((*name).to_string(), v);
+            }
         }
     }
 }
 
-/// The content id, else its language.
-impl super::Keyed for WireContent {
-    fn key(&self) -> String {
-        self.id
-            .clone()
-            .or_else(|| self.lang_code.clone())
-            .unwrap_or_default()
-    }
-}
-
-impl WireContent {
-    /// Common fields, then `id`.
-    pub fn into_unified(self) -> TemplateContent {
-        TemplateContent {
-            language: self.lang_code,
-            text: self.text,
-            is_draft: self.is_draft,
-            extra: vec![text(self.id)],
+/// A key field as text at its declared path (one step into `object`): absent is recorded by
+/// the reader; null, empty, or neither a text nor a number is malformed.
+fn key_text(
+    r: &mut Reader<'_>,
+    object: &Json,
+    op: Operation,
+    prefix: &str,
+    field: &'static str,
+) -> Option<String> {
+    let path = mapping::path(MAPPING, op, field);
+    match object.get(path.strip_prefix(prefix).unwrap_or(path)) {
+        Some(Json::Null) => {
+            r.malformed(field, "is null");
+            None
         }
-    }
-}
-
-impl super::Keyed for WireLookup {
-    fn key(&self) -> String {
-        self.code.clone()
-    }
-}
-
-impl WireLookup {
-    /// `code, label`.
-    pub fn into_unified(self) -> Lookup {
-        Lookup {
-            code: self.code,
-            label: self.label,
-            extra: Vec::new(),
+        Some(Json::String(s)) if s.trim().is_empty() => {
+            r.malformed(field, "is empty");
+            None
         }
-    }
-
-    /// `code, label, category` (a category option).
-    pub fn into_option(self) -> Lookup {
-        Lookup {
-            code: self.code,
-            label: self.label,
-            extra: vec![text(self.category_code)],
-        }
+        _ => r.text(field),
     }
 }
 
-/// An id that may be a number or a string, kept as text.
-fn opt_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-    match Json::deserialize(d)? {
-        Json::Null => Ok(None),
-        Json::String(s) => Ok(Some(s)),
-        Json::Number(n) => Ok(Some(n.to_string())),
-        other => Err(serde::de::Error::custom(format!(
-            "expected a string or a number, found {other}"
-        ))),
-    }
+/// A template of `templates list` (`prefix` [`LIST`]) or `templates show` (`ONE`), read at
+/// the declared paths (`mapping.rs`): the common fields, then `id, option_code,
+/// parameter_format_code`. `request` names the request for the error.
+pub(super) fn read_template(
+    op: Operation,
+    prefix: &'static str,
+    mut object: Json,
+    request: &str,
+) -> Result<Template, ProviderError> {
+    canonical(&mut object, &[("category", "category_code")]);
+    let mut r = Reader::new(Vendor::Engagive, op, prefix, &object).with_request(request);
+    let code = key_text(&mut r, &object, op, prefix, "code");
+    let name = r.text("name");
+    let category = r.text("category");
+    let status = r.text("status");
+    let id = r.text("id");
+    let option_code = r.text("option_code");
+    let parameter_format_code = r.text("parameter_format_code");
+    r.finish(Rule {
+        key: &["code"],
+        counts: &[],
+    })?;
+    Ok(Template {
+        code: code.unwrap_or_default(),
+        name,
+        category,
+        // Engagive keeps languages per content (the mapping declares it absent).
+        language: None,
+        status,
+        extra: vec![text(id), text(option_code), text(parameter_format_code)],
+    })
+}
+
+/// A template of `templates list`.
+pub(super) fn list_template(object: Json, request: &str) -> Result<Template, ProviderError> {
+    read_template(TemplatesList, LIST, object, request)
+}
+
+/// A content of `templates contents`: the common fields, then `id`.
+pub(super) fn read_content(
+    mut object: Json,
+    request: &str,
+) -> Result<TemplateContent, ProviderError> {
+    canonical(&mut object, &[("language", "lang_code")]);
+    let op = TemplatesContents;
+    let mut r = Reader::new(Vendor::Engagive, op, LIST, &object).with_request(request);
+    let language = key_text(&mut r, &object, op, LIST, "language");
+    let content = r.text("text");
+    let is_draft = match r.value("is_draft") {
+        None => None,
+        Some(Json::Bool(b)) => Some(*b),
+        Some(other) => {
+            r.malformed("is_draft", format!("is {other}, not true or false"));
+            None
+        }
+    };
+    let id = r.text("id");
+    r.finish(Rule {
+        key: &["language"],
+        counts: &[],
+    })?;
+    Ok(TemplateContent {
+        language,
+        text: content,
+        is_draft,
+        extra: vec![text(id)],
+    })
+}
+
+/// An entry of a lookup (`op` one of the three): `code, label`, and a category option's
+/// `category`.
+fn read_lookup(op: Operation, object: Json, request: &str) -> Result<Lookup, ProviderError> {
+    let mut r = Reader::new(Vendor::Engagive, op, LIST, &object).with_request(request);
+    let code = key_text(&mut r, &object, op, LIST, "code");
+    let label = r.text("label");
+    let extra = if op == TemplateCategoryOptions {
+        vec![text(r.text("category"))]
+    } else {
+        Vec::new()
+    };
+    r.finish(Rule {
+        key: &["code"],
+        counts: &[],
+    })?;
+    Ok(Lookup {
+        code: code.unwrap_or_default(),
+        label,
+        extra,
+    })
+}
+
+/// A category of `templates categories`.
+pub(super) fn category(object: Json, request: &str) -> Result<Lookup, ProviderError> {
+    read_lookup(TemplateCategories, object, request)
+}
+
+/// An option of `templates category-options`.
+pub(super) fn category_option(object: Json, request: &str) -> Result<Lookup, ProviderError> {
+    read_lookup(TemplateCategoryOptions, object, request)
+}
+
+/// A language of `templates languages`.
+pub(super) fn language(object: Json, request: &str) -> Result<Lookup, ProviderError> {
+    read_lookup(TemplateLanguages, object, request)
 }
 
 /// A count that may be a number or a string of digits.
@@ -249,7 +272,7 @@ mod tests {
 
     #[test]
     fn the_envelope_tolerates_missing_fields_and_string_counts() {
-        let e: Envelope<Vec<WireLookup>> = serde_json::from_value(json!({
+        let e: Envelope<Vec<Json>> = serde_json::from_value(json!({
             "success": true, "data": [{"code": "en"}],
             "pagination": {"page": "2", "per_page": 20, "total": "21", "total_pages": 2}
         }))
@@ -285,12 +308,70 @@ mod tests {
 
     #[test]
     fn templates_keep_numeric_ids_as_text_and_read_category_aliases() {
-        let t: WireTemplate = serde_json::from_value(json!({
-            "id": 101, "code": "order_shipped", "category": "UTILITY", "status": "approved"
-        }))
+        let t = list_template(
+            json!({"id": 101, "code": "order_shipped", "category": "UTILITY", "status": "approved",
+                   "name": "n", "option_code": null, "parameter_format_code": "POSITIONAL"}),
+            "GET /templates",
+        )
         .unwrap();
-        let t = t.into_unified();
         assert_eq!(t.category.as_deref(), Some("UTILITY"));
         assert_eq!(t.extra[0], Value::Text("101".into()));
+        assert_eq!(t.extra[1], Value::Null);
+    }
+
+    #[test]
+    fn a_template_without_its_code_is_unreadable_naming_the_path_and_what_it_holds() {
+        let e = list_template(json!({"id": 1, "name": "x"}), "GET /templates").unwrap_err();
+        assert_eq!(e.kind, crate::provider::ErrorKind::BadResponse);
+        assert_eq!(
+            e.message,
+            "cannot read Engagive's answer to 'templates list': it lacks data[].code (the answer holds: id, name)"
+        );
+        let e = read_template(
+            crate::provider::Operation::TemplatesShow,
+            super::super::mapping::ONE,
+            json!({"code": "", "name": "x"}),
+            "GET /templates/x",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("data.code: is empty"), "{}", e.message);
+    }
+
+    #[test]
+    fn contents_and_lookups_need_their_codes_and_read_the_language_alias() {
+        let c = read_content(
+            json!({"id": 5, "language": "en", "text": "Hi", "is_draft": false}),
+            "GET /c",
+        )
+        .unwrap();
+        assert_eq!(c.language.as_deref(), Some("en"));
+        assert_eq!(c.is_draft, Some(false));
+        let e =
+            read_content(json!({"id": 5, "text": "Hi", "is_draft": false}), "GET /c").unwrap_err();
+        assert!(
+            e.message.contains("it lacks data[].lang_code"),
+            "{}",
+            e.message
+        );
+        let e = read_content(json!({"lang_code": "en", "is_draft": "yes"}), "GET /c").unwrap_err();
+        assert!(
+            e.message
+                .contains("data[].is_draft: is \"yes\", not true or false"),
+            "{}",
+            e.message
+        );
+        let e = category_option(json!({"label": "Standard"}), "GET /o").unwrap_err();
+        assert!(
+            e.message
+                .contains("'templates category-options': it lacks data[].code"),
+            "{}",
+            e.message
+        );
+        let o = category_option(
+            json!({"code": "STANDARD", "label": "S", "category_code": "MARKETING"}),
+            "GET /o",
+        )
+        .unwrap();
+        assert_eq!(o.extra, vec![Value::Text("MARKETING".into())]);
     }
 }

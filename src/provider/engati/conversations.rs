@@ -19,7 +19,7 @@ use crate::provider::{ProviderError, RecordStream};
 use crate::time::DateRange;
 
 use super::client::{Endpoint, EngatiClient};
-use super::wire::ConversationPage;
+use super::wire::{self, ConversationPage};
 use super::{VENDOR, response_object};
 
 /// Default and largest `page_size` (Part 2 §2.3: "the default value is set to 500"; Part 1:
@@ -131,7 +131,9 @@ async fn fetch(
             .query("end_date", end.to_string());
     }
     let answer = client.send(req, Endpoint::Conversations).await?;
-    response_object(answer)
+    let (resp, object) = response_object(answer);
+    let page = wire::conversation_page(object, &resp)?;
+    Ok((resp, page))
 }
 
 /// A checked page: the messages to write, and whether it was the last.
@@ -188,14 +190,15 @@ impl Checker {
         let last = served < size;
         let mut rows = Vec::with_capacity(body.conversations.len());
         let mut repeated = 0;
-        for wire in body.conversations {
-            if let Some(id) = &wire.message_id
+        for object in body.conversations {
+            // Every message read has its id (a key field), so none is written twice.
+            let message = wire::read_message(object, &resp.request_line)?;
+            if let Some(id) = &message.message_id
                 && !self.seen.insert(id.clone())
             {
                 repeated += 1;
                 continue;
             }
-            let message = wire.into_unified().map_err(|e| resp.bad_shape(VENDOR, e))?;
             let outside = match (self.range, message.timestamp) {
                 (Some(range), Some(t)) => !range.contains(t),
                 _ => false,

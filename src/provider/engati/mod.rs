@@ -6,6 +6,7 @@
 mod audience;
 mod client;
 mod conversations;
+mod mapping;
 mod wire;
 mod write;
 
@@ -24,7 +25,6 @@ use crate::provider::{
 };
 
 use client::{Endpoint, EngatiClient};
-use wire::UsersObject;
 
 /// The vendor's display name in messages.
 const VENDOR: &str = "Engati";
@@ -50,7 +50,7 @@ pub const ADAPTER: Adapter = Adapter {
         concurrency_limit: None,
     },
     extra_fields: no_extra_fields,
-    mapping: &[],
+    mapping: mapping::MAPPING,
     build: |profile, http| Ok(Arc::new(Engati::new(profile, http)?)),
 };
 
@@ -76,22 +76,14 @@ impl Engati {
     }
 }
 
-/// The `responseObject` of an answer, decoded.
-fn response_object<T: serde::de::DeserializeOwned>(
-    answer: client::Answer,
-) -> Result<(ApiResponse, T), ProviderError> {
+/// The `responseObject` of an answer (`Null` when there is none).
+fn response_object(answer: client::Answer) -> (ApiResponse, serde_json::Value) {
     let client::Answer { resp, mut body } = answer;
     let object = body
         .get_mut("responseObject")
         .map(serde_json::Value::take)
         .unwrap_or_default();
-    match serde_json::from_value(object) {
-        Ok(t) => Ok((resp, t)),
-        Err(e) => Err(resp.bad_shape(
-            VENDOR,
-            format!("the responseObject was not the expected JSON ({e})"),
-        )),
-    }
+    (resp, object)
 }
 
 #[async_trait]
@@ -130,12 +122,10 @@ impl UserDirectory for Engati {
         let page = async move {
             let req = self.users_request(&query.attribute, &query.value);
             let answer = self.client.send(req, Endpoint::Users).await?;
-            let (resp, object): (_, Option<UsersObject>) = response_object(answer)?;
-            object
-                .map(UsersObject::into_users)
-                .unwrap_or_default()
+            let (resp, object) = response_object(answer);
+            wire::users_of(object, &resp)?
                 .into_iter()
-                .map(|u| u.into_unified().map_err(|e| resp.bad_shape(VENDOR, e)))
+                .map(|u| wire::read_user(u, &resp.request_line))
                 .collect::<Result<Vec<_>, _>>()
         };
         record_stream(stream::once(page))
