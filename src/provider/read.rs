@@ -38,6 +38,9 @@ pub struct Reader<'a> {
     request: Option<String>,
     /// Unified fields whose vendor field was absent.
     missing: Vec<&'static str>,
+    /// Unified fields whose vendor field was null (or an empty text): no value, no warning, but
+    /// no key either.
+    empty: Vec<&'static str>,
     /// Fields present but unreadable, with why.
     malformed: Vec<String>,
     /// Fields the conversion reads that no declared path names (a formula's terms).
@@ -72,6 +75,7 @@ impl<'a> Reader<'a> {
             object,
             request: None,
             missing: Vec::new(),
+            empty: Vec::new(),
             malformed: Vec::new(),
             also_known: &[],
         }
@@ -113,6 +117,10 @@ impl<'a> Reader<'a> {
                     return None;
                 }
             }
+        }
+        let empty = at.is_null() || at.as_str().is_some_and(|t| t.trim().is_empty());
+        if empty {
+            self.empty.push(field);
         }
         (!at.is_null()).then_some(at)
     }
@@ -173,7 +181,7 @@ impl<'a> Reader<'a> {
         let keys: Vec<&str> = rule
             .key
             .iter()
-            .filter(|k| self.missing.contains(k))
+            .filter(|k| self.missing.contains(k) || self.empty.contains(k))
             .map(|k| path(k))
             .collect();
         let no_counts =
@@ -215,10 +223,17 @@ impl<'a> Reader<'a> {
                 path(field)
             );
         }
-        let unknown = self.unknown();
+        // Each unknown field is listed once, the first time a record has it.
+        let unknown: Vec<String> = self
+            .unknown()
+            .into_iter()
+            .filter(|f| {
+                crate::log::enabled(crate::log::VERBOSE)
+                    && crate::log::once(&format!("unknown {vendor} {command} {f}"))
+            })
+            .collect();
         if !unknown.is_empty() {
-            crate::info_once!(
-                format!("unknown {vendor} {command}"),
+            crate::info!(
                 "{vendor}'s answer to '{command}' has fields wa-analytics does not read: {}",
                 unknown.join(", ")
             );
@@ -344,6 +359,22 @@ mod tests {
         // `sent` is present (null): the counts are not all missing, so the record reads.
         assert_eq!(r.missing, ["read"]);
         assert!(r.finish(RULE).is_ok());
+    }
+
+    #[test]
+    fn a_null_or_empty_key_field_is_no_key() {
+        for name in [json!(null), json!(""), json!("  ")] {
+            let answer = json!({"data": {"name": name, "sent": 1}});
+            let mut r = reader(&answer);
+            r.text("name");
+            r.count("sent");
+            let err = r.finish(RULE).unwrap_err();
+            assert!(
+                err.message.contains("it lacks data.name"),
+                "{}",
+                err.message
+            );
+        }
     }
 
     #[test]
