@@ -249,3 +249,106 @@ async fn fields_help_without_a_config_shows_the_common_meanings_and_with_a_vendo
     );
     assert!(sent.starts_with(&expected), "{sent}");
 }
+
+/// The rate `field` of a summary against the vocabulary's formula over the same summary's counts
+/// (product.md: read / delivered, engaged / delivered, errors / total; null over 0).
+/// True when the rate was compared with counts (not null over zero, not left unchecked).
+fn check_rate(vendor: Vendor, summary: &Value, field: &str, part: &str, whole: &str) -> bool {
+    let rate = summary[field].as_f64();
+    let (p, w) = (summary[part].as_u64(), summary[whole].as_u64());
+    match (p, w) {
+        (_, Some(0)) => {
+            assert_eq!(
+                rate, None,
+                "{vendor} {field} over a zero {whole}: {summary}"
+            );
+            false
+        }
+        (Some(p), Some(w)) => {
+            let expected = p as f64 / w as f64;
+            let rate = rate.unwrap_or_else(|| panic!("{vendor} {field} is null: {summary}"));
+            // Vendors round their percentages to two decimals, the tool its rates to four.
+            assert!(
+                (rate - expected).abs() <= 2e-4,
+                "{vendor} {field} = {rate}, but {part} / {whole} = {expected}: {summary}"
+            );
+            true
+        }
+        // A count the vendor does not give leaves the rate its own figure or null.
+        _ => false,
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 6, ..Default::default() })]
+
+    /// For every vendor with summaries, over generated data: each summary's rates are the
+    /// vocabulary's formula over its own counts, whoever computed them.
+    #[test]
+    fn every_vendors_summary_rates_are_the_formula_over_its_counts(seed in 1u64..100_000) {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(summaries_follow_the_formulas(seed));
+    }
+}
+
+async fn summaries_follow_the_formulas(seed: u64) {
+    use wa_analytics::provider::{Operation, capabilities_of};
+    use wa_analytics::sandbox::{Sandbox, SandboxOptions};
+    let now: DateTime<Utc> = "2026-05-01T00:00:00Z".parse().unwrap();
+    let sb = Sandbox::start_anchored(
+        SandboxOptions {
+            seed,
+            rows: 200,
+            ..SandboxOptions::default()
+        },
+        now,
+    )
+    .await
+    .unwrap();
+    let home = Home::new();
+    home.write_config(&sb.config_toml());
+    let range = ["--from", "2026-03-01", "--to", "2026-04-30"];
+    for vendor in Vendor::all().filter(|v| capabilities_of(*v).serves(Operation::CampaignsSummary))
+    {
+        let mut list = vec!["-p", vendor.id(), "campaigns", "list", "-f", "json"];
+        list.extend(range);
+        let out = home.run_in_process(&list, now).await;
+        assert_eq!(out.code, 0, "{vendor}: {}", out.stderr);
+        let campaigns: Vec<Value> = serde_json::from_str(&out.stdout).unwrap();
+        assert!(!campaigns.is_empty(), "{vendor} lists no campaign");
+        let mut compared = 0;
+        for campaign in campaigns.iter().take(3) {
+            let key = match vendor {
+                Vendor::Engage => campaign["name"].as_str().unwrap().to_string(),
+                _ => campaign["id"].as_str().unwrap().to_string(),
+            };
+            let mut args = vec![
+                "-q",
+                "-p",
+                vendor.id(),
+                "campaigns",
+                "summary",
+                &key,
+                "-f",
+                "json",
+            ];
+            args.extend(range);
+            let out = home.run_in_process(&args, now).await;
+            assert_eq!(out.code, 0, "{vendor} {key}: {}", out.stderr);
+            let summary: Value = serde_json::from_str(&out.stdout).unwrap();
+            compared += [
+                check_rate(vendor, &summary, "read_rate", "read", "delivered"),
+                check_rate(vendor, &summary, "engagement_rate", "engaged", "delivered"),
+                check_rate(vendor, &summary, "error_rate", "errors", "total"),
+            ]
+            .iter()
+            .filter(|c| **c)
+            .count();
+        }
+        assert!(
+            compared > 0,
+            "no rate of {vendor} was compared with its counts"
+        );
+    }
+    sb.shutdown().await;
+}
