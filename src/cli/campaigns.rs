@@ -45,7 +45,7 @@ pub enum CampaignsCommand {
 
 /// `campaigns list`.
 #[derive(Debug, Args)]
-#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: every campaign, whenever it ran]")))]
+#[command(mut_arg("last", |a| a.help(super::last_help(Operation::CampaignsList))))]
 pub struct ListArgs {
     #[command(flatten)]
     range: RangeArgs,
@@ -62,7 +62,7 @@ pub struct ListArgs {
 
 /// `campaigns summary`.
 #[derive(Debug, Args)]
-#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: the campaign's whole lifetime]")))]
+#[command(mut_arg("last", |a| a.help(super::last_help(Operation::CampaignsSummary))))]
 pub struct SummaryArgs {
     /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
     /// for Wolkvox)
@@ -133,7 +133,7 @@ async fn list(args: ListArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
     let campaigns = ctx.capability(&account, Operation::CampaignsList, |p| p.campaigns())?;
     let query = CampaignQuery {
-        range: ctx.range(&args.range, &account.profile)?,
+        range: ctx.range(Operation::CampaignsList, &args.range, &account.profile)?,
         campaign_type: args.campaign_type,
         filters: args.filters.filters(args.name),
     };
@@ -152,7 +152,7 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
     let extra = account.provider.extra_fields(Operation::CampaignsSummary);
     check_campaign(&args.campaign)?;
     let query = SummaryQuery {
-        range: ctx.range(&args.range, &account.profile)?,
+        range: ctx.range(Operation::CampaignsSummary, &args.range, &account.profile)?,
     };
     let summary = campaigns.campaign_summary(&args.campaign, &query).await?;
     let vendor = account.profile.vendor;
@@ -199,7 +199,7 @@ async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {
     )?;
     check_campaign(&args.campaign)?;
     let query = DetailsQuery {
-        range: ctx.range(&args.range, &account.profile)?,
+        range: ctx.range(Operation::CampaignsDetails, &args.range, &account.profile)?,
         campaign_type: args.campaign_type,
         limit: args.limit,
         offset: args.offset,
@@ -237,7 +237,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
         |p| p.contacts(),
     )?;
     check_campaign(&args.campaign)?;
-    let mut range = ctx.range(&args.range, &account.profile)?;
+    let mut range = ctx.range(Operation::CampaignsDetails, &args.range, &account.profile)?;
     let state = match &args.state {
         Some(spec) => {
             let path = state::resolve_path(spec, &*ctx.env)?;

@@ -45,7 +45,7 @@ async fn detail(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
     }
     let account = ctx.account()?;
     let reports = ctx.capability(&account, Operation::Clicks, |p| p.click_reports())?;
-    let range = ctx.range(&range, &account.profile)?;
+    let range = ctx.range(Operation::Clicks, &range, &account.profile)?;
     ctx.write_stream(Vec::new(), reports.clicks(&range), None)
         .await?;
     Ok(())
@@ -57,7 +57,7 @@ async fn summary(range: RangeArgs, ctx: &Ctx) -> Result<(), AppError> {
     }
     let account = ctx.account()?;
     let reports = ctx.capability(&account, Operation::ClicksSummary, |p| p.click_reports())?;
-    let range = ctx.range(&range, &account.profile)?;
+    let range = ctx.range(Operation::ClicksSummary, &range, &account.profile)?;
     let totals = reports.click_summary(&range).await?;
     ctx.write_object(Vec::new(), totals)
 }

@@ -9,7 +9,7 @@ use crate::provider::users::ConversationQuery;
 
 /// `conversations`.
 #[derive(Debug, Args)]
-#[command(mut_arg("last", |a| a.help("The last DURATION up to now: 7d, 24h, 90m, 2w [default: every message up to now, Engati's own default]")))]
+#[command(mut_arg("last", |a| a.help(super::last_help(Operation::Conversations))))]
 pub struct ConversationsArgs {
     /// The user's channel user id (WhatsApp: the phone number), as 'users find' lists it
     #[arg(value_name = "USER_ID")]
@@ -40,7 +40,10 @@ pub async fn run(args: ConversationsArgs, ctx: &Ctx) -> Result<(), AppError> {
     }
     let r = &args.range;
     let range = if r.from.is_some() || r.to.is_some() || r.last.is_some() {
-        Some(ctx.range(r, &account.profile)?.range)
+        Some(
+            ctx.range(Operation::Conversations, r, &account.profile)?
+                .range,
+        )
     } else {
         // --tz alone is still checked, so a typo is not silently ignored.
         if let Some(tz) = &r.tz {

@@ -319,8 +319,13 @@ impl Ctx {
         })
     }
 
-    /// Resolves RANGE options in `--tz`, else the profile's zone, else UTC.
-    pub fn range(&self, args: &RangeArgs, profile: &Profile) -> Result<QueryRange, AppError> {
+    /// Resolves `op`'s RANGE options in `--tz`, else the profile's zone, else UTC.
+    pub fn range(
+        &self,
+        op: Operation,
+        args: &RangeArgs,
+        profile: &Profile,
+    ) -> Result<QueryRange, AppError> {
         let zone = self.zone(args, profile)?;
         let input = RangeInput {
             from: args.from.clone(),
@@ -328,6 +333,13 @@ impl Ctx {
             last: args.last.clone(),
         };
         let (range, explicit) = time::resolve_range(&input, &zone, self.now, DEFAULT_SPAN)?;
+        if let Some(own) = provider::default_range_of(profile.vendor, op).filter(|_| !explicit) {
+            info!(
+                "range: none given, so {} reads its own default: {own}",
+                profile.vendor
+            );
+            return Ok(QueryRange { range, explicit });
+        }
         info!(
             "range: {} to {} (half-open, UTC; zone {}{})",
             range

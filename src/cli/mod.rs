@@ -170,6 +170,26 @@ pub struct RangeArgs {
     pub tz: Option<String>,
 }
 
+/// The help of `--last` for `op`: the tool's default (30 days) and each vendor's own default
+/// where it has one, as the vendors' adapters declare them.
+pub fn last_help(op: crate::provider::Operation) -> String {
+    let serving: Vec<Vendor> = Vendor::all()
+        .filter(|v| crate::provider::capabilities_of(*v).serves(op))
+        .collect();
+    let own: Vec<(Vendor, &str)> = serving
+        .iter()
+        .filter_map(|v| crate::provider::default_range_of(*v, op).map(|d| (*v, d)))
+        .collect();
+    let default = match own.as_slice() {
+        [(_, only)] if serving.len() == 1 => format!("{only}, {}'s own default", serving[0]),
+        _ => std::iter::once("30d".to_string())
+            .chain(own.iter().map(|(v, d)| format!("{v}: {d}")))
+            .collect::<Vec<_>>()
+            .join("; "),
+    };
+    format!("The last DURATION up to now: 7d, 24h, 90m, 2w [default: {default}]")
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {

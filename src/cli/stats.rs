@@ -53,7 +53,7 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
         (false, false) => ReportView::Periods,
     };
     let query = StatsQuery {
-        range: ctx.range(&args.range, &account.profile)?,
+        range: ctx.range(op, &args.range, &account.profile)?,
         zone: ctx.zone(&args.range, &account.profile)?,
         frequency: args.frequency,
         campaign_type: args.campaign_type,

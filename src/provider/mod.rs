@@ -55,8 +55,20 @@ pub struct Adapter {
     pub extra_fields: fn(Operation) -> Vec<FieldDef>,
     /// Where each unified field comes from, declared beside the vendor's conversion code.
     pub mapping: &'static [mapping::FieldSource],
+    /// What the vendor reads when a command is given no range, where that is not the tool's
+    /// default of the last 30 days (Insider: the campaigns' lifetime). `--help` and `-v` say it.
+    pub default_ranges: &'static [(Operation, &'static str)],
     /// Builds the adapter for a profile of this vendor (credentials already resolvable).
     pub build: BuildFn,
+}
+
+/// What `vendor` reads for `op` when no range is given, if it has a default of its own.
+pub fn default_range_of(vendor: Vendor, op: Operation) -> Option<&'static str> {
+    adapter(vendor)
+        .default_ranges
+        .iter()
+        .find(|(o, _)| *o == op)
+        .map(|(_, what)| *what)
 }
 
 /// How an adapter is built from a profile.

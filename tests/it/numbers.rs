@@ -352,3 +352,43 @@ async fn summaries_follow_the_formulas(seed: u64) {
     }
     sb.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_help_of_last_tells_each_commands_real_default() {
+    let home = Home::new();
+    let help = |args: &'static [&'static str]| {
+        let home = &home;
+        async move {
+            let out = home.run_in_process(args, now()).await;
+            assert_eq!(out.code, 0, "{}", out.stderr);
+            // The help text of --last, its lines joined.
+            let text = out
+                .stdout
+                .split("--last <DURATION>")
+                .nth(1)
+                .unwrap()
+                .to_string();
+            let until = text.find(']').unwrap() + 1;
+            text[..until]
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        }
+    };
+    assert_eq!(
+        help(&["campaigns", "list", "--help"]).await,
+        "The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: every campaign, whenever it ran]"
+    );
+    assert_eq!(
+        help(&["campaigns", "summary", "--help"]).await,
+        "The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d; Insider: the campaign's whole lifetime]"
+    );
+    assert_eq!(
+        help(&["conversations", "--help"]).await,
+        "The last DURATION up to now: 7d, 24h, 90m, 2w [default: every message up to now, Engati's own default]"
+    );
+    assert_eq!(
+        help(&["stats", "--help"]).await,
+        "The last DURATION up to now: 7d, 24h, 90m, 2w [default: 30d]"
+    );
+}

@@ -65,6 +65,11 @@ pub const ADAPTER: Adapter = Adapter {
     },
     extra_fields,
     mapping: mapping::MAPPING,
+    // Without --from/--to/--last Insider sends no dates and answers for the campaigns' lifetime.
+    default_ranges: &[
+        (Operation::CampaignsList, "every campaign, whenever it ran"),
+        (Operation::CampaignsSummary, "the campaign's whole lifetime"),
+    ],
     build: |profile, http| Ok(Arc::new(Insider::new(profile, http)?)),
 };
 

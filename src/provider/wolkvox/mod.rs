@@ -76,6 +76,7 @@ pub const ADAPTER: Adapter = Adapter {
     },
     extra_fields,
     mapping: mapping::MAPPING,
+    default_ranges: &[],
     build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
 };
 
