@@ -18,6 +18,20 @@ use super::mapping::{FieldSource, Source, sources_of};
 use crate::api_error::{ErrorKind, ProviderError};
 use crate::vendor::Vendor;
 
+/// Moves each alias's value to its field's declared name, where that name is absent (the
+/// variants of a field name an adapter tolerates), so that the declared paths read them.
+pub fn canonical(object: &mut Json, aliases: &[(&str, &str)]) {
+    if let Json::Object(map) = object {
+        for (alias, name) in aliases {
+            if !map.contains_key(*name)
+                && let Some(v) = map.remove(*alias)
+            {
+                map.insert((*name).to_string(), v);
+            }
+        }
+    }
+}
+
 /// What a command requires of each record it reads.
 #[derive(Debug, Clone, Copy)]
 pub struct Rule {
@@ -123,6 +137,27 @@ impl<'a> Reader<'a> {
             self.empty.push(field);
         }
         (!at.is_null()).then_some(at)
+    }
+
+    /// A key field as text: absent is recorded as missing; null, empty, or neither a text nor a
+    /// number is malformed (named in the error as such).
+    pub fn key_text(&mut self, field: &'static str) -> Option<String> {
+        let relative = self.relative(field);
+        let mut at = Some(self.object);
+        for step in relative.split('.') {
+            at = at.and_then(|v| v.get(step));
+        }
+        match at {
+            Some(Json::Null) => {
+                self.malformed(field, "is null");
+                None
+            }
+            Some(Json::String(s)) if s.trim().is_empty() => {
+                self.malformed(field, "is empty");
+                None
+            }
+            _ => self.text(field),
+        }
     }
 
     /// A count: a non-negative whole number. Anything else present is malformed.

@@ -9,14 +9,13 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::Value as Json;
 
-use super::mapping::{LIST, MAPPING};
+use super::mapping::LIST;
 use crate::provider::Operation::{
     self, TemplateCategories, TemplateCategoryOptions, TemplateLanguages, TemplatesContents,
     TemplatesList,
 };
-use crate::provider::mapping;
 use crate::provider::model::text;
-use crate::provider::read::{Reader, Rule};
+use crate::provider::read::{Reader, Rule, canonical};
 use crate::provider::templates::{Lookup, Template, TemplateContent};
 use crate::provider::{ProviderError, Vendor};
 
@@ -102,43 +101,6 @@ impl MetaError {
     }
 }
 
-/// Moves each alias's value to its field's declared name, where that name is absent (the
-/// variants the adapter tolerates), so the declared paths read them.
-fn canonical(object: &mut Json, aliases: &[(&str, &str)]) {
-    if let Json::Object(map) = object {
-        for (alias, name) in aliases {
-            if !map.contains_key(*name)
-                && let Some(v) = map.remove(*alias)
-            {
-                map.insert((*name).to_string(), v);
-            }
-        }
-    }
-}
-
-/// A key field as text at its declared path (one step into `object`): absent is recorded by
-/// the reader; null, empty, or neither a text nor a number is malformed.
-fn key_text(
-    r: &mut Reader<'_>,
-    object: &Json,
-    op: Operation,
-    prefix: &str,
-    field: &'static str,
-) -> Option<String> {
-    let path = mapping::path(MAPPING, op, field);
-    match object.get(path.strip_prefix(prefix).unwrap_or(path)) {
-        Some(Json::Null) => {
-            r.malformed(field, "is null");
-            None
-        }
-        Some(Json::String(s)) if s.trim().is_empty() => {
-            r.malformed(field, "is empty");
-            None
-        }
-        _ => r.text(field),
-    }
-}
-
 /// A template of `templates list` (`prefix` [`LIST`]) or `templates show` (`ONE`), read at
 /// the declared paths (`mapping.rs`): the common fields, then `id, option_code,
 /// parameter_format_code`. `request` names the request for the error.
@@ -150,7 +112,7 @@ pub(super) fn read_template(
 ) -> Result<Template, ProviderError> {
     canonical(&mut object, &[("category", "category_code")]);
     let mut r = Reader::new(Vendor::Engagive, op, prefix, &object).with_request(request);
-    let code = key_text(&mut r, &object, op, prefix, "code");
+    let code = r.key_text("code");
     let name = r.text("name");
     let category = r.text("category");
     let status = r.text("status");
@@ -185,7 +147,7 @@ pub(super) fn read_content(
     canonical(&mut object, &[("language", "lang_code")]);
     let op = TemplatesContents;
     let mut r = Reader::new(Vendor::Engagive, op, LIST, &object).with_request(request);
-    let language = key_text(&mut r, &object, op, LIST, "language");
+    let language = r.key_text("language");
     let content = r.text("text");
     let is_draft = match r.value("is_draft") {
         None => None,
@@ -212,7 +174,7 @@ pub(super) fn read_content(
 /// `category`.
 fn read_lookup(op: Operation, object: Json, request: &str) -> Result<Lookup, ProviderError> {
     let mut r = Reader::new(Vendor::Engagive, op, LIST, &object).with_request(request);
-    let code = key_text(&mut r, &object, op, LIST, "code");
+    let code = r.key_text("code");
     let label = r.text("label");
     let extra = if op == TemplateCategoryOptions {
         vec![text(r.text("category"))]

@@ -9,7 +9,7 @@ use super::mapping::{MAPPING, MESSAGES, USERS};
 use crate::http::ApiResponse;
 use crate::provider::Operation::{self, Conversations, UsersFind};
 use crate::provider::mapping;
-use crate::provider::read::{Reader, Rule};
+use crate::provider::read::{Reader, Rule, canonical};
 use crate::provider::users::{BotUser, ChatMessage};
 use crate::provider::{ProviderError, Vendor};
 
@@ -156,42 +156,6 @@ fn kind(v: &Json) -> &'static str {
     }
 }
 
-/// Moves each alias's value to its field's declared name, where that name is absent (the
-/// variants Part 2 reports), so the declared paths read them.
-fn canonical(object: &mut Json, aliases: &[(&str, &str)]) {
-    if let Json::Object(map) = object {
-        for (alias, name) in aliases {
-            if !map.contains_key(*name)
-                && let Some(v) = map.remove(*alias)
-            {
-                map.insert((*name).to_string(), v);
-            }
-        }
-    }
-}
-
-/// A key field as text at its declared path: absent is recorded by the reader; null, empty or
-/// not a text or number is malformed.
-fn key_text(
-    r: &mut Reader<'_>,
-    object: &Json,
-    op: Operation,
-    prefix: &str,
-    field: &'static str,
-) -> Option<String> {
-    match object.get(relative(op, prefix, field)) {
-        Some(Json::Null) => {
-            r.malformed(field, "is null");
-            None
-        }
-        Some(Json::String(s)) if s.trim().is_empty() => {
-            r.malformed(field, "is empty");
-            None
-        }
-        _ => r.text(field),
-    }
-}
-
 /// A time at `field`'s declared path; unreadable is malformed.
 fn time_at(r: &mut Reader<'_>, field: &'static str) -> Option<DateTime<Utc>> {
     let v = r.value(field)?;
@@ -244,7 +208,7 @@ pub(super) fn read_user(mut object: Json, request: &str) -> Result<BotUser, Prov
         ],
     );
     let mut r = Reader::new(Vendor::Engati, UsersFind, USERS, &object).with_request(request);
-    let user_id = key_text(&mut r, &object, UsersFind, USERS, "user_id");
+    let user_id = r.key_text("user_id");
     let channel = r.text("channel");
     let channel_user_id = r.text("channel_user_id");
     let name = r.text("name");
@@ -275,7 +239,7 @@ pub(super) fn read_message(mut object: Json, request: &str) -> Result<ChatMessag
         ],
     );
     let mut r = Reader::new(Vendor::Engati, Conversations, MESSAGES, &object).with_request(request);
-    let message_id = key_text(&mut r, &object, Conversations, MESSAGES, "message_id");
+    let message_id = r.key_text("message_id");
     let sender = r.text("sender");
     let message = r.text("message");
     let timestamp = key_time(&mut r, &object, Conversations, MESSAGES, "timestamp");
