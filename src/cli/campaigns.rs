@@ -11,10 +11,12 @@ use futures::StreamExt;
 
 use crate::provider::figures;
 use crate::provider::{
-    CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation, SummaryQuery,
+    CampaignAnalytics, CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation,
+    QueryRange, SummaryQuery, Support,
 };
 use crate::state::{self, Incremental, StateFile};
 use crate::time;
+use std::sync::Arc;
 
 /// Campaign commands.
 #[derive(Debug, Subcommand)]
@@ -178,12 +180,71 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
         } else {
             "in the default range".to_string()
         };
-        note!(
-            "'{}' sent nothing {range}; if it was sent at another time, give that range (--from/--to or --last)",
-            args.campaign
-        );
+        // Only a vendor with a campaign directory tells when a campaign ran (a list derived
+        // from records, as Wolkvox's, would mean reading a year of records).
+        let directory = account
+            .provider
+            .capabilities()
+            .support(Operation::CampaignsList)
+            == Support::Native;
+        let found = if directory {
+            sent_at(campaigns, &args.campaign, ctx.now).await
+        } else {
+            None
+        };
+        let when = match found {
+            Some(at) => format!(
+                "; {vendor} lists it as sent {} ({}): give a range that holds that day, e.g. --from {}",
+                zone.to_local(at).format("%Y-%m-%d %H:%M"),
+                zone.name(),
+                zone.to_local(at).format("%Y-%m-%d")
+            ),
+            None => "; if it was sent at another time, give that range (--from/--to or --last)"
+                .to_string(),
+        };
+        note!("'{}' sent nothing {range}{when}", args.campaign);
     }
     ctx.write_object(extra, summary)
+}
+
+/// When `campaign` was sent, where the vendor's campaign list says (the list of the year up to
+/// `now`, or the vendor's own default): for a summary that found no sends in its range. Any
+/// failure of that lookup leaves the question open; its diagnostics are not the run's.
+async fn sent_at(
+    campaigns: &dyn CampaignAnalytics,
+    campaign: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<chrono::DateTime<chrono::Utc>> {
+    let range = time::DateRange::new(now - Duration::days(365), now).ok()?;
+    let query = CampaignQuery {
+        range: QueryRange {
+            range,
+            explicit: false,
+        },
+        campaign_type: None,
+        filters: Default::default(),
+    };
+    info!("looking up when '{campaign}' was sent in the campaign list");
+    let silent = crate::log::Sink::new(
+        crate::log::QUIET - 1,
+        Arc::new(|| Box::new(std::io::sink())),
+    );
+    crate::log::scope(silent, async {
+        let mut pages = campaigns.list_campaigns(&query);
+        while let Some(page) = pages.next().await {
+            let found = page
+                .ok()?
+                .decode()
+                .ok()?
+                .into_iter()
+                .find(|c| c.name == campaign || c.id.as_deref() == Some(campaign));
+            if let Some(c) = found {
+                return c.sent_at;
+            }
+        }
+        None
+    })
+    .await
 }
 
 async fn details(args: DetailsArgs, ctx: &Ctx) -> Result<(), AppError> {

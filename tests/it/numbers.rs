@@ -26,6 +26,7 @@ fn now() -> DateTime<Utc> {
 struct Fixed {
     summary: CampaignSummary,
     buckets: Vec<StatsBucket>,
+    campaigns: Vec<Campaign>,
 }
 
 #[async_trait]
@@ -44,7 +45,8 @@ impl AnalyticsProvider for Fixed {
 #[async_trait]
 impl CampaignAnalytics for Fixed {
     fn list_campaigns<'a>(&'a self, _: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
-        record_stream(futures::stream::empty::<Result<Vec<Campaign>, ProviderError>>())
+        let page: Result<Vec<Campaign>, ProviderError> = Ok(self.campaigns.clone());
+        record_stream(futures::stream::iter([page]))
     }
     async fn campaign_summary(
         &self,
@@ -103,6 +105,7 @@ async fn a_summary_that_breaks_an_invariant_is_printed_with_a_warning_naming_the
     let fixed = Fixed {
         summary: summary(100, 120, 90),
         buckets: Vec::new(),
+        campaigns: Vec::new(),
     };
     let out = run_fixed(fixed, &["campaigns", "summary", "Spring", "-f", "json"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
@@ -124,6 +127,7 @@ async fn a_summary_that_sent_nothing_in_the_range_says_so() {
     let fixed = Fixed {
         summary: summary(0, 0, 0),
         buckets: Vec::new(),
+        campaigns: Vec::new(),
     };
     let args = [
         "campaigns",
@@ -149,10 +153,51 @@ async fn a_summary_that_sent_nothing_in_the_range_says_so() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_summary_that_sent_nothing_names_when_the_campaign_list_says_it_was_sent() {
+    let spring = Campaign {
+        id: None,
+        name: "Spring".into(),
+        campaign_type: None,
+        status: None,
+        created_at: None,
+        sent_at: Some("2026-02-10T15:30:00Z".parse().unwrap()),
+        total_contacts: None,
+        extra: Vec::new(),
+    };
+    let fixed = Fixed {
+        summary: summary(0, 0, 0),
+        buckets: Vec::new(),
+        campaigns: vec![spring],
+    };
+    let args = [
+        "campaigns",
+        "summary",
+        "Spring",
+        "--from",
+        "2026-03-01",
+        "--to",
+        "2026-03-07",
+        "--tz",
+        "America/Bogota",
+        "-f",
+        "json",
+    ];
+    let out = run_fixed(fixed, &args).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        format!(
+            "{DEMO}wa-analytics: 'Spring' sent nothing from 2026-03-01 00:00 to 2026-03-08 00:00 (America/Bogota); Engage lists it as sent 2026-02-10 10:30 (America/Bogota): give a range that holds that day, e.g. --from 2026-02-10\n"
+        )
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn stats_warn_once_per_invariant_naming_the_first_period_that_breaks_it() {
     let fixed = Fixed {
         summary: CampaignSummary::default(),
         buckets: vec![bucket(1, 10, 10), bucket(2, 10, 12), bucket(3, 5, 9)],
+        campaigns: Vec::new(),
     };
     let out = run_fixed(fixed, &["stats", "-f", "csv", "--last", "7d"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
