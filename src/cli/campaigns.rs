@@ -298,7 +298,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
         |p| p.contacts(),
     )?;
     check_campaign(&args.campaign)?;
-    let mut range = ctx.range(Operation::CampaignsDetails, &args.range, &account.profile)?;
+    let mut range = ctx.resolve_range(&args.range, &account.profile)?;
     let state = match &args.state {
         Some(spec) => {
             let path = state::resolve_path(spec, &*ctx.env)?;
@@ -312,6 +312,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
         .as_ref()
         .and_then(|(_, file, key)| file.entries.get(key).cloned());
     let resumes = args.range.from.is_none() && args.range.last.is_none();
+    let mut why = String::new();
     if let (Some(entry), true) = (&previous, resumes) {
         range.range.start = entry.completed_until - lookback;
         range.explicit = true;
@@ -327,16 +328,19 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
             );
             range.range.start = range.range.end;
         } else {
-            info!(
-                "resuming from {} (the last run's end minus a lookback of {}s)",
-                range
-                    .range
-                    .start
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            why = format!(
+                "; resumed from the state: the last run's end minus a lookback of {}s",
                 lookback.num_seconds()
             );
         }
     }
+    ctx.say_range(
+        Operation::CampaignsDetails,
+        &range,
+        &args.range,
+        &account.profile,
+        &why,
+    )?;
     let query = DetailsQuery {
         range,
         campaign_type: args.campaign_type,

@@ -326,6 +326,18 @@ impl Ctx {
         args: &RangeArgs,
         profile: &Profile,
     ) -> Result<QueryRange, AppError> {
+        let range = self.resolve_range(args, profile)?;
+        self.say_range(op, &range, args, profile, "")?;
+        Ok(range)
+    }
+
+    /// [`Ctx::range`] without the `-v` line, for a command that moves the range before it
+    /// reads (an incremental export resuming from its state), then says it with [`Ctx::say_range`].
+    pub fn resolve_range(
+        &self,
+        args: &RangeArgs,
+        profile: &Profile,
+    ) -> Result<QueryRange, AppError> {
         let zone = self.zone(args, profile)?;
         let input = RangeInput {
             from: args.from.clone(),
@@ -333,27 +345,46 @@ impl Ctx {
             last: args.last.clone(),
         };
         let (range, explicit) = time::resolve_range(&input, &zone, self.now, DEFAULT_SPAN)?;
-        if let Some(own) = provider::default_range_of(profile.vendor, op).filter(|_| !explicit) {
+        Ok(QueryRange { range, explicit })
+    }
+
+    /// The `-v` line of the range a command reads; `why` explains a range the command chose.
+    pub fn say_range(
+        &self,
+        op: Operation,
+        range: &QueryRange,
+        args: &RangeArgs,
+        profile: &Profile,
+        why: &str,
+    ) -> Result<(), AppError> {
+        if let Some(own) =
+            provider::default_range_of(profile.vendor, op).filter(|_| !range.explicit)
+        {
             info!(
                 "range: none given, so {} reads its own default: {own}",
                 profile.vendor
             );
-            return Ok(QueryRange { range, explicit });
+            return Ok(());
         }
+        let zone = self.zone(args, profile)?;
+        let default = if range.explicit {
+            ""
+        } else {
+            "; default: the last 30 days"
+        };
         info!(
-            "range: {} to {} (half-open, UTC; zone {}{})",
+            "range: {} to {} (half-open, UTC; zone {}{default}{why})",
             range
+                .range
                 .start
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            range.end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            range
+                .range
+                .end
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             zone.name(),
-            if explicit {
-                ""
-            } else {
-                "; default: the last 30 days"
-            }
         );
-        Ok(QueryRange { range, explicit })
+        Ok(())
     }
 
     /// The output options of this run.

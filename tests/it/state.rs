@@ -90,6 +90,19 @@ async fn the_next_run_starts_where_the_last_ended_and_skips_rows_of_the_margin()
         "{}",
         stderr(&out)
     );
+    // -v names the range the run reads, once: the resumed one (issue 13: it printed a default
+    // 30 days first).
+    let err = stderr(&out);
+    let ranges: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("wa-analytics: range: "))
+        .collect();
+    assert_eq!(
+        ranges,
+        [
+            "wa-analytics: range: 2026-04-10T23:00:00Z to 2026-04-21T00:00:00Z (half-open, UTC; zone UTC; resumed from the state: the last run's end minus a lookback of 3600s)"
+        ]
+    );
     let b = std::fs::read_to_string(home.path().join("b.csv")).unwrap();
     let contacts: Vec<&str> = b
         .lines()
