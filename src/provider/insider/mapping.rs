@@ -22,13 +22,11 @@ const fn derived(op: Operation, field: &'static str, how: &'static str) -> Field
 }
 
 const SENT_INCLUDES_UNDELIVERED: &str = "Insider counts undelivered messages in sent, so sent + errors can exceed total (unlike Engage and Wolkvox, where sent + errors = total)";
-const TARGETED: &str =
-    "Insider's targeted: every contact the campaign aimed at, dropped ones included";
+const TARGETED: &str = "Insider's targeted: every contact the campaign aimed at, dropped ones included; over a range longer than Insider's 1 year, this and every other count is the sum over ≤ 1-year windows (counts of disjoint windows add up; the rates are not added but computed from the sums)";
 const READ_IS_OPEN: &str = "Insider calls a read an open";
 const ENGAGED_IS_CLICK: &str = "Insider's click (clicks on the message), not responseSummary.buttonClick (reply-button clicks of conversational campaigns, in response_summary)";
 const ERRORS: &str = "drop: not sent (dropped before sending); undelivered: sent but not delivered, so also counted in sent: sent + errors can exceed total (unlike Engage and Wolkvox); null unless Insider gives both";
-const RATE: &str =
-    "computed by the tool (Insider returns no rates); null when the denominator is 0";
+const RATE: &str = "computed by the tool (Insider returns no rates), from the summed counts when the range is asked in several windows; null when the denominator is 0";
 const CONVERSATIONAL: &str =
     "conversational campaigns only; null for the others; keys in snake_case";
 const DAYS: &str = "Insider's chart days, taken as UTC days: the docs name no zone, and the sample's datesAsTimestamp are UTC midnights (1740787200 = 2025-03-01T00:00:00Z); chart.datesAsTimestamp[] when dates is absent; a weekly bucket adds up the Monday-to-Sunday days";

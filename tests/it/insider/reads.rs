@@ -453,3 +453,71 @@ async fn transactional_and_verify_reports_post_their_endpoints_with_accounts_onl
             "unverified_details": {"expired": 400, "wrong_code": 150, "not_attempted": 50}})
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_summary_over_more_than_a_year_is_asked_in_year_windows_and_added_up() {
+    let server = strict_server().await;
+    mint("tok-1", 3600).expect(1).mount(&server).await;
+    // 2024 has 366 days: two windows of 183 days, each end inclusive (end - 1 s).
+    let windows = [
+        (1_704_067_200, 1_719_878_399),
+        (1_719_878_400, 1_735_689_599),
+    ];
+    let counts = [(100, 90, 30, 10, 5, 3), (50, 40, 20, 4, 2, 1)];
+    for ((start, end), (sent, delivered, open, click, drop, undelivered)) in
+        windows.into_iter().zip(counts)
+    {
+        let body = json!({"campaign_id": 9, "start_time": start, "end_time": end});
+        v2("campaign", "tok-1", body)
+            .respond_with(ok(json!({
+                "targeted": sent + drop, "sent": sent, "delivered": delivered, "open": open,
+                "click": click, "drop": drop, "undelivered": undelivered, "revenue": 1.5
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let home = Home::new();
+    oauth(&home, &server.uri());
+    let mut cmd = home.cmd();
+    cmd.args(["campaigns", "summary", "9", "-f", "json", "-q"])
+        .args(["--from", "2024-01-01", "--to", "2024-12-31"]);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let got: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let pick: Vec<_> = [
+        "total",
+        "sent",
+        "delivered",
+        "read",
+        "engaged",
+        "errors",
+        "read_rate",
+        "engagement_rate",
+        "error_rate",
+        "drop",
+        "undelivered",
+        "revenue",
+    ]
+    .iter()
+    .map(|k| got[*k].clone())
+    .collect();
+    // Counts added; rates from the sums (50 / 130, 14 / 130, 11 / 157), not added.
+    assert_eq!(
+        pick,
+        [
+            json!(157),
+            json!(150),
+            json!(130),
+            json!(50),
+            json!(14),
+            json!(11),
+            json!(0.3846),
+            json!(0.1077),
+            json!(0.0701),
+            json!(7),
+            json!(4),
+            json!(3.0)
+        ]
+    );
+}
