@@ -141,10 +141,13 @@ impl Ctx {
         self.io.stdout()
     }
 
-    /// The HTTP options of this run.
-    pub fn http_options(&self) -> HttpOptions {
+    /// The HTTP options of this run with `vendor`: `--timeout`, else the vendor's default.
+    pub fn http_options(&self, vendor: crate::vendor::Vendor) -> HttpOptions {
         HttpOptions {
-            timeout: Duration::from_secs(self.global.timeout),
+            timeout: self
+                .global
+                .timeout
+                .map_or_else(|| provider::request_timeout(vendor), Duration::from_secs),
             retries: self.global.retries,
             concurrency: self.global.concurrency,
         }
@@ -243,7 +246,7 @@ impl Ctx {
     pub fn account(&self) -> Result<Account, AppError> {
         let profile = self.profile()?;
         profile.resolve_secrets()?;
-        let provider = (self.build)(&profile, &self.http_options())?;
+        let provider = (self.build)(&profile, &self.http_options(profile.vendor))?;
         info!("profile '{}' ({})", profile.name, profile.vendor.id());
         if let Some(limit) = provider.capabilities().concurrency_limit {
             self.warn_over_limit(&profile, limit);

@@ -53,6 +53,7 @@ pub struct Cli {
 
 /// Options that every command takes, before or after its name.
 #[derive(Debug, Clone, Args)]
+#[command(mut_arg("timeout", |a| a.help(timeout_help())))]
 pub struct GlobalArgs {
     /// Account from the config file [default: the file's default_profile]
     #[arg(
@@ -110,9 +111,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Per-request timeout in seconds
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub timeout: u64,
+    /// Per-request timeout in seconds (the help text is [`timeout_help`]'s)
+    #[arg(long, global = true, value_name = "SECS", value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub timeout: Option<u64>,
 
     /// Attempts for retryable failures (429, 5xx, time-outs), the first included
     #[arg(long, global = true, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
@@ -168,6 +169,27 @@ pub struct RangeArgs {
     /// Zone for times without an offset [default: the profile's timezone, else UTC]
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
+}
+
+/// The help of `--timeout`: the default, and the longer one of each vendor whose server may take
+/// longer over a request, as the adapters declare them.
+fn timeout_help() -> String {
+    let longer: Vec<String> = Vendor::all()
+        .filter_map(|v| {
+            let limit = crate::provider::adapter(v).request_limit?;
+            Some(format!(
+                "{v}, whose server may take {} s: {}",
+                limit.as_secs(),
+                crate::provider::request_timeout(v).as_secs()
+            ))
+        })
+        .collect();
+    let mut default = vec!["30".to_string()];
+    default.extend(longer);
+    format!(
+        "Per-request timeout in seconds [default: {}]",
+        default.join("; ")
+    )
 }
 
 /// The help of `--last` for `op`: the tool's default (30 days) and each vendor's own default

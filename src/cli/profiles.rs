@@ -101,7 +101,7 @@ async fn check(ctx: &Ctx, only: Option<String>) -> Result<(), AppError> {
         let outcome: Result<&'static str, AppError> = async {
             let profile = file.profile(&name)?;
             profile.resolve_secrets()?;
-            let provider = (ctx.build)(&profile, &ctx.http_options())?;
+            let provider = (ctx.build)(&profile, &ctx.http_options(profile.vendor))?;
             provider.check_credentials().await?;
             Ok("ok")
         }

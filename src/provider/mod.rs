@@ -55,11 +55,24 @@ pub struct Adapter {
     pub extra_fields: fn(Operation) -> Vec<FieldDef>,
     /// Where each unified field comes from, declared beside the vendor's conversion code.
     pub mapping: &'static [mapping::FieldSource],
+    /// How long the vendor's server may take over one request, where it documents a limit
+    /// (Wolkvox: 60 s). Without `--timeout` the tool waits past it ([`request_timeout`]), so a
+    /// slow answer is not abandoned while the server still works on it.
+    pub request_limit: Option<std::time::Duration>,
     /// What the vendor reads when a command is given no range, where that is not the tool's
     /// default of the last 30 days (Insider: the campaigns' lifetime). `--help` and `-v` say it.
     pub default_ranges: &'static [(Operation, &'static str)],
     /// Builds the adapter for a profile of this vendor (credentials already resolvable).
     pub build: BuildFn,
+}
+
+/// The default per-request time-out: 30 s, or 15 s past the vendor's own limit when that is
+/// longer (Wolkvox: 75 s). `--timeout` overrides it.
+pub fn request_timeout(vendor: Vendor) -> std::time::Duration {
+    let default = std::time::Duration::from_secs(30);
+    adapter(vendor).request_limit.map_or(default, |limit| {
+        default.max(limit + std::time::Duration::from_secs(15))
+    })
 }
 
 /// What `vendor` reads for `op` when no range is given, if it has a default of its own.

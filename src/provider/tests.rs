@@ -153,3 +153,17 @@ fn a_native_or_derived_field_names_its_source() {
         }
     }
 }
+
+#[test]
+fn a_vendor_whose_server_may_take_longer_gets_a_longer_default_time_out() {
+    use std::time::Duration;
+    assert_eq!(request_timeout(Vendor::Wolkvox), Duration::from_secs(75));
+    for vendor in [
+        Vendor::Engage,
+        Vendor::Engati,
+        Vendor::Insider,
+        Vendor::Engagive,
+    ] {
+        assert_eq!(request_timeout(vendor), Duration::from_secs(30), "{vendor}");
+    }
+}

@@ -52,6 +52,7 @@ pub const ADAPTER: Adapter = Adapter {
     },
     extra_fields: no_extra_fields,
     mapping: mapping::MAPPING,
+    request_limit: None,
     default_ranges: &[],
     build: |profile, http| Ok(Arc::new(Engage::new(profile, http)?)),
 };

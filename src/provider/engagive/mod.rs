@@ -57,6 +57,7 @@ pub const ADAPTER: Adapter = Adapter {
     },
     extra_fields,
     mapping: mapping::MAPPING,
+    request_limit: None,
     default_ranges: &[],
     build: |profile, http| Ok(Arc::new(Engagive::new(profile, http)?)),
 };

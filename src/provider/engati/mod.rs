@@ -52,6 +52,7 @@ pub const ADAPTER: Adapter = Adapter {
     extra_fields: no_extra_fields,
     mapping: mapping::MAPPING,
     // Without a range no dates are sent, and Engati answers with the whole history.
+    request_limit: None,
     default_ranges: &[(Operation::Conversations, "every message up to now")],
     build: |profile, http| Ok(Arc::new(Engati::new(profile, http)?)),
 };

@@ -66,6 +66,7 @@ pub const ADAPTER: Adapter = Adapter {
     extra_fields,
     mapping: mapping::MAPPING,
     // Without --from/--to/--last Insider sends no dates and answers for the campaigns' lifetime.
+    request_limit: None,
     default_ranges: &[
         (Operation::CampaignsList, "every campaign, whenever it ran"),
         (Operation::CampaignsSummary, "the campaign's whole lifetime"),

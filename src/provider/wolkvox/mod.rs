@@ -76,6 +76,8 @@ pub const ADAPTER: Adapter = Adapter {
     },
     extra_fields,
     mapping: mapping::MAPPING,
+    // "call time ≤ 60 s" (vendors.md §4): the server may work a report that long.
+    request_limit: Some(std::time::Duration::from_secs(60)),
     default_ranges: &[],
     build: |profile, http| Ok(Arc::new(Wolkvox::new(profile, http)?)),
 };
