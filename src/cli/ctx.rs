@@ -147,6 +147,7 @@ impl Ctx {
             timeout: Duration::from_secs(self.global.timeout),
             retries: self.global.retries,
             concurrency: self.global.concurrency,
+            ..HttpOptions::default()
         }
     }
 
