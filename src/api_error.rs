@@ -1,6 +1,7 @@
 //! The one error type every provider returns: a semantic kind callers can match, plus the context
 //! a person needs (vendor, request, status, the vendor's own code and message, what to do next).
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// What went wrong, in terms a caller can act on. Each kind has one exit code (product.md).
@@ -124,9 +125,9 @@ impl ProviderError {
         self
     }
 
-    /// Adds the vendor's own error code.
+    /// Adds the vendor's own error code (vendor text: quoted at most [`CODE_CHARS`] long).
     pub fn with_vendor_code(mut self, code: impl Into<String>) -> Self {
-        self.vendor_code = Some(code.into());
+        self.vendor_code = Some(quote(&code.into(), CODE_CHARS));
         self
     }
 
@@ -169,11 +170,12 @@ impl ProviderError {
 }
 
 impl fmt::Display for ProviderError {
-    /// The paragraph, with every registered secret scrubbed: vendors may echo a credential in
-    /// their own messages, and this text reaches stdout too (`profiles check`).
+    /// The paragraph, with every registered secret scrubbed and every control character made
+    /// [`visible`]: vendors may echo a credential or a terminal escape in their own messages,
+    /// and this text reaches stdout too (`profiles check`).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let text = self.compose();
-        f.write_str(&crate::secret::scrub(&text))
+        f.write_str(&visible(&crate::secret::scrub(&text)))
     }
 }
 
@@ -197,11 +199,14 @@ impl ProviderError {
             (Some(req), None) => write!(f, "{} {} failed", self.vendor, req)?,
             (None, _) => write!(f, "{}", self.vendor)?,
         }
+        // Vendor text is quoted short where it enters (`ApiResponse::error`); this bound is for
+        // any other way a vendor's words reach a message.
+        let message = quote(&self.message, MESSAGE_CHARS);
         match &self.vendor_code {
-            Some(code) => write!(f, ": {code}: {}", self.message)?,
-            None => write!(f, ": {}", self.message)?,
+            Some(code) => write!(f, ": {code}: {message}")?,
+            None => write!(f, ": {message}")?,
         }
-        if !self.message.ends_with('.') {
+        if !message.ends_with('.') {
             f.write_str(".")?;
         }
         Ok(())
@@ -218,5 +223,134 @@ pub fn status_line(status: u16) -> String {
     {
         Some(reason) => format!("{status} {reason}"),
         None => status.to_string(),
+    }
+}
+
+/// How much of a vendor's own message an error quotes, in characters as shown.
+pub const QUOTE_CHARS: usize = 300;
+
+/// How much of a vendor's error code an error quotes.
+pub const CODE_CHARS: usize = 80;
+
+/// The longest message a paragraph shows, whatever put it there.
+pub const MESSAGE_CHARS: usize = 1000;
+
+/// `text` with every character a terminal would act on made visible, so that a vendor's words
+/// can neither move the cursor, clear the screen, set the window title, nor start a line of
+/// their own: ESC as `\e`, CR, LF and TAB as `\r`, `\n` and `\t`, any other C0 or C1 control, DEL,
+/// the bidi controls and the line and paragraph separators as `\u{…}`. Backslashes are left
+/// alone, so applying it twice changes nothing more.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(needs_escape) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        push_visible(&mut out, c);
+    }
+    Cow::Owned(out)
+}
+
+/// A vendor's `text` as an error quotes it: [`visible`], and cut at `max_chars` characters as
+/// shown (at a character boundary, ending in `…`).
+pub fn quote(text: &str, max_chars: usize) -> String {
+    let whole = visible(text);
+    if whole.chars().count() <= max_chars {
+        return whole.into_owned();
+    }
+    // Whole characters as shown (an escape is never cut in two), then the ellipsis.
+    let room = max_chars.saturating_sub(1);
+    let mut out = String::new();
+    let mut shown = 0;
+    let mut piece = String::new();
+    for c in text.chars() {
+        piece.clear();
+        push_visible(&mut piece, c);
+        let width = piece.chars().count();
+        if shown + width > room {
+            break;
+        }
+        shown += width;
+        out.push_str(&piece);
+    }
+    out.push('…');
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c.is_control() || is_format_control(c)
+}
+
+/// The bidi embeddings, overrides, isolates and marks, and the line and paragraph separators:
+/// not controls to Unicode's `is_control`, but they reorder or break what a terminal shows.
+fn is_format_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}'
+    )
+}
+
+fn push_visible(out: &mut String, c: char) {
+    use std::fmt::Write;
+    match c {
+        '\x1b' => out.push_str("\\e"),
+        '\r' => out.push_str("\\r"),
+        '\n' => out.push_str("\\n"),
+        '\t' => out.push_str("\\t"),
+        c if needs_escape(c) => {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+        c => out.push(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_line_breaks_are_shown_not_obeyed() {
+        assert_eq!(
+            visible(
+                "a\x1b[2Jb\x1b]0;x\x07c\r\nwa-analytics: done\td\u{7f}\u{9b}e\u{202e}f\u{2066}g"
+            ),
+            "a\\e[2Jb\\e]0;x\\u{7}c\\r\\nwa-analytics: done\\td\\u{7f}\\u{9b}e\\u{202e}f\\u{2066}g"
+        );
+        assert!(matches!(visible("plain é 🚀 \\e"), Cow::Borrowed(_)));
+        let once = visible("x\x1by\u{0}").into_owned();
+        assert_eq!(visible(&once), once);
+    }
+
+    #[test]
+    fn quotes_are_cut_at_a_character_boundary_with_an_ellipsis() {
+        assert_eq!(quote("short", 300), "short");
+        assert_eq!(quote("ééééé", 5), "ééééé");
+        assert_eq!(quote("éééééé", 5), "éééé…");
+        assert_eq!(quote("🚀🚀🚀", 2), "🚀…");
+        // What is shown counts: an escape is two characters, a bidi override eight.
+        assert_eq!(quote("ab\x1bcd", 6), "ab\\ecd");
+        assert_eq!(quote("ab\x1bcd", 5), "ab\\e…");
+        assert_eq!(quote("ab\x1bcd", 4), "ab…");
+        assert_eq!(quote("\u{202e}\u{202e}", 10), "\\u{202e}…");
+        let long = "x".repeat(2_000_000);
+        assert_eq!(quote(&long, QUOTE_CHARS).chars().count(), QUOTE_CHARS);
+    }
+
+    #[test]
+    fn a_paragraph_shows_no_control_character_from_the_vendor() {
+        let err = ProviderError::new(
+            ErrorKind::NotFound,
+            "Engage",
+            "gone\x1b[2J\nwa-analytics: done, 0 errors",
+        )
+        .with_vendor_code("X\x1b]0;t\x07")
+        .with_request("GET /x")
+        .with_status(404);
+        assert_eq!(
+            err.to_string(),
+            "Engage GET /x answered 404 Not Found: X\\e]0;t\\u{7}: gone\\e[2J\\nwa-analytics: done, 0 errors."
+        );
+        let huge = ProviderError::new(ErrorKind::BadResponse, "Engage", "y".repeat(100_000));
+        assert!(huge.to_string().chars().count() < MESSAGE_CHARS + 20);
     }
 }

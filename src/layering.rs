@@ -93,6 +93,7 @@ fn the_leaves_import_nothing_of_the_crate_and_http_only_leaves() {
         ("secret", &[]),
         ("time", &[]),
         ("api_error", &["secret"]),
+        ("log", &["secret", "api_error"]),
         ("http", &["api_error", "secret", "vendor", "log"]),
         ("config", &["vendor", "secret", "time", "log"]),
         ("sandbox", &["vendor", "log", "time"]),

@@ -235,19 +235,24 @@ fn use_color(
     }
 }
 
-/// Prints an error as one paragraph and a hint line (secrets scrubbed by [`log::emit`]).
+/// Prints an error as one paragraph and a hint line (secrets scrubbed by [`log::emit`]); no
+/// character of either reaches the terminal as a control ([`api_error::visible`]): whatever a
+/// vendor, a file name or a command put in them cannot forge a line or move the cursor.
 fn report(e: &AppError, color: bool) {
     let label = if color {
         "\x1b[1;31merror:\x1b[0m"
     } else {
         "error:"
     };
-    let mut text = format!("wa-analytics: {label} {e}");
+    let mut text = format!(
+        "wa-analytics: {label} {}",
+        api_error::visible(&e.to_string())
+    );
     if let AppError::PartialOutput { .. } = e {
         text.push_str(" The rows above are not the whole result.");
     }
     if let Some(hint) = e.hint() {
-        text.push_str(&format!("\nhint: {hint}"));
+        text.push_str(&format!("\nhint: {}", api_error::visible(&hint)));
     }
     log::emit(&text);
 }

@@ -97,6 +97,13 @@ pub fn emit(line: &str) {
     }
 }
 
+/// Writes one diagnostic line (the macros' [`emit`]): whatever it quotes — a campaign name, a
+/// vendor's words — cannot end the line or reach the terminal as a control character
+/// ([`crate::api_error::visible`]).
+pub fn emit_line(line: &str) {
+    emit(&crate::api_error::visible(line));
+}
+
 /// True the first time `key` is asked for in this run (the run's [`scope`], else the process):
 /// for diagnostics said once per run however many records give cause (`warn_once!`).
 pub fn once(key: &str) -> bool {
@@ -119,7 +126,7 @@ pub fn once(key: &str) -> bool {
 macro_rules! warn_once {
     ($key:expr, $($arg:tt)*) => {
         if $crate::log::enabled($crate::log::NORMAL) && $crate::log::once(&$key) {
-            $crate::log::emit(&format!("wa-analytics: warning: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: warning: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -129,7 +136,7 @@ macro_rules! warn_once {
 macro_rules! info_once {
     ($key:expr, $($arg:tt)*) => {
         if $crate::log::enabled($crate::log::VERBOSE) && $crate::log::once(&$key) {
-            $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -139,7 +146,7 @@ macro_rules! info_once {
 macro_rules! warn {
     ($($arg:tt)*) => {
         if $crate::log::enabled($crate::log::NORMAL) {
-            $crate::log::emit(&format!("wa-analytics: warning: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: warning: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -149,7 +156,7 @@ macro_rules! warn {
 macro_rules! note {
     ($($arg:tt)*) => {
         if $crate::log::enabled($crate::log::NORMAL) {
-            $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -159,7 +166,7 @@ macro_rules! note {
 macro_rules! info {
     ($($arg:tt)*) => {
         if $crate::log::enabled($crate::log::VERBOSE) {
-            $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -169,7 +176,7 @@ macro_rules! info {
 macro_rules! trace {
     ($($arg:tt)*) => {
         if $crate::log::enabled($crate::log::TRACE) {
-            $crate::log::emit(&format!("wa-analytics: {}", format_args!($($arg)*)));
+            $crate::log::emit_line(&format!("wa-analytics: {}", format_args!($($arg)*)));
         }
     };
 }
@@ -223,6 +230,16 @@ mod tests {
         });
         futures::join!(a, b);
         assert_eq!(text(&quiet_lines), "an error\n");
+        // A line quotes what it is given, but cannot be made two, nor move the cursor.
+        let (normal, normal_lines) = buffer_sink(NORMAL);
+        scope(normal, async {
+            warn!("campaign '{}'", "x\x1b[2J\nwa-analytics: done, 0 errors");
+        })
+        .await;
+        assert_eq!(
+            text(&normal_lines),
+            "wa-analytics: warning: campaign 'x\\e[2J\\nwa-analytics: done, 0 errors'\n"
+        );
         assert_eq!(
             text(&verbose_lines),
             "wa-analytics: warning: shown\nwa-analytics: progress\nwa-analytics: from a thread\n"

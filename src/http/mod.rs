@@ -22,6 +22,13 @@ use crate::api_error::{ErrorKind, ProviderError};
 /// Requests in flight at once when neither `--concurrency` nor the profile says otherwise.
 pub const DEFAULT_CONCURRENCY: usize = 4;
 
+/// The largest answer read (product.md, "Hostile answers are bounded"): no vendor documents a
+/// larger one (Wolkvox's 256 MB is the one documented cap).
+pub const MAX_BODY: u64 = 256 << 20;
+
+/// The largest error answer (4xx, 5xx) read: a vendor's error is a few hundred bytes.
+pub const MAX_ERROR_BODY: u64 = 1 << 20;
+
 /// Options that apply to every request of a run (`--timeout`, `--retries`, `--concurrency`).
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -31,6 +38,11 @@ pub struct HttpOptions {
     pub retries: u32,
     /// `--concurrency`, if given: requests in flight at once (a vendor's own limit still wins).
     pub concurrency: Option<usize>,
+    /// The most bytes read of an answer ([`MAX_BODY`]); a larger one ends the request with
+    /// [`ErrorKind::BadResponse`] as soon as it is known to be larger, never read whole.
+    pub max_body: u64,
+    /// The same for an error answer, 4xx or 5xx ([`MAX_ERROR_BODY`]).
+    pub max_error_body: u64,
 }
 
 impl Default for HttpOptions {
@@ -39,6 +51,8 @@ impl Default for HttpOptions {
             timeout: Duration::from_secs(30),
             retries: 5,
             concurrency: None,
+            max_body: MAX_BODY,
+            max_error_body: MAX_ERROR_BODY,
         }
     }
 }
@@ -356,7 +370,8 @@ impl HttpClient {
                     (wait, resp.status.to_string())
                 }
                 Err(failure) => {
-                    let may_retry = req.safety == Safety::Read || failure.before_sending;
+                    let may_retry = (req.safety == Safety::Read || failure.before_sending)
+                        && !failure.final_answer;
                     if !may_retry || attempt >= attempts {
                         return Err(failure.error);
                     }
@@ -427,7 +442,7 @@ impl HttpClient {
         )))
     }
 
-    /// One HTTP exchange: send, read the whole body, log.
+    /// One HTTP exchange: send, read the whole body (up to the cap), log.
     async fn exchange(
         &self,
         req: &ApiRequest,
@@ -473,10 +488,7 @@ impl HttpClient {
             .map_err(|e| self.transport_failure(req, &e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport_failure(req, &e))?;
+        let body = self.read_body(req, resp).await?;
         trace!(
             "< {status} {} ({} ms, {} bytes)",
             url.path(),
@@ -489,6 +501,83 @@ impl HttpClient {
             body,
             request_line: req.request_line(),
         })
+    }
+
+    /// Reads the body as it arrives, never more than the cap for its status: a larger answer
+    /// (announced by its `Content-Length`, or found while reading) is not read further.
+    async fn read_body(
+        &self,
+        req: &ApiRequest,
+        mut resp: reqwest::Response,
+    ) -> Result<Bytes, Failure> {
+        let status = resp.status();
+        let cap = if status.as_u16() >= 400 {
+            self.options.max_error_body
+        } else {
+            self.options.max_body
+        };
+        let announced = resp.content_length();
+        if announced.is_some_and(|n| n > cap) {
+            return Err(self.too_large(req, status, cap));
+        }
+        // One chunk is the whole body more often than not: kept as it came, without a copy.
+        let mut first: Option<Bytes> = None;
+        let mut body: Vec<u8> = Vec::new();
+        let mut read: u64 = 0;
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_failure(req, &e))?
+        {
+            read += chunk.len() as u64;
+            if read > cap {
+                return Err(self.too_large(req, status, cap));
+            }
+            if first.is_none() && body.is_empty() {
+                first = Some(chunk);
+                continue;
+            }
+            if let Some(first) = first.take() {
+                // The capacity grows to what was announced, else doubles, never past the cap.
+                let want = announced.unwrap_or(0).max(read.saturating_mul(2)).min(cap);
+                body.reserve_exact(usize::try_from(want).unwrap_or(usize::MAX));
+                body.extend_from_slice(&first);
+            } else if body.capacity() - body.len() < chunk.len() {
+                let want = read.saturating_mul(2).min(cap);
+                let more = usize::try_from(want).unwrap_or(usize::MAX) - body.len();
+                body.reserve_exact(more);
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(match first {
+            Some(only) => only,
+            None => Bytes::from(body),
+        })
+    }
+
+    /// An answer larger than `cap`: exit 6 and no retry (the same request gets the same answer),
+    /// and whether a write was carried out is unknown.
+    fn too_large(&self, req: &ApiRequest, status: StatusCode, cap: u64) -> Failure {
+        let vendor = self.vendor;
+        let what = if status.as_u16() >= 400 {
+            format!(
+                "{vendor} answered more than {} for an error ({status}), the most wa-analytics reads of an error; it stopped reading there",
+                size(cap)
+            )
+        } else {
+            format!(
+                "{vendor} answered more than {} ({status}), the most wa-analytics reads of one answer; it stopped reading there",
+                size(cap)
+            )
+        };
+        let error = self.error(req, ErrorKind::BadResponse, what).with_hint(format!(
+            "no answer of {vendor}'s is this large: check that the profile's base_url points at {vendor}, ask for a shorter range or smaller pages, and run with -vv to see the exchange"
+        ));
+        Failure {
+            error,
+            before_sending: false,
+            final_answer: true,
+        }
     }
 
     fn transport_failure(&self, req: &ApiRequest, e: &reqwest::Error) -> Failure {
@@ -515,6 +604,7 @@ impl HttpClient {
         Failure {
             error,
             before_sending,
+            final_answer: false,
         }
     }
 
@@ -528,10 +618,12 @@ impl HttpClient {
     }
 }
 
-/// A failed attempt, and whether the request certainly never left this machine.
+/// A failed attempt, whether the request certainly never left this machine, and whether asking
+/// again would only get the same answer.
 struct Failure {
     error: ProviderError,
     before_sending: bool,
+    final_answer: bool,
 }
 
 impl Failure {
@@ -539,7 +631,21 @@ impl Failure {
         Failure {
             error,
             before_sending: false,
+            final_answer: false,
         }
+    }
+}
+
+/// `256 MB`, `1 MB`, `64 KB`, `1000 bytes`.
+fn size(bytes: u64) -> String {
+    const MB: u64 = 1 << 20;
+    const KB: u64 = 1 << 10;
+    if bytes >= MB && bytes % MB == 0 {
+        format!("{} MB", bytes / MB)
+    } else if bytes >= KB && bytes % KB == 0 {
+        format!("{} KB", bytes / KB)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 

@@ -3,7 +3,7 @@
 //! check after a 400, a 401, a 403, a 404, a 429 — and extends the table with its own body codes
 //! before falling back to it.
 
-use crate::api_error::{ErrorKind, ProviderError, failing_hint};
+use crate::api_error::{ErrorKind, ProviderError, QUOTE_CHARS, failing_hint, quote};
 
 use super::ApiResponse;
 
@@ -53,7 +53,8 @@ pub fn classify(vendor: &'static str, status: u16, hints: &StatusHints) -> (Erro
 impl ApiResponse {
     /// The error of this answer: `kind`, the vendor's `message` (or what the body lacked), the
     /// request line, the HTTP status and `hint` — except that a rate limit that came with a
-    /// `Retry-After` says how long the vendor asks to wait.
+    /// `Retry-After` says how long the vendor asks to wait. The vendor's message is quoted at
+    /// most [`QUOTE_CHARS`] long, its control characters made visible.
     pub fn error(
         &self,
         vendor: &'static str,
@@ -62,7 +63,7 @@ impl ApiResponse {
         hint: impl Into<String>,
     ) -> ProviderError {
         let status = self.status.as_u16();
-        let message = message.unwrap_or_else(|| {
+        let message = message.map(|m| quote(&m, QUOTE_CHARS)).unwrap_or_else(|| {
             if status == 429 {
                 "rate limited".to_string()
             } else if self.body.is_empty() {

@@ -30,6 +30,7 @@ fn built(vendor: Vendor) -> Arc<dyn AnalyticsProvider> {
         timeout: std::time::Duration::from_secs(1),
         retries: 0,
         concurrency: None,
+        ..HttpOptions::default()
     };
     build(&placeholder_profile(vendor), &options).expect("the adapter builds")
 }

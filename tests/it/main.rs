@@ -8,6 +8,7 @@ mod docs;
 mod engage;
 mod engagive;
 mod engati;
+mod hostile_bodies;
 mod in_process;
 mod insider;
 mod numbers;

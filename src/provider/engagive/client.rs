@@ -169,7 +169,8 @@ fn error(
             err = err.with_vendor_code(format!("Meta error {code}"));
         }
     }
-    err.message = message;
+    // Meta's words are the vendor's too: the whole quoted a few hundred characters long.
+    err.message = crate::api_error::quote(&message, crate::api_error::QUOTE_CHARS);
     err
 }
 
