@@ -11,6 +11,7 @@ mod engati;
 mod in_process;
 mod insider;
 mod numbers;
+mod output_target;
 mod sandbox;
 mod sandbox_engagive;
 mod sandbox_engati;
