@@ -48,6 +48,9 @@ pub enum AppError {
     /// Ctrl-C (exit 130).
     #[error("interrupted")]
     Interrupted,
+    /// SIGTERM or SIGHUP (exit 143): the run cleans up as for Ctrl-C.
+    #[error("terminated by {0}")]
+    Terminated(&'static str),
     /// A bug (exit 1).
     #[error("internal error: {0}")]
     Internal(String),
@@ -67,11 +70,16 @@ impl AppError {
         match self {
             AppError::Usage { .. } | AppError::Config(_) | AppError::Time(_) => 2,
             AppError::Provider(e) => e.exit_code(),
-            AppError::Output(OutputError::UnknownField { .. } | OutputError::BadFields(_)) => 2,
+            AppError::Output(
+                OutputError::UnknownField { .. }
+                | OutputError::BadFields(_)
+                | OutputError::Folder { .. },
+            ) => 2,
             AppError::Output(OutputError::Io { .. }) => 1,
             AppError::PartialOutput { .. } => 3,
             AppError::Reported { code, .. } => *code,
             AppError::Interrupted => 130,
+            AppError::Terminated(_) => 143,
             AppError::Internal(_) => 1,
         }
     }
@@ -89,7 +97,7 @@ impl AppError {
             AppError::Output(OutputError::UnknownField { .. }) => None,
             AppError::Output(_) => None,
             AppError::PartialOutput { cause, .. } => cause.hint(),
-            AppError::Interrupted | AppError::Reported { .. } => None,
+            AppError::Interrupted | AppError::Terminated(_) | AppError::Reported { .. } => None,
             AppError::Internal(_) => Some("this is a bug in wa-analytics; please report it with the command you ran".to_string()),
         }
     }

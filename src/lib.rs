@@ -175,15 +175,118 @@ where
     finish(result, &run.sink, run.color)
 }
 
-/// Dispatches the command; with `interrupt`, Ctrl-C ends it (exit 130) unless the command
-/// handles Ctrl-C itself.
+/// Dispatches the command; with `interrupt`, Ctrl-C (exit 130), SIGTERM and SIGHUP (exit 143)
+/// end it unless the command handles Ctrl-C itself. Ending it drops the run, which removes its
+/// temporary file; see [`signals::listen`] for a run that does not end at once.
 async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppError> {
     if !interrupt || command.handles_interrupt() {
         return cli::dispatch(command, ctx).await;
     }
+    let stop = signals::listen()
+        .map_err(|e| AppError::Internal(format!("cannot listen for signals: {e}")))?;
     tokio::select! {
         r = cli::dispatch(command, ctx) => r,
-        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
+        Ok(stopped) = stop => Err(stopped.error()),
+    }
+}
+
+/// Ctrl-C, SIGTERM and SIGHUP: the run is ended as for Ctrl-C (product.md, "Exit codes").
+mod signals {
+    use std::time::Duration;
+
+    use tokio::sync::oneshot;
+
+    use crate::error::AppError;
+
+    /// How long an ended run may take to drop: a main thread stuck in a write (a FIFO whose
+    /// reader stopped reading) never gets there, so the process then ends without it.
+    const GRACE: Duration = Duration::from_secs(3);
+
+    /// Starts listening; the receiver gets the error of the first signal. If the run has not
+    /// ended [`GRACE`] after it (or a second signal comes), the temporary files are removed
+    /// here, the same one-line message is printed and the process exits with the same code.
+    pub(super) fn listen() -> std::io::Result<oneshot::Receiver<Stop>> {
+        let mut signals = Signals::new()?;
+        let (tx, rx) = oneshot::channel();
+        let sink = crate::log::current();
+        tokio::spawn(async move {
+            let first = signals.next().await;
+            let _ = tx.send(first);
+            tokio::select! {
+                () = tokio::time::sleep(GRACE) => {}
+                _ = signals.next() => {}
+            }
+            crate::output::remove_temporary_files();
+            crate::log::sync_scope(sink, || {
+                crate::log::emit(&format!("wa-analytics: error: {}", first.error()));
+            });
+            std::process::exit(i32::from(first.error().exit_code()));
+        });
+        Ok(rx)
+    }
+
+    /// Which signal came.
+    #[derive(Clone, Copy)]
+    pub(super) enum Stop {
+        Interrupt,
+        #[cfg_attr(not(unix), allow(dead_code))]
+        Terminate,
+        #[cfg_attr(not(unix), allow(dead_code))]
+        Hangup,
+    }
+
+    impl Stop {
+        /// The run's error: Ctrl-C is exit 130, SIGTERM and SIGHUP exit 143.
+        pub(super) fn error(self) -> AppError {
+            match self {
+                Stop::Interrupt => AppError::Interrupted,
+                Stop::Terminate => AppError::Terminated("SIGTERM"),
+                Stop::Hangup => AppError::Terminated("SIGHUP"),
+            }
+        }
+    }
+
+    /// The signals that end a run.
+    struct Signals {
+        #[cfg(unix)]
+        interrupt: tokio::signal::unix::Signal,
+        #[cfg(unix)]
+        terminate: tokio::signal::unix::Signal,
+        #[cfg(unix)]
+        hangup: tokio::signal::unix::Signal,
+    }
+
+    impl Signals {
+        #[cfg(unix)]
+        fn new() -> std::io::Result<Signals> {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Signals {
+                interrupt: signal(SignalKind::interrupt())?,
+                terminate: signal(SignalKind::terminate())?,
+                hangup: signal(SignalKind::hangup())?,
+            })
+        }
+
+        #[cfg(not(unix))]
+        fn new() -> std::io::Result<Signals> {
+            Ok(Signals {})
+        }
+
+        /// The next signal, as the run's error.
+        #[cfg(unix)]
+        async fn next(&mut self) -> Stop {
+            tokio::select! {
+                _ = self.interrupt.recv() => Stop::Interrupt,
+                _ = self.terminate.recv() => Stop::Terminate,
+                _ = self.hangup.recv() => Stop::Hangup,
+            }
+        }
+
+        #[cfg(not(unix))]
+        async fn next(&mut self) -> Stop {
+            let _ = tokio::signal::ctrl_c().await;
+            Stop::Interrupt
+        }
     }
 }
 

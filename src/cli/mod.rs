@@ -40,7 +40,7 @@ use crate::vendor::Vendor;
     version,
     propagate_version = true,
     max_term_width = 100,
-    after_help = "Exit codes: 0 ok, 2 usage/config/unsupported, 3 incomplete, 4 auth refused, 5 rate-limited, 6 vendor or network failure, 7 not found, 130 interrupted."
+    after_help = "Exit codes: 0 ok, 2 usage/config/unsupported, 3 incomplete, 4 auth refused, 5 rate-limited, 6 vendor or network failure, 7 not found, 130 interrupted, 143 terminated (SIGTERM, SIGHUP)."
 )]
 pub struct Cli {
     /// Options accepted before or after the command.

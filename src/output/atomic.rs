@@ -1,10 +1,23 @@
-//! Where the bytes go: standard output, or a temporary file beside `-o FILE` that is renamed into
-//! place only once the whole result was written (product.md, "Output contract": a failed run leaves
-//! the previous file untouched and no temporary file behind).
+//! Where the bytes go: standard output, or `-o PATH` as what is already there asks (product.md,
+//! "Promises": `-o` respects what is already there).
+//!
+//! - A regular file (or nothing yet) is written to a temporary file beside it, renamed into place
+//!   only once the whole result was written: a failed run leaves the previous file untouched and
+//!   no temporary file behind.
+//! - A symlink is followed: its final target is replaced that way (the temporary file in the
+//!   target's folder) and the link is kept.
+//! - Anything else after following links (a FIFO, a character device, `/dev/stdout`) is written
+//!   straight through: no temporary file, no rename.
+//! - A folder is refused before anything is created.
+//!
+//! Temporary files are named `.NAME.wa-analytics-PID-XXXXXX.tmp`; a run that was killed (`kill
+//! -9`) leaves one behind, and the next run into the same folder for the same NAME removes those
+//! whose process is no longer alive.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use tempfile::TempPath;
 
@@ -12,36 +25,45 @@ use tempfile::TempPath;
 /// system calls.
 const BUFFER_BYTES: usize = 64 * 1024;
 
+/// What every temporary file's name holds after `.NAME.`, before the process id.
+const TEMP_TAG: &str = "wa-analytics-";
+
+/// More links than this in a row are a loop (as the kernel's own limit, `ELOOP`).
+const MAX_LINKS: usize = 40;
+
 /// The buffered destination every renderer writes into.
 pub(super) type Out = BufWriter<Sink>;
 
-/// The unbuffered destination: the caller's stdout, or the temporary file.
+/// The unbuffered destination: the caller's stdout, the temporary file, or a FIFO or device
+/// written straight through.
 pub(super) enum Sink {
     /// Standard output (or whatever the caller passed in its place).
     Stdout(Box<dyn Write + Send>),
     /// The temporary file that becomes `-o FILE`.
     File(File),
+    /// A FIFO, a device or `/dev/stdout`, opened for writing as it is.
+    Through(File),
 }
 
 impl Write for Sink {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         match self {
             Sink::Stdout(w) => w.write(buf),
-            Sink::File(f) => f.write(buf),
+            Sink::File(f) | Sink::Through(f) => f.write(buf),
         }
     }
 
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
         match self {
             Sink::Stdout(w) => w.write_all(buf),
-            Sink::File(f) => f.write_all(buf),
+            Sink::File(f) | Sink::Through(f) => f.write_all(buf),
         }
     }
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
             Sink::Stdout(w) => w.flush(),
-            Sink::File(f) => f.flush(),
+            Sink::File(f) | Sink::Through(f) => f.flush(),
         }
     }
 }
@@ -51,10 +73,105 @@ impl Write for Sink {
 pub(super) struct PendingFile {
     temp: TempPath,
     dest: PathBuf,
+    /// Keeps the temporary file in [`LIVE`] while it exists.
+    _live: Live,
 }
 
-/// Opens the destination: `stdout` when `path` is `None`, else a new temporary file in the same
-/// folder as `path` (so the final rename stays on one file system and is atomic).
+/// The temporary files of this process not yet renamed or removed, for a run ended by a signal
+/// while its main thread is stuck (a FIFO whose reader stopped reading): [`remove_temporary_files`].
+static LIVE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// One entry of [`LIVE`], removed when dropped.
+struct Live(PathBuf);
+
+impl Live {
+    fn register(path: &Path) -> Live {
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        live.push(path.to_path_buf());
+        Live(path.to_path_buf())
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        let mut live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(i) = live.iter().position(|p| *p == self.0) {
+            live.swap_remove(i);
+        }
+    }
+}
+
+/// Deletes every temporary file this process still has, for an exit that skips destructors
+/// (a signal whose run did not end in time). Best effort.
+pub fn remove_temporary_files() {
+    let live = LIVE.lock().unwrap_or_else(PoisonError::into_inner);
+    for path in live.iter() {
+        let _ = std::fs::remove_file(path);
+    }
+}
+
+/// What `-o PATH` points at.
+#[derive(Debug, PartialEq)]
+enum Target {
+    /// A regular file or nothing yet, at this path (a symlink's final target): replaced
+    /// atomically.
+    Replace(PathBuf),
+    /// A FIFO, a device, `/dev/stdout`: written straight through.
+    Through,
+}
+
+/// Follows `path`'s links to what is there. A folder is an `IsADirectory` error.
+fn classify(path: &Path) -> io::Result<Target> {
+    let mut at = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        if is_process_stream(&at) {
+            return Ok(Target::Through);
+        }
+        let meta = match std::fs::symlink_metadata(&at) {
+            Ok(meta) => meta,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Target::Replace(at)),
+            Err(e) => return Err(e),
+        };
+        if meta.file_type().is_symlink() {
+            let link = std::fs::read_link(&at)?;
+            at = if link.is_absolute() {
+                link
+            } else {
+                folder_of(&at).join(link)
+            };
+            continue;
+        }
+        if meta.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "it is a folder",
+            ));
+        }
+        if meta.is_file() {
+            return Ok(Target::Replace(at));
+        }
+        return Ok(Target::Through);
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/PID/fd/N`: the process's own streams,
+/// written straight through even when the shell redirected them to a regular file.
+fn is_process_stream(path: &Path) -> bool {
+    let text = path.to_string_lossy();
+    if matches!(text.as_ref(), "/dev/stdout" | "/dev/stderr" | "/dev/stdin") {
+        return true;
+    }
+    let in_fd_folder = path
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|name| name == "fd");
+    in_fd_folder && (text.starts_with("/dev/fd/") || text.starts_with("/proc/"))
+}
+
+/// Opens the destination: `stdout` when `path` is `None`; else, for a regular file (or a
+/// symlink to one), a new temporary file in the same folder as the file (so the final rename
+/// stays on one file system and is atomic), and for a FIFO or device the path itself.
 pub(super) fn open(
     path: Option<&Path>,
     stdout: Box<dyn Write + Send>,
@@ -65,14 +182,27 @@ pub(super) fn open(
             None,
         ));
     };
-    let dir = folder_of(path);
-    let name = path.file_name().map_or_else(
+    let dest = match classify(path)? {
+        Target::Replace(dest) => dest,
+        Target::Through => {
+            // Appending: a FIFO or device does not mind, and `/dev/stdout` redirected to a file
+            // by the shell (`>` or `>>`) is written where the shell left it.
+            let file = OpenOptions::new().append(true).open(path)?;
+            return Ok((
+                BufWriter::with_capacity(BUFFER_BYTES, Sink::Through(file)),
+                None,
+            ));
+        }
+    };
+    let dir = folder_of(&dest);
+    let name = dest.file_name().map_or_else(
         || "output".into(),
         |name| name.to_string_lossy().into_owned(),
     );
-    let prefix = format!(".{name}.");
+    remove_stale(dir, &name);
+    let prefix = format!(".{name}.{TEMP_TAG}{}-", std::process::id());
     let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
+    builder.prefix(&prefix).suffix(".tmp").rand_bytes(6);
     // tempfile creates files readable by the owner only; an export should get the usual
     // permissions instead (0666 less the umask), like any file the user's shell would create.
     #[cfg(unix)]
@@ -81,14 +211,16 @@ pub(super) fn open(
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let (file, temp) = builder.tempfile_in(dir)?.into_parts();
+    let live = Live::register(&temp);
     // Replacing a file keeps its permissions (a report shared with a group stays shared).
-    match std::fs::metadata(path) {
+    match std::fs::metadata(&dest) {
         Ok(meta) if meta.is_file() => file.set_permissions(meta.permissions())?,
         _ => {}
     }
     let pending = PendingFile {
         temp,
-        dest: path.to_path_buf(),
+        dest,
+        _live: live,
     };
     Ok((
         BufWriter::with_capacity(BUFFER_BYTES, Sink::File(file)),
@@ -96,15 +228,75 @@ pub(super) fn open(
     ))
 }
 
+/// Removes the temporary files for `name` in `dir` that a process no longer alive left behind
+/// (`.NAME.wa-analytics-PID-XXXXXX.tmp`). Only regular files of exactly that pattern; a live
+/// process's file, or one whose process cannot be told, is kept. Best effort.
+fn remove_stale(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.{TEMP_TAG}");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| stale_pid(n, &prefix)) else {
+            continue;
+        };
+        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
+        if is_file && !process_alive(pid) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => info!(
+                    "removed {}, left by process {pid} which is no longer running",
+                    entry.path().display()
+                ),
+                Err(e) => trace!("could not remove {}: {e}", entry.path().display()),
+            }
+        }
+    }
+}
+
+/// The process id in a temporary file's name `PREFIX PID-XXXXXX.tmp`, if it is one.
+fn stale_pid(file_name: &str, prefix: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix(prefix)?.strip_suffix(".tmp")?;
+    let (pid, random) = rest.split_once('-')?;
+    let valid = !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && !random.is_empty()
+        && random.bytes().all(|b| b.is_ascii_alphanumeric());
+    if valid { pid.parse().ok() } else { None }
+}
+
+/// Whether process `pid` is running (or cannot be told: then it is taken to be).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return true;
+    };
+    if pid <= 0 {
+        return true;
+    }
+    // SAFETY: signal 0 only checks that the process exists and may be signalled; nothing is sent.
+    let found = unsafe { libc::kill(pid, 0) } == 0;
+    found || io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    true
+}
+
 /// Flushes everything; with a file, syncs it to disk and renames it over its destination.
 pub(super) fn commit(out: Out, pending: Option<PendingFile>) -> io::Result<()> {
     let sink = out.into_inner().map_err(io::IntoInnerError::into_error)?;
     match sink {
         Sink::Stdout(mut w) => w.flush(),
+        Sink::Through(mut file) => file.flush(),
         Sink::File(file) => {
             file.sync_all()?;
             drop(file);
-            let Some(PendingFile { temp, dest }) = pending else {
+            let Some(PendingFile { temp, dest, _live }) = pending else {
                 return Ok(());
             };
             // On failure the returned TempPath is dropped here, which deletes the temporary file.
@@ -256,6 +448,81 @@ mod tests {
             "{message}"
         );
         assert!(!dir.path().join("missing").exists());
+    }
+
+    #[test]
+    fn temporary_files_are_named_for_the_target_and_the_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let spec = file_spec(&dir.path().join("out.csv"), &["contact"]);
+        let writer =
+            Writer::open(&spec, schema(), Shape::List, Box::new(SharedBuf::default())).unwrap();
+        let names = entries(dir.path());
+        assert_eq!(names.len(), 1, "{names:?}");
+        let prefix = ".out.csv.wa-analytics-";
+        assert_eq!(
+            super::stale_pid(&names[0], prefix),
+            Some(std::process::id()),
+            "{names:?}"
+        );
+        drop(writer);
+        assert!(entries(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn only_the_exact_temporary_name_pattern_is_read_as_a_leftover() {
+        use super::stale_pid;
+        let prefix = ".out.csv.wa-analytics-";
+        assert_eq!(
+            stale_pid(".out.csv.wa-analytics-4242-aB3xYz.tmp", prefix),
+            Some(4242)
+        );
+        for name in [
+            ".out.csv.wa-analytics-4242.tmp",
+            ".out.csv.wa-analytics--aB3xYz.tmp",
+            ".out.csv.wa-analytics-42x-aB3xYz.tmp",
+            ".out.csv.wa-analytics-4242-aB3xYz.tmp.keep",
+            ".out.csv.wa-analytics-4242-a/b.tmp",
+            ".out.csv.aB3xYz.tmp",
+            ".out.csv.old.wa-analytics-4242-aB3xYz.tmp",
+            "out.csv",
+        ] {
+            assert_eq!(stale_pid(name, prefix), None, "{name}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_are_followed_to_the_file_they_end_at() {
+        use super::{Target, classify};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::create_dir(d.join("sub")).unwrap();
+        fs::write(d.join("sub/real.csv"), "x").unwrap();
+        std::os::unix::fs::symlink("real.csv", d.join("sub/hop.csv")).unwrap();
+        std::os::unix::fs::symlink("sub/hop.csv", d.join("link.csv")).unwrap();
+        assert_eq!(
+            classify(&d.join("link.csv")).unwrap(),
+            Target::Replace(d.join("sub/real.csv"))
+        );
+        assert_eq!(
+            classify(&d.join("new.csv")).unwrap(),
+            Target::Replace(d.join("new.csv"))
+        );
+        std::os::unix::fs::symlink("loop2", d.join("loop1")).unwrap();
+        std::os::unix::fs::symlink("loop1", d.join("loop2")).unwrap();
+        let err = classify(&d.join("loop1")).unwrap_err();
+        assert_eq!(err.to_string(), "too many levels of symbolic links");
+        std::os::unix::fs::symlink("sub", d.join("folder")).unwrap();
+        let err = classify(&d.join("folder")).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::IsADirectory);
+        assert_eq!(
+            classify(std::path::Path::new("/dev/null")).unwrap(),
+            Target::Through
+        );
+        assert_eq!(
+            classify(std::path::Path::new("/dev/stdout")).unwrap(),
+            Target::Through
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use encode::{Batch, JSON_SEPARATOR, Style};
 use json::JsonObject;
 use table::TableOut;
 
+pub use atomic::remove_temporary_files;
 pub use encode::{Encoded, RowEncoder};
 
 mod atomic;
@@ -151,6 +152,14 @@ pub enum OutputError {
     /// `--fields` was empty or named a field twice.
     #[error("{0}")]
     BadFields(String),
+    /// `-o` named a folder (or a link to one).
+    #[error(
+        "cannot write the output to {path}: it is a folder. Give -o a file name, such as {path}/export.csv, or leave -o out for standard output."
+    )]
+    Folder {
+        /// The path as given.
+        path: String,
+    },
     /// Writing to stdout or the output file failed.
     #[error("could not write {target}: {source}")]
     Io {
@@ -268,7 +277,15 @@ impl Writer {
             target: target.clone(),
             source,
         };
-        let (mut out, pending) = atomic::open(spec.path.as_deref(), stdout).map_err(io_err)?;
+        let (mut out, pending) = atomic::open(spec.path.as_deref(), stdout).map_err(|source| {
+            if source.kind() == std::io::ErrorKind::IsADirectory {
+                OutputError::Folder {
+                    path: target.clone(),
+                }
+            } else {
+                io_err(source)
+            }
+        })?;
         let selected: Vec<&FieldDef> = columns.iter().map(|&i| &fields[i]).collect();
         let guard = !spec.csv_raw;
         let (style, body) = match (resolve_format(spec), shape) {

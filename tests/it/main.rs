@@ -12,6 +12,7 @@ mod hostile_bodies;
 mod in_process;
 mod insider;
 mod numbers;
+mod output_target;
 mod sandbox;
 mod sandbox_engagive;
 mod sandbox_engati;
