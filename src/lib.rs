@@ -170,20 +170,42 @@ where
         run.sink.clone(),
         execute(run.command, run.ctx, process),
     ));
-    // Pending requests of an interrupted run must not keep the process alive.
+    // Pending requests of an interrupted run must not keep the process alive, nor a secret's
+    // command outlive it.
     runtime.shutdown_background();
+    if process {
+        secret::end_running_commands();
+    }
     finish(result, &run.sink, run.color)
 }
 
 /// Dispatches the command; with `interrupt`, Ctrl-C ends it (exit 130) unless the command
 /// handles Ctrl-C itself.
 async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppError> {
-    if !interrupt || command.handles_interrupt() {
+    if !interrupt {
         return cli::dispatch(command, ctx).await;
     }
-    tokio::select! {
-        r = cli::dispatch(command, ctx) => r,
-        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
+    // A `{ command = … }` secret runs in a process group of its own, out of reach of the
+    // terminal's Ctrl-C, and blocks the task that reads it: a task of its own ends it.
+    let commands = tokio::spawn(async {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            secret::end_running_commands();
+        }
+    });
+    let result = if command.handles_interrupt() {
+        cli::dispatch(command, ctx).await
+    } else {
+        tokio::select! {
+            r = cli::dispatch(command, ctx) => r,
+            _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
+        }
+    };
+    // A secret's command ended by Ctrl-C fails the run too: the exit code is the interruption's.
+    let interrupted = commands.is_finished();
+    commands.abort();
+    match result {
+        Err(_) if interrupted => Err(AppError::Interrupted),
+        r => r,
     }
 }
 

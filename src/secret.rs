@@ -2,9 +2,11 @@
 //! `secrecy` type that holds it, and the redactor every line bound for stderr passes through.
 
 use std::borrow::Cow;
-use std::process::{Command, Stdio};
+use std::io::Read as _;
+use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{LazyLock, Mutex, RwLock};
+use std::sync::{Arc, LazyLock, Mutex, RwLock, mpsc};
+use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
@@ -64,6 +66,8 @@ pub struct Credential {
     /// Set by the first [`Credential::refresh`]: a command is re-run at most once per process, so
     /// a command that keeps printing a rejected token cannot loop.
     refreshed: AtomicBool,
+    /// How long a `command` source may run.
+    command_timeout: Duration,
 }
 
 impl Credential {
@@ -80,7 +84,20 @@ impl Credential {
             source,
             cache: Mutex::new(None),
             refreshed: AtomicBool::new(false),
+            command_timeout: DEFAULT_COMMAND_TIMEOUT,
         }
+    }
+
+    /// The same credential with another time-out for a `command` source (the profile's
+    /// `command_timeout`).
+    pub fn with_command_timeout(mut self, timeout: Duration) -> Credential {
+        self.command_timeout = timeout;
+        self
+    }
+
+    /// How long a `command` source may run.
+    pub fn command_timeout(&self) -> Duration {
+        self.command_timeout
     }
 
     /// The profile this credential belongs to.
@@ -162,32 +179,16 @@ impl Credential {
         }
     }
 
-    /// Runs `cmd` through the platform shell and returns its trimmed stdout. Its stderr is
-    /// captured and dropped: a failing credential helper may echo the secret there.
+    /// Runs `cmd` through the platform shell and returns its trimmed stdout (see
+    /// [`run_bounded`]: a time-out, a cap on the output, and the command's whole process group
+    /// ended when it overruns). Its stderr is discarded: a failing credential helper may echo the
+    /// secret there.
     fn run_command(&self, cmd: &str) -> Result<SecretString, SecretError> {
-        let mut command = if cfg!(windows) {
-            let mut c = Command::new("cmd");
-            c.arg("/C").arg(cmd);
-            c
-        } else {
-            let mut c = Command::new("sh");
-            c.arg("-c").arg(cmd);
-            c
+        let stdout = match run_bounded(cmd, self.command_timeout) {
+            Ok(stdout) => stdout,
+            Err(failure) => return Err(self.failure_error(cmd, &failure)),
         };
-        let output = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .output()
-            .map_err(|e| self.command_error(cmd, &format!("could not be started ({e})")))?;
-        if !output.status.success() {
-            let problem = match output.status.code() {
-                Some(code) => format!("failed with exit status {code}"),
-                None => "was terminated by a signal".to_owned(),
-            };
-            return Err(self.command_error(cmd, &problem));
-        }
-        let Ok(stdout) = String::from_utf8(output.stdout) else {
+        let Ok(stdout) = String::from_utf8(stdout) else {
             return Err(self.command_error(cmd, "printed something that is not UTF-8"));
         };
         let value = stdout.trim();
@@ -195,6 +196,41 @@ impl Credential {
             return Err(self.command_error(cmd, "printed nothing on stdout"));
         }
         Ok(SecretString::from(value.to_owned()))
+    }
+
+    fn failure_error(&self, cmd: &str, failure: &CommandFailure) -> SecretError {
+        let problem = match failure {
+            CommandFailure::Spawn(e) => format!("could not be started ({e})"),
+            CommandFailure::Status(code) => format!("failed with exit status {code}"),
+            CommandFailure::Signal => "was terminated by a signal".to_owned(),
+            CommandFailure::TimedOut(limit) => {
+                let mut error = self.command_error(
+                    cmd,
+                    &format!("did not finish within {} s and was ended", limit.as_secs()),
+                );
+                error.hint = Some(format!(
+                    "run the command yourself to see why it waits; if it needs longer, set command_timeout = SECONDS in the profile '{}' (now {})",
+                    self.profile,
+                    limit.as_secs()
+                ));
+                return error;
+            }
+            CommandFailure::TooLong => {
+                let mut error = self.command_error(
+                    cmd,
+                    &format!(
+                        "printed more than {} KiB on stdout and was ended",
+                        COMMAND_OUTPUT_CAP / 1024
+                    ),
+                );
+                error.hint = Some(format!(
+                    "it must print only the {} on stdout (a secret is never that large)",
+                    self.key
+                ));
+                return error;
+            }
+        };
+        self.command_error(cmd, &problem)
     }
 
     fn command_error(&self, cmd: &str, problem: &str) -> SecretError {
@@ -208,6 +244,210 @@ impl Credential {
                 self.key
             )),
         }
+    }
+}
+
+/// The longest a `{ command = … }` secret may run unless the profile's `command_timeout` says
+/// otherwise.
+pub const DEFAULT_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The most a `{ command = … }` secret may print on stdout: a secret is never that large, and
+/// a runaway command (`yes`) must not fill the memory.
+pub const COMMAND_OUTPUT_CAP: usize = 64 * 1024;
+
+/// How long the output of a command that has exited is still read: a background child it
+/// started may hold its stdout open forever.
+const EXIT_GRACE: Duration = Duration::from_millis(500);
+
+/// Why a command gave no value.
+#[derive(Debug)]
+enum CommandFailure {
+    /// It could not be started.
+    Spawn(std::io::Error),
+    /// It exited with this status code.
+    Status(i32),
+    /// A signal ended it.
+    Signal,
+    /// It ran longer than the time-out and was ended.
+    TimedOut(Duration),
+    /// It printed more than [`COMMAND_OUTPUT_CAP`] and was ended.
+    TooLong,
+}
+
+/// Runs `cmd` through the platform shell (on Unix in a process group of its own) with stdin
+/// empty and stderr discarded, and returns its stdout. The command is ended, with everything
+/// it started, when it runs past `timeout` or prints more than [`COMMAND_OUTPUT_CAP`]; once it
+/// has exited, what a background child of it still holds open is read for [`EXIT_GRACE`] at
+/// most, then that child is ended too.
+fn run_bounded(cmd: &str, timeout: Duration) -> Result<Vec<u8>, CommandFailure> {
+    let mut command = if cfg!(windows) {
+        let mut c = Command::new("cmd");
+        c.arg("/C").arg(cmd);
+        c
+    } else {
+        let mut c = Command::new("sh");
+        c.arg("-c").arg(cmd);
+        c
+    };
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt as _;
+        command.process_group(0);
+    }
+    let start = Instant::now();
+    let mut child = command.spawn().map_err(CommandFailure::Spawn)?;
+    let group = RunningGroup::register(&child);
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+
+    // The reader runs on a thread of its own so that a pipe held open by a grandchild never
+    // blocks this one; it is left behind (and ends with the pipe) if it does not finish.
+    let buffer = Arc::new(Mutex::new(Vec::new()));
+    let (done_tx, done_rx) = mpsc::channel::<bool>();
+    {
+        let buffer = Arc::clone(&buffer);
+        std::thread::spawn(move || {
+            let mut chunk = [0u8; 8192];
+            let overflowed = loop {
+                match stdout.read(&mut chunk) {
+                    Ok(0) => break false,
+                    Ok(n) => {
+                        let mut buffer = buffer.lock().unwrap_or_else(|e| e.into_inner());
+                        buffer.extend_from_slice(&chunk[..n]);
+                        if buffer.len() > COMMAND_OUTPUT_CAP {
+                            break true;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => break false,
+                }
+            };
+            let _ = done_tx.send(overflowed);
+        });
+    }
+
+    let deadline = start.checked_add(timeout);
+    let mut exited: Option<(std::process::ExitStatus, Instant)> = None;
+    let mut output_done = false;
+    loop {
+        let now = Instant::now();
+        if deadline.is_some_and(|d| now >= d) {
+            group.end(&mut child);
+            return Err(CommandFailure::TimedOut(timeout));
+        }
+        if exited.is_none() {
+            match child.try_wait() {
+                Ok(Some(status)) => exited = Some((status, now)),
+                Ok(None) => {}
+                Err(_) => {
+                    group.end(&mut child);
+                    return Err(CommandFailure::Signal);
+                }
+            }
+        }
+        if !output_done {
+            match done_rx.recv_timeout(Duration::from_millis(10)) {
+                Ok(true) => {
+                    group.end(&mut child);
+                    return Err(CommandFailure::TooLong);
+                }
+                Ok(false) | Err(mpsc::RecvTimeoutError::Disconnected) => output_done = true,
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+            }
+        } else if exited.is_none() {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        match exited {
+            Some((status, _)) if output_done => {
+                group.forget();
+                return outcome(status, &buffer);
+            }
+            Some((status, at)) if now.duration_since(at) >= EXIT_GRACE => {
+                // It exited but something it started still holds its stdout: end that, and
+                // take what was printed.
+                group.end(&mut child);
+                return outcome(status, &buffer);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The value of an exited command: its output if it succeeded.
+fn outcome(
+    status: std::process::ExitStatus,
+    buffer: &Mutex<Vec<u8>>,
+) -> Result<Vec<u8>, CommandFailure> {
+    if !status.success() {
+        return Err(match status.code() {
+            Some(code) => CommandFailure::Status(code),
+            None => CommandFailure::Signal,
+        });
+    }
+    let buffer = buffer.lock().unwrap_or_else(|e| e.into_inner());
+    if buffer.len() > COMMAND_OUTPUT_CAP {
+        return Err(CommandFailure::TooLong);
+    }
+    Ok(buffer.clone())
+}
+
+/// Process groups of `{ command = … }` secrets still running, so that an interrupted run can
+/// end them ([`end_running_commands`]): in a group of their own they do not get the terminal's
+/// Ctrl-C.
+static RUNNING: LazyLock<Mutex<Vec<u32>>> = LazyLock::new(|| Mutex::new(Vec::new()));
+
+/// One command's process group while it runs.
+struct RunningGroup {
+    id: u32,
+}
+
+impl RunningGroup {
+    fn register(child: &Child) -> RunningGroup {
+        let id = child.id();
+        RUNNING.lock().unwrap_or_else(|e| e.into_inner()).push(id);
+        RunningGroup { id }
+    }
+
+    /// Ends the command and everything in its group, and reaps it.
+    fn end(self, child: &mut Child) {
+        kill_group(self.id);
+        let _ = child.kill();
+        let _ = child.wait();
+        self.forget();
+    }
+
+    /// The command finished by itself.
+    fn forget(self) {
+        RUNNING
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .retain(|id| *id != self.id);
+    }
+}
+
+/// Sends SIGKILL to the process group `id` (the group a command was started in has its id).
+fn kill_group(id: u32) {
+    #[cfg(unix)]
+    if let Ok(pgid) = libc::pid_t::try_from(id) {
+        // SAFETY: kill(2) with a negative pid signals that process group; it touches no memory.
+        unsafe {
+            libc::kill(-pgid, libc::SIGKILL);
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = id;
+}
+
+/// Ends the process groups of `{ command = … }` secrets that are still running: called when a
+/// run is interrupted, since a command in a group of its own does not get the terminal's
+/// signals and would outlive the run.
+pub fn end_running_commands() {
+    let running = std::mem::take(&mut *RUNNING.lock().unwrap_or_else(|e| e.into_inner()));
+    for id in running {
+        kill_group(id);
     }
 }
 
@@ -458,6 +698,141 @@ mod tests {
         assert_eq!(
             err.message,
             r#"profile 'p': token = { command = "printf '  \n'" } printed nothing on stdout"#
+        );
+    }
+
+    /// Whether a live (not zombie) process of process group `pgid` remains.
+    #[cfg(target_os = "linux")]
+    fn group_alive(pgid: u32) -> bool {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
+                return false;
+            };
+            // pid (comm) state ppid pgrp …; comm may hold spaces, so split after the last ')'.
+            let Some((_, rest)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            fields.len() > 2 && fields[0] != "Z" && fields[2] == pgid.to_string()
+        })
+    }
+
+    /// The process group a command wrote to `file` (`echo $$ > file`: the shell leads it).
+    #[cfg(target_os = "linux")]
+    fn group_of(file: &std::path::Path) -> u32 {
+        std::fs::read_to_string(file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    }
+
+    #[cfg(target_os = "linux")]
+    fn assert_group_gone(pgid: u32) {
+        let until = Instant::now() + Duration::from_secs(10);
+        while group_alive(pgid) {
+            assert!(
+                Instant::now() < until,
+                "process group {pgid} is still alive"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn command_past_its_time_out_is_ended_with_what_it_started() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let cmd = format!("echo $$ > '{}'; sleep 100000 & sleep 100000", pid.display());
+        let c = Credential::new("slow", "token", SecretSource::Command(cmd.clone()))
+            .with_command_timeout(Duration::from_secs(1));
+        let started = Instant::now();
+        let err = c.get().unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(20), "it hung");
+        assert_eq!(
+            err.message,
+            format!(
+                "profile 'slow': token = {{ command = \"{cmd}\" }} did not finish within 1 s and was ended"
+            )
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "run the command yourself to see why it waits; if it needs longer, set command_timeout = SECONDS in the profile 'slow' (now 1)"
+            )
+        );
+        assert_group_gone(group_of(&pid));
+        assert!(!RUNNING.lock().unwrap().contains(&group_of(&pid)));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn group_alive_sees_a_live_group_and_kill_group_ends_it() {
+        use std::os::unix::process::CommandExt as _;
+        let mut child = Command::new("sleep")
+            .arg("100000")
+            .process_group(0)
+            .spawn()
+            .unwrap();
+        assert!(group_alive(child.id()));
+        kill_group(child.id());
+        child.wait().unwrap();
+        assert_group_gone(child.id());
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn command_whose_background_child_holds_stdout_does_not_hang() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let cmd = format!("echo $$ > '{}'; sleep 1000 & echo tok", pid.display());
+        let c = Credential::new("bg", "token", SecretSource::Command(cmd));
+        let started = Instant::now();
+        assert_eq!(c.get().unwrap().expose_secret(), "tok");
+        assert!(started.elapsed() < Duration::from_secs(20), "it hung");
+        assert_group_gone(group_of(&pid));
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn command_printing_without_end_is_capped_and_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid = dir.path().join("pid");
+        let cmd = format!("echo $$ > '{}'; yes", pid.display());
+        let c = Credential::new("yes", "bot_token", SecretSource::Command(cmd.clone()));
+        let started = Instant::now();
+        let err = c.get().unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(20), "it hung");
+        assert_eq!(
+            err.message,
+            format!(
+                "profile 'yes': bot_token = {{ command = \"{cmd}\" }} printed more than 64 KiB on stdout and was ended"
+            )
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("it must print only the bot_token on stdout (a secret is never that large)")
+        );
+        assert_group_gone(group_of(&pid));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn command_output_just_under_the_cap_is_accepted() {
+        let cmd = format!("head -c {} /dev/zero | tr '\\0' a", COMMAND_OUTPUT_CAP);
+        let c = Credential::new("p", "token", SecretSource::Command(cmd));
+        assert_eq!(c.get().unwrap().expose_secret().len(), COMMAND_OUTPUT_CAP);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn command_killed_by_a_signal_says_so() {
+        let c = Credential::new("p", "token", SecretSource::Command("kill -9 $$".into()));
+        let err = c.get().unwrap_err();
+        assert_eq!(
+            err.message,
+            r#"profile 'p': token = { command = "kill -9 $$" } was terminated by a signal"#
         );
     }
 
