@@ -464,8 +464,29 @@ impl std::fmt::Debug for Credential {
 /// What [`scrub`] replaces a secret with.
 const MASK: &str = "***";
 
-/// Registered secrets and their base64 forms, longest first, without duplicates.
-static REGISTRY: LazyLock<RwLock<Vec<String>>> = LazyLock::new(|| RwLock::new(Vec::new()));
+/// A registered form of a secret: the value itself or one of its base64 encodings.
+struct Form {
+    /// As registered.
+    text: String,
+    /// Its characters, case-folded ([`fold`]).
+    folded: Vec<char>,
+}
+
+/// Registered secrets and their base64 forms, longest first, without duplicates (whatever the
+/// case: they are matched in any case).
+static REGISTRY: LazyLock<RwLock<Vec<Form>>> = LazyLock::new(|| RwLock::new(Vec::new()));
+
+/// A secret at least this long is masked when a text ends with a piece of it
+/// ([`PREFIX_MIN`] characters or more): a vendor's message cut short, or our own excerpt of it.
+const PREFIX_SECRET_MIN: usize = 16;
+
+/// The shortest beginning of a long secret that is masked at the end of a text.
+const PREFIX_MIN: usize = 12;
+
+/// How many steps [`find_form`] may take per start position and character of the form: the
+/// search backtracks only where an escape and a literal character both fit, which ends quickly;
+/// the bound keeps a hostile text from making it slow.
+const STEPS_PER_CHAR: usize = 4;
 
 /// Registers a secret value so that [`scrub`] replaces it (and its base64 forms) with `***`.
 /// Values shorter than 4 characters are not registered.
@@ -482,29 +503,279 @@ pub fn register(secret: &str) {
         URL_SAFE_NO_PAD.encode(bytes),
     ];
     let mut registry = REGISTRY.write().unwrap_or_else(|e| e.into_inner());
-    for form in forms {
-        if !registry.contains(&form) {
-            registry.push(form);
+    for text in forms {
+        let folded: Vec<char> = text.chars().map(fold).collect();
+        if !registry.iter().any(|f| f.folded == folded) {
+            registry.push(Form { text, folded });
         }
     }
-    // Longest first, so a secret that contains another registered one is masked whole.
-    registry.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    // Longest first (the order does not change what is masked; it keeps the list stable).
+    registry.sort_by(|a, b| {
+        b.folded
+            .len()
+            .cmp(&a.folded.len())
+            .then_with(|| a.text.cmp(&b.text))
+    });
 }
 
-/// Replaces every registered secret, and its standard and URL-safe base64 forms (padded or not),
-/// with `***`.
+/// Replaces every registered secret, and its standard and URL-safe base64 forms (padded or
+/// not), with `***`, in every form a server may echo them: in any letter case, percent-encoded
+/// (`%2F`, `+` for a space), JSON- or backslash-escaped (`\/`, `\u002f`, `\x2f`), as HTML
+/// character references (`&#47;`, `&amp;`), or any mix of these; and a text (or a line) that
+/// ends with the first 12 characters or more of a secret of at least 16 (a message cut short)
+/// has that piece masked too. Overlapping matches are masked as one.
 pub fn scrub(text: &str) -> Cow<'_, str> {
     let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
-    let Some(first) = registry.iter().position(|s| text.contains(s.as_str())) else {
+    if registry.is_empty() {
         return Cow::Borrowed(text);
-    };
-    let mut out = text.replace(registry[first].as_str(), MASK);
-    for secret in &registry[first + 1..] {
-        if out.contains(secret.as_str()) {
-            out = out.replace(secret.as_str(), MASK);
+    }
+    // One pass over the text: what each position may stand for is decoded once, and tried
+    // against the forms that begin with it.
+    let firsts: Vec<char> = registry
+        .iter()
+        .filter_map(|f| f.folded.first().copied())
+        .collect();
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut free_from = vec![0usize; registry.len()];
+    let mut alternatives = Vec::with_capacity(4);
+    for (start, c) in text.char_indices() {
+        let folded = fold(c);
+        alternatives.clear();
+        if matches!(c, '%' | '+' | '\\' | '&') {
+            decode_at(text, start, &mut alternatives);
+            alternatives.remove(0); // the literal character, `folded`
+        }
+        let begins =
+            |first: char| folded == first || alternatives.iter().any(|&(d, _)| fold(d) == first);
+        if !firsts.iter().any(|&first| begins(first)) {
+            continue;
+        }
+        for (i, form) in registry.iter().enumerate() {
+            if start < free_from[i] || !begins(form.folded[0]) {
+                continue;
+            }
+            if let Some(end) = match_at(text, start, &form.folded) {
+                ranges.push((start, end));
+                free_from[i] = end;
+            }
         }
     }
+    if ranges.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    ranges.sort_unstable();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    let mut iter = ranges.into_iter().peekable();
+    while let Some((start, mut end)) = iter.next() {
+        while let Some(&(next_start, next_end)) = iter.peek() {
+            if next_start > end {
+                break;
+            }
+            end = end.max(next_end);
+            iter.next();
+        }
+        if start >= at {
+            out.push_str(&text[at..start]);
+            out.push_str(MASK);
+            at = end;
+        } else if end > at {
+            at = end;
+        }
+    }
+    out.push_str(&text[at..]);
     Cow::Owned(out)
+}
+
+/// A character in the case every form is compared in.
+fn fold(c: char) -> char {
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
+}
+
+/// Where a match of `form` that starts at byte `start` ends: the whole form, in any of the
+/// encodings [`scrub`] knows, or a long enough beginning of a long form at a cut
+/// ([`is_cut`]).
+fn match_at(text: &str, start: usize, form: &[char]) -> Option<usize> {
+    let mut budget = form.len().saturating_mul(STEPS_PER_CHAR).saturating_add(64);
+    let may_be_cut = form.len() >= PREFIX_SECRET_MIN;
+    let mut partial: Option<(usize, usize)> = None; // (characters matched, end)
+    let mut stack = vec![(start, 0usize)];
+    let mut alternatives = Vec::with_capacity(4);
+    while let Some((at, matched)) = stack.pop() {
+        if matched == form.len() {
+            return Some(at);
+        }
+        if budget == 0 {
+            break;
+        }
+        budget -= 1;
+        if may_be_cut
+            && matched >= PREFIX_MIN
+            && partial.is_none_or(|(k, _)| matched > k)
+            && is_cut(&text[at..])
+        {
+            partial = Some((matched, at));
+        }
+        alternatives.clear();
+        decode_at(text, at, &mut alternatives);
+        // Pushed in reverse so that the first alternative (the literal character) is tried
+        // first.
+        for &(c, next) in alternatives.iter().rev() {
+            if fold(c) == form[matched] {
+                stack.push((next, matched + 1));
+            }
+        }
+    }
+    partial.map(|(_, end)| end)
+}
+
+/// Whether a text cut short may end here: at its end, at an ellipsis, or where only
+/// punctuation and spaces follow up to the end of the line.
+fn is_cut(rest: &str) -> bool {
+    rest.starts_with('…')
+        || rest.starts_with("...")
+        || rest
+            .split(['\n', '\r'])
+            .next()
+            .is_none_or(|line| !line.chars().any(char::is_alphanumeric))
+}
+
+/// The characters the text at byte `at` may stand for, each with the byte after it: the
+/// character itself first, then what it decodes to as the start of an escape.
+fn decode_at(text: &str, at: usize, out: &mut Vec<(char, usize)>) {
+    let rest = &text[at..];
+    let Some(c) = rest.chars().next() else {
+        return;
+    };
+    out.push((c, at + c.len_utf8()));
+    match c {
+        '%' => {
+            if let Some((decoded, len)) = percent_char(rest) {
+                out.push((decoded, at + len));
+            }
+        }
+        '+' => out.push((' ', at + 1)),
+        '\\' => {
+            if let Some((decoded, len)) = backslash_char(rest) {
+                out.push((decoded, at + len));
+            }
+        }
+        '&' => {
+            if let Some((decoded, len)) = entity_char(rest) {
+                out.push((decoded, at + len));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Two hex digits at the start of `s`.
+fn hex_byte(s: &str) -> Option<u8> {
+    let digits = s.get(..2)?;
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u8::from_str_radix(digits, 16).ok()
+}
+
+/// One character percent-encoded (`%2F`, or the bytes of a UTF-8 character `%C3%A9`) at the
+/// start of `s`, and its length.
+fn percent_char(s: &str) -> Option<(char, usize)> {
+    let first = hex_byte(s.get(1..)?)?;
+    let width = match first {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        0xf0..=0xf7 => 4,
+        _ => return None,
+    };
+    let mut bytes = [first, 0, 0, 0];
+    for (i, byte) in bytes.iter_mut().enumerate().take(width).skip(1) {
+        let piece = s.get(i * 3..)?;
+        if !piece.starts_with('%') {
+            return None;
+        }
+        *byte = hex_byte(&piece[1..])?;
+    }
+    let decoded = std::str::from_utf8(&bytes[..width]).ok()?.chars().next()?;
+    Some((decoded, width * 3))
+}
+
+/// A backslash escape at the start of `s` (JSON's, and `\xHH`), and its length.
+fn backslash_char(s: &str) -> Option<(char, usize)> {
+    let kind = s.as_bytes().get(1)?;
+    let simple = match kind {
+        b'/' => Some('/'),
+        b'"' => Some('"'),
+        b'\'' => Some('\''),
+        b'\\' => Some('\\'),
+        b'n' => Some('\n'),
+        b'r' => Some('\r'),
+        b't' => Some('\t'),
+        b'b' => Some('\u{8}'),
+        b'f' => Some('\u{c}'),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return Some((c, 2));
+    }
+    // `\U`, `\X`: a server that upper-cases its whole answer.
+    match kind.to_ascii_lowercase() {
+        b'x' => Some((char::from(hex_byte(s.get(2..)?)?), 4)),
+        b'u' => {
+            let unit = |from: usize| {
+                let digits = s.get(from..from + 4)?;
+                if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    return None;
+                }
+                u32::from_str_radix(digits, 16).ok()
+            };
+            let high = unit(2)?;
+            if (0xd800..0xdc00).contains(&high) {
+                // A surrogate pair: `\uD83D\uDE00`.
+                if !s.get(6..8)?.eq_ignore_ascii_case("\\u") {
+                    return None;
+                }
+                let low = unit(8)?;
+                if !(0xdc00..0xe000).contains(&low) {
+                    return None;
+                }
+                let code = 0x10000 + ((high - 0xd800) << 10) + (low - 0xdc00);
+                return Some((char::from_u32(code)?, 12));
+            }
+            Some((char::from_u32(high)?, 6))
+        }
+        _ => None,
+    }
+}
+
+/// An HTML character reference at the start of `s` (`&#47;`, `&#x2F;`, `&amp;`, …), and its
+/// length.
+fn entity_char(s: &str) -> Option<(char, usize)> {
+    let end = s.char_indices().take(12).find(|&(_, c)| c == ';')?.0;
+    let body = &s[1..end];
+    let c = if let Some(hex) = body.strip_prefix("#x").or_else(|| body.strip_prefix("#X")) {
+        char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+    } else if let Some(dec) = body.strip_prefix('#') {
+        char::from_u32(dec.parse().ok()?)?
+    } else {
+        match body.to_ascii_lowercase().as_str() {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "sol" => '/',
+            "plus" => '+',
+            "equals" => '=',
+            _ => return None,
+        }
+    };
+    Some((c, end + 1))
 }
 
 #[cfg(test)]
@@ -537,6 +808,130 @@ mod tests {
             scrub(&basic),
             "Authorization: Basic ***\nAuthorization: Bearer ***"
         );
+    }
+
+    /// Every byte that is not an ASCII letter or digit as `%HH`.
+    fn percent(s: &str, upper: bool) -> String {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() {
+                    char::from(b).to_string()
+                } else if upper {
+                    format!("%{b:02X}")
+                } else {
+                    format!("%{b:02x}")
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn scrub_masks_a_secret_in_any_case_percent_encoded_and_escaped() {
+        let canary = "CANARY/scrub+Forms=é-4f4f4f";
+        register(canary);
+        let json_escaped = canary
+            .replace('/', "\\/")
+            .replace('é', "\\u00E9")
+            .replace('+', "\\u002b");
+        let forms = [
+            canary.to_owned(),
+            canary.to_uppercase(),
+            canary.to_lowercase(),
+            percent(canary, true),
+            percent(canary, false),
+            percent(&canary.to_uppercase(), true),
+            // Every byte encoded, letters too.
+            canary.bytes().map(|b| format!("%{b:02X}")).collect(),
+            json_escaped.clone(),
+            json_escaped.to_uppercase().replace("\\U00E9", "\\u00e9"),
+            canary.replace('/', "\\x2f").replace('é', "%C3%A9"),
+            // base64, upper-cased or percent-encoded.
+            STANDARD.encode(canary).to_uppercase(),
+            percent(&STANDARD.encode(canary), true),
+            URL_SAFE_NO_PAD.encode(canary).to_lowercase(),
+        ];
+        for form in &forms {
+            let text = format!("{{\"error\":\"bad token {form} (sent)\"}}");
+            assert_eq!(
+                scrub(&text),
+                "{\"error\":\"bad token *** (sent)\"}",
+                "form {form}"
+            );
+        }
+        let html = canary
+            .replace('/', "&#47;")
+            .replace('+', "&#x2B;")
+            .replace('é', "&#233;");
+        assert_eq!(scrub(&format!("<p>{html}</p>")), "<p>***</p>");
+    }
+
+    #[test]
+    fn scrub_masks_a_space_sent_as_a_plus_and_an_escaped_quote() {
+        let canary = "CANARY quote\"d 3b3b3b";
+        register(canary);
+        assert_eq!(scrub("q=CANARY+quote%22d+3b3b3b&x=1"), "q=***&x=1");
+        assert_eq!(scrub(r#"{"t":"CANARY quote\"d 3b3b3b"}"#), r#"{"t":"***"}"#);
+    }
+
+    #[test]
+    fn scrub_masks_a_long_secret_cut_short_at_the_end_of_a_text_or_line() {
+        let canary = "CANARY-cutshort-0123456789abcdef";
+        register(canary);
+        let cut = &canary[..12];
+        for (text, want) in [
+            (
+                format!("invalid token {cut}"),
+                "invalid token ***".to_owned(),
+            ),
+            (
+                format!("invalid token {}", &canary[..20]),
+                "invalid token ***".to_owned(),
+            ),
+            (
+                format!("invalid token {cut}…"),
+                "invalid token ***…".to_owned(),
+            ),
+            (
+                format!("invalid token {cut}... (truncated)"),
+                "invalid token ***... (truncated)".to_owned(),
+            ),
+            (
+                format!("invalid token {cut}."),
+                "invalid token ***.".to_owned(),
+            ),
+            (
+                format!("{{\"m\":\"{}\"}}", cut.to_uppercase()),
+                "{\"m\":\"***\"}".to_owned(),
+            ),
+            (format!("a {cut}\nnext line"), "a ***\nnext line".to_owned()),
+            (percent(cut, true), "***".to_owned()),
+        ] {
+            assert_eq!(scrub(&text), want, "{text}");
+        }
+        // Shorter than 12, or followed by more of a word: not a secret cut short.
+        let short = &canary[..11];
+        assert_eq!(scrub(&format!("token {short}")), format!("token {short}"));
+        assert_eq!(scrub(&format!("{cut}XYZ done")), format!("{cut}XYZ done"));
+    }
+
+    #[test]
+    fn scrub_does_not_mask_a_cut_short_secret_shorter_than_sixteen() {
+        let canary = "CANARY-short15x";
+        assert_eq!(canary.len(), 15);
+        register(canary);
+        assert_eq!(
+            scrub(&format!("t {}", &canary[..13])),
+            format!("t {}", &canary[..13])
+        );
+        assert_eq!(scrub(&format!("t {}", canary.to_lowercase())), "t ***");
+    }
+
+    #[test]
+    fn scrub_survives_hostile_escapes() {
+        register("CANARY-hostile-%%%%-9d9d9d");
+        let text = "%25".repeat(10_000) + &"\\u".repeat(10_000) + "&#" + &"%".repeat(10_000);
+        assert_eq!(scrub(&text), text);
+        assert_eq!(scrub("x CANARY-hostile-%25%%%25-9d9d9d y"), "x *** y");
     }
 
     #[test]
@@ -577,7 +972,7 @@ mod tests {
                 .read()
                 .unwrap()
                 .iter()
-                .filter(|s| s.as_str() == "CANARY-dup-8e8e8e")
+                .filter(|s| s.text.as_str() == "CANARY-dup-8e8e8e")
                 .count()
         };
         register("CANARY-dup-8e8e8e");
