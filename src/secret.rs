@@ -934,6 +934,35 @@ mod tests {
         assert_eq!(scrub("x CANARY-hostile-%25%%%25-9d9d9d y"), "x *** y");
     }
 
+    proptest::proptest! {
+        /// Whatever surrounds it, and however its characters are escaped, a secret never
+        /// survives scrubbing, and scrubbing never panics.
+        #[test]
+        fn scrub_removes_a_secret_among_any_text(
+            before in "\\PC{0,40}",
+            after in "\\PC{0,40}",
+            escapes in proptest::collection::vec(0u8..5, 24),
+        ) {
+            let canary = "CANARY-prop/é+x=0c0c0c";
+            register(canary);
+            let form: String = canary
+                .chars()
+                .zip(escapes.iter().cycle())
+                .map(|(c, how)| match how {
+                    0 => c.to_string(),
+                    1 => c.to_uppercase().to_string(),
+                    2 => c.to_string().bytes().map(|b| format!("%{b:02x}")).collect(),
+                    3 => format!("\\u{:04X}", c as u32),
+                    _ => format!("&#{};", c as u32),
+                })
+                .collect();
+            let text = format!("{before}{form}{after}");
+            let out = scrub(&text);
+            proptest::prop_assert!(out.contains(MASK), "{text} -> {out}");
+            proptest::prop_assert!(!out.to_lowercase().contains(&canary.to_lowercase()));
+        }
+    }
+
     #[test]
     fn scrub_leaves_text_without_secrets_borrowed() {
         register("CANARY-borrowed-1a2b3c");
