@@ -182,7 +182,7 @@ where
 /// Dispatches the command; with `interrupt`, Ctrl-C ends it (exit 130) unless the command
 /// handles Ctrl-C itself.
 async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppError> {
-    if !interrupt {
+    if !interrupt || command.handles_interrupt() {
         return cli::dispatch(command, ctx).await;
     }
     // A `{ command = … }` secret runs in a process group of its own, out of reach of the
@@ -192,13 +192,9 @@ async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppE
             secret::end_running_commands();
         }
     });
-    let result = if command.handles_interrupt() {
-        cli::dispatch(command, ctx).await
-    } else {
-        tokio::select! {
-            r = cli::dispatch(command, ctx) => r,
-            _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
-        }
+    let result = tokio::select! {
+        r = cli::dispatch(command, ctx) => r,
+        _ = tokio::signal::ctrl_c() => Err(AppError::Interrupted),
     };
     // A secret's command ended by Ctrl-C fails the run too: the exit code is the interruption's.
     let interrupted = commands.is_finished();
