@@ -170,8 +170,12 @@ where
         run.sink.clone(),
         execute(run.command, run.ctx, process),
     ));
-    // Pending requests of an interrupted run must not keep the process alive.
+    // Pending requests of an interrupted run must not keep the process alive, nor a secret's
+    // command outlive it.
     runtime.shutdown_background();
+    if process {
+        secret::end_running_commands();
+    }
     finish(result, &run.sink, run.color)
 }
 
@@ -185,8 +189,11 @@ async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppE
     let stop = signals::listen()
         .map_err(|e| AppError::Internal(format!("cannot listen for signals: {e}")))?;
     tokio::select! {
-        r = cli::dispatch(command, ctx) => r,
+        // The signal first: a `{ command = … }` secret it ended fails the run too, and the exit
+        // code is the signal's.
+        biased;
         Ok(stopped) = stop => Err(stopped.error()),
+        r = cli::dispatch(command, ctx) => r,
     }
 }
 
@@ -211,6 +218,9 @@ mod signals {
         let sink = crate::log::current();
         tokio::spawn(async move {
             let first = signals.next().await;
+            // A `{ command = … }` secret runs in a process group of its own, out of reach of
+            // the terminal's signals, and blocks the task that reads it: end it here.
+            crate::secret::end_running_commands();
             let _ = tx.send(first);
             tokio::select! {
                 () = tokio::time::sleep(GRACE) => {}

@@ -209,4 +209,10 @@ pub const COMMON_PROFILE_FIELDS: &[ProfileField] = &[
         required: false,
         about: "requests in flight at once, within the vendor's limit",
     },
+    ProfileField {
+        key: "command_timeout",
+        secret: false,
+        required: false,
+        about: "seconds a { command = … } secret may take (default 30)",
+    },
 ];

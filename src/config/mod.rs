@@ -435,6 +435,23 @@ pub fn profile_from_env(
                 })?;
                 profile.timezone = Some(zone);
             }
+            // Secrets from variables are literals: the time-out applies to none of them, but a
+            // malformed value is still an error rather than silently ignored.
+            "command_timeout"
+                if value
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n >= 1)
+                    .is_none() =>
+            {
+                return Err(ConfigError::new(
+                    format!(
+                        "--provider {id}: {var} must be a whole number of seconds, at least 1, not '{value}'"
+                    ),
+                    format!("set {var} to a number such as 60, or unset it"),
+                ));
+            }
             "concurrency" => {
                 let n = value.trim().parse::<usize>().ok().filter(|n| *n >= 1);
                 let Some(n) = n else {

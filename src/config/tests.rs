@@ -224,7 +224,7 @@ fn unknown_key_names_the_profile_the_key_and_the_keys_the_vendor_takes() {
     assert_eq!(
         err.message,
         format!(
-            "profile 'engage-prod' in {PATH}: unknown key 'tokn' for an engage profile; engage profiles take: bot_token, token, base_url, timezone, concurrency"
+            "profile 'engage-prod' in {PATH}: unknown key 'tokn' for an engage profile; engage profiles take: bot_token, token, base_url, timezone, concurrency, command_timeout"
         )
     );
     assert_eq!(
@@ -372,6 +372,61 @@ fn concurrency_must_be_a_whole_number_of_at_least_one() {
             )
         );
     }
+}
+
+#[test]
+fn command_timeout_is_whole_seconds_of_at_least_one_and_reaches_the_secrets() {
+    let base = "[profiles.w]\nprovider = \"wolkvox\"\ntoken = { command = \"x\" }\n";
+    let default = parse(base).profile("w").unwrap();
+    assert_eq!(
+        default.secret("token").unwrap().command_timeout(),
+        std::time::Duration::from_secs(30)
+    );
+    let set = parse(&format!("{base}command_timeout = 5\n"))
+        .profile("w")
+        .unwrap();
+    assert_eq!(
+        set.secret("token").unwrap().command_timeout(),
+        std::time::Duration::from_secs(5)
+    );
+    for (value, got) in [
+        ("0", "0"),
+        ("-2", "-2"),
+        ("\"4\"", "a string"),
+        ("1.5", "a float"),
+    ] {
+        let err = profile_err(&format!("{base}command_timeout = {value}\n"), "w");
+        assert_eq!(
+            err.message,
+            format!(
+                "profile 'w' in {PATH}: key 'command_timeout' must be a whole number of seconds, at least 1, not {got}"
+            )
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some(
+                "write command_timeout = 60 in [profiles.w], or remove it for the default of 30 s"
+            )
+        );
+    }
+}
+
+#[test]
+fn command_timeout_from_the_environment_is_validated() {
+    let env = env_of(&[
+        ("WA_WOLKVOX_TOKEN", "t0k3n-value"),
+        ("WA_WOLKVOX_COMMAND_TIMEOUT", "soon"),
+    ]);
+    let err = profile_from_env(Vendor::Wolkvox, &env).unwrap_err();
+    assert_eq!(
+        err.message,
+        "--provider wolkvox: WA_WOLKVOX_COMMAND_TIMEOUT must be a whole number of seconds, at least 1, not 'soon'"
+    );
+    let env = env_of(&[
+        ("WA_WOLKVOX_TOKEN", "t0k3n-value"),
+        ("WA_WOLKVOX_COMMAND_TIMEOUT", "10"),
+    ]);
+    assert!(profile_from_env(Vendor::Wolkvox, &env).is_ok());
 }
 
 #[test]

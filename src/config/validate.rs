@@ -4,12 +4,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use secrecy::SecretString;
 use toml::Value;
 
 use super::{ConfigError, FieldValue, Profile, ProfileOrigin};
-use crate::secret::{Credential, SecretSource};
+use crate::secret::{Credential, DEFAULT_COMMAND_TIMEOUT, SecretSource};
 use crate::time::Zone;
 use crate::vendor::{COMMON_PROFILE_FIELDS, ProfileField, Vendor};
 
@@ -72,12 +73,18 @@ pub(super) fn profile(name: &str, path: &Path, value: &Value) -> Result<Profile,
         values: BTreeMap::new(),
         origin: ProfileOrigin::File(path.to_path_buf()),
     };
+    // Before the secrets, which it applies to.
+    let command_timeout = match table.get("command_timeout") {
+        Some(value) => v.command_timeout(value)?,
+        None => DEFAULT_COMMAND_TIMEOUT,
+    };
     for field in fields {
         let Some(value) = table.get(field.key) else {
             continue;
         };
         let parsed = if field.secret {
-            let credential = Credential::new(name, field.key, v.secret(field, value)?);
+            let credential = Credential::new(name, field.key, v.secret(field, value)?)
+                .with_command_timeout(command_timeout);
             FieldValue::Secret(Arc::new(credential))
         } else {
             FieldValue::Plain(v.plain(field, value)?)
@@ -238,6 +245,31 @@ impl Validator {
             format!(
                 "write concurrency = 4 in [profiles.{}], or remove it",
                 self.header
+            ),
+        ))
+    }
+}
+
+impl Validator {
+    /// `command_timeout`: whole seconds, at least 1.
+    fn command_timeout(&self, value: &Value) -> Result<Duration, ConfigError> {
+        let n = value.as_integer().and_then(|n| u64::try_from(n).ok());
+        if let Some(n) = n.filter(|n| *n >= 1) {
+            return Ok(Duration::from_secs(n));
+        }
+        let got = match value {
+            Value::Integer(n) => n.to_string(),
+            other => a_type(other),
+        };
+        Err(ConfigError::new(
+            format!(
+                "{}: key 'command_timeout' must be a whole number of seconds, at least 1, not {got}",
+                self.at
+            ),
+            format!(
+                "write command_timeout = 60 in [profiles.{}], or remove it for the default of {} s",
+                self.header,
+                DEFAULT_COMMAND_TIMEOUT.as_secs()
             ),
         ))
     }
