@@ -188,12 +188,17 @@ async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppE
     }
     let stop = signals::listen()
         .map_err(|e| AppError::Internal(format!("cannot listen for signals: {e}")))?;
-    tokio::select! {
-        // The signal first: a `{ command = … }` secret it ended fails the run too, and the exit
-        // code is the signal's.
+    let mut stop = stop;
+    let result = tokio::select! {
         biased;
-        Ok(stopped) = stop => Err(stopped.error()),
+        Ok(stopped) = &mut stop => return Err(stopped.error()),
         r = cli::dispatch(command, ctx) => r,
+    };
+    // A signal that came while the run was blocked (reading a `{ command = … }` secret, which
+    // the signal ended) ends the run with the signal's exit code, not the secret's error.
+    match stop.try_recv() {
+        Ok(stopped) => Err(stopped.error()),
+        Err(_) => result,
     }
 }
 
@@ -218,10 +223,11 @@ mod signals {
         let sink = crate::log::current();
         tokio::spawn(async move {
             let first = signals.next().await;
-            // A `{ command = … }` secret runs in a process group of its own, out of reach of
-            // the terminal's signals, and blocks the task that reads it: end it here.
-            crate::secret::end_running_commands();
             let _ = tx.send(first);
+            // A `{ command = … }` secret runs in a process group of its own, out of reach of
+            // the terminal's signals, and blocks the task that reads it: end it here (after the
+            // run was told why, so its failure is read as the signal's).
+            crate::secret::end_running_commands();
             tokio::select! {
                 () = tokio::time::sleep(GRACE) => {}
                 _ = signals.next() => {}
