@@ -150,6 +150,7 @@ impl Ctx {
                 .map_or_else(|| provider::request_timeout(vendor), Duration::from_secs),
             retries: self.global.retries,
             concurrency: self.global.concurrency,
+            server_limit: provider::adapter(vendor).request_limit,
             ..HttpOptions::default()
         }
     }

@@ -43,6 +43,10 @@ pub struct HttpOptions {
     pub max_body: u64,
     /// The same for an error answer, 4xx or 5xx ([`MAX_ERROR_BODY`]).
     pub max_error_body: u64,
+    /// How long the vendor's server may work on one request (Wolkvox: 60 s): a request this
+    /// side abandoned at its time-out is asked again only once that has passed, so the server
+    /// never works on two at once (Wolkvox answers that with 403 "SIMULTANEOUS REQUESTS").
+    pub server_limit: Option<Duration>,
 }
 
 impl Default for HttpOptions {
@@ -53,6 +57,7 @@ impl Default for HttpOptions {
             concurrency: None,
             max_body: MAX_BODY,
             max_error_body: MAX_ERROR_BODY,
+            server_limit: None,
         }
     }
 }
@@ -355,6 +360,7 @@ impl HttpClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
+            let sent = Instant::now();
             let (wait, why) = match self.send_once(req).await {
                 Ok(resp) => {
                     let retryable = retry::is_retryable_status(resp.status.as_u16())
@@ -375,7 +381,10 @@ impl HttpClient {
                     if !may_retry || attempt >= attempts {
                         return Err(failure.error);
                     }
-                    (retry::backoff(attempt), failure.error.message)
+                    let limit = self.options.server_limit.filter(|_| failure.timed_out);
+                    let wait =
+                        retry::after_abandoned(retry::backoff(attempt), limit, sent.elapsed());
+                    (wait, failure.error.message)
                 }
             };
             info!(
@@ -577,6 +586,7 @@ impl HttpClient {
             error,
             before_sending: false,
             final_answer: true,
+            timed_out: false,
         }
     }
 
@@ -605,6 +615,7 @@ impl HttpClient {
             error,
             before_sending,
             final_answer: false,
+            timed_out: e.is_timeout(),
         }
     }
 
@@ -624,6 +635,8 @@ struct Failure {
     error: ProviderError,
     before_sending: bool,
     final_answer: bool,
+    /// No answer came within the time-out: the server may still be working on it.
+    timed_out: bool,
 }
 
 impl Failure {
@@ -632,6 +645,7 @@ impl Failure {
             error,
             before_sending: false,
             final_answer: false,
+            timed_out: false,
         }
     }
 }

@@ -14,6 +14,15 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 
 const BASE: Duration = Duration::from_millis(250);
 
+/// The wait before asking again for a request abandoned `elapsed` after it was sent: the
+/// backoff, or longer if the vendor's server may still be working on it (`limit`).
+pub fn after_abandoned(backoff: Duration, limit: Option<Duration>, elapsed: Duration) -> Duration {
+    match limit {
+        Some(limit) => backoff.max(limit.saturating_sub(elapsed)),
+        None => backoff,
+    }
+}
+
 /// The wait before attempt `attempt + 1` after `attempt` failed (1-based): "equal jitter", a
 /// random point in the upper half of `BASE * 2^(attempt-1)`, capped at [`MAX_BACKOFF`].
 pub fn backoff(attempt: u32) -> Duration {
@@ -48,6 +57,16 @@ mod tests {
         let mut h = HeaderMap::new();
         h.insert(RETRY_AFTER, HeaderValue::from_str(v).unwrap());
         h
+    }
+
+    #[test]
+    fn a_request_abandoned_before_the_servers_limit_is_asked_again_after_it() {
+        let s = Duration::from_secs;
+        // Abandoned at 10 s of Wolkvox's 60: wait the other 50 before asking again.
+        assert_eq!(after_abandoned(s(1), Some(s(60)), s(10)), s(50));
+        // Past the limit (the default 75 s time-out), or no limit: the backoff alone.
+        assert_eq!(after_abandoned(s(1), Some(s(60)), s(75)), s(1));
+        assert_eq!(after_abandoned(s(2), None, s(10)), s(2));
     }
 
     #[test]

@@ -375,3 +375,41 @@ async fn the_simultaneous_requests_refusal_is_retried() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out).lines().count(), 3);
 }
+
+/// A request abandoned at the client's time-out is asked again only once the server's own limit
+/// has passed, so the server never works on two at once (Wolkvox answers that with 403
+/// "SIMULTANEOUS REQUESTS" and spends the token's quota on both).
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_abandoned_at_the_time_out_is_asked_again_after_the_servers_limit() {
+    for (limit, overlaps) in [(None, 1), (Some(Duration::from_secs(3)), 0)] {
+        // Every answer takes 2.5 s (within the server's 3 s); the client gives up after 1 s.
+        let (server, responder) = one_at_a_time(Duration::from_millis(2500)).await;
+        let home = Home::new();
+        config(&home, &server, "");
+        let (host, captured) = home.host(&[], chrono::Utc::now());
+        let host = host.with_build(move |profile, http| {
+            let mut http = http.clone();
+            http.server_limit = limit;
+            wa_analytics::provider::build(profile, &http)
+        });
+        let args = [
+            "--timeout",
+            "1",
+            "--retries",
+            "2",
+            "stats",
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2026-04-02",
+        ];
+        let out = crate::support::run_host(host, &captured, &args).await;
+        assert_eq!(out.code, 6, "{}", out.stderr);
+        assert_eq!(server.received_requests().await.unwrap().len(), 2);
+        assert_eq!(
+            *responder.overlaps.lock().unwrap(),
+            overlaps,
+            "server limit {limit:?}"
+        );
+    }
+}
