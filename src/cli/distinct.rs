@@ -48,13 +48,19 @@ impl Keyer {
 }
 
 impl Distinct {
-    /// Adds what a page declares the vendor counts.
+    /// Adds what a page declares the vendor counts, and makes room for that many rows at once
+    /// (growing the set as rows come would hold the old table and the new one together at
+    /// each doubling: half as much again at the last).
     pub(super) fn count(&mut self, counted: Counted) {
         let total = self.counted.map_or(0, |c| c.rows);
+        let total = total.saturating_add(counted.rows);
         self.counted = Some(Counted {
-            rows: total.saturating_add(counted.rows),
+            rows: total,
             vendor: counted.vendor,
         });
+        // A count is the vendor's word, not a promise: room for two million rows at most.
+        let room = usize::try_from(total.min(1 << 21)).unwrap_or(0);
+        self.seen.reserve(room.saturating_sub(self.seen.len()));
     }
 
     /// The records whose identity (`keys`, from [`Keyer::keys`], in the same order) was not
