@@ -3,13 +3,14 @@
 
 use std::io::Write;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::task::Poll;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+use super::distinct::{Distinct, Keyer};
 use super::io::IoStreams;
 use super::{GlobalArgs, RangeArgs};
 use crate::config::{self, ConfigFile, Profile};
@@ -465,9 +466,10 @@ impl Ctx {
         Ok(true)
     }
 
-    /// Writes a stream of records. A failure after rows reached stdout is reported as an
-    /// incomplete result (exit 3); with `-o` the previous file is kept and the failure keeps
-    /// its own exit code.
+    /// Writes a stream of records, each row once ([`Record::identity`]). A failure after rows
+    /// reached stdout is reported as an incomplete result (exit 3); with `-o` the previous file
+    /// is kept and the failure keeps its own exit code. Distinct rows that do not add up to what
+    /// the vendor counts are written, then reported as an incomplete result (exit 3).
     pub async fn write_stream<T: Record>(
         &self,
         extra: Vec<FieldDef>,
@@ -509,24 +511,49 @@ impl Ctx {
             rows_to_terminal,
         ));
         // Each page is decoded (if its adapter left that to us) and encoded on the blocking pool,
-        // several at once, and written in order. With --state, rows the last run wrote are
-        // dropped there too; what the filter decides does not depend on the order of pages.
+        // several at once, and written in order. Rows served before are dropped there, each
+        // page in its turn (so the first copy of a row is the one kept, however the pages'
+        // work overlaps); with --state, rows the last run wrote are dropped too (what that
+        // filter decides does not depend on the order of pages).
         let encoder = writer.encoder();
         let filter = incremental
             .as_deref_mut()
             .map(|inc| Arc::new(Mutex::new(std::mem::take(inc))));
+        let distinct = Arc::new(Mutex::new(Distinct::default()));
+        let keyer = Keyer::default();
+        // The turn of the page before: its sender is dropped once that page was de-duplicated
+        // (or if it never will be), which is when the next page may be.
+        let mut turn: Option<mpsc::Receiver<()>> = None;
         let mut encoded = stream::iter(first)
             .chain(pages)
             .map(|page| {
                 let encoder = encoder.clone();
                 let filter = filter.clone();
+                let (distinct, keyer) = (distinct.clone(), keyer.clone());
+                let (done, next) = mpsc::sync_channel::<()>(0);
+                let wait = turn.replace(next);
                 // The run's diagnostics go with the work to the blocking thread.
                 let sink = crate::log::current();
                 async move {
                     let page = page?;
                     tokio::task::spawn_blocking(move || {
                         crate::log::sync_scope(sink, || {
-                            let records = admit(page.decode()?, filter.as_deref());
+                            let counted = page.counted();
+                            let records = page.decode()?;
+                            let keys = keyer.keys(&records);
+                            if let Some(wait) = wait {
+                                // Err: the page before is done (its sender dropped).
+                                let _ = wait.recv();
+                            }
+                            let records = {
+                                let mut d = distinct.lock().unwrap_or_else(PoisonError::into_inner);
+                                if let Some(counted) = counted {
+                                    d.count(counted);
+                                }
+                                d.admit(records, &keys)
+                            };
+                            drop(done);
+                            let records = admit(records, filter.as_deref());
                             Ok::<_, ProviderError>(
                                 encoder.encode(records.into_iter().map(Record::into_row)),
                             )
@@ -559,6 +586,19 @@ impl Ctx {
         }
         let rows = writer.finish()?;
         self.report_written(&spec, rows);
+        let distinct = Arc::into_inner(distinct)
+            .expect("every encoding task has ended")
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
+        if distinct.repeated() > 0 {
+            warn!(
+                "{} row(s) came twice from the vendor's pages and were written once (the pages shifted or repeated while they were read)",
+                distinct.repeated()
+            );
+        }
+        // The distinct rows are written (and with -o, in place): short of what the vendor
+        // counts, they are an incomplete result all the same.
+        distinct.check(spec.path.as_deref())?;
         Ok(rows)
     }
 

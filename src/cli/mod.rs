@@ -7,6 +7,7 @@ mod campaigns;
 mod clicks;
 mod conversations;
 mod ctx;
+mod distinct;
 mod filters;
 pub mod io;
 mod messages;

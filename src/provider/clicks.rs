@@ -104,6 +104,17 @@ impl Record for Click {
             text(self.cod_act),
         ]
     }
+
+    /// The chat the click opened and when it happened (what Wolkvox's windows are told apart
+    /// by, too).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        let Some(chat) = &self.chat_id else {
+            return false;
+        };
+        (chat, self.date).hash(h);
+        true
+    }
 }
 
 impl Record for ClickSummary {

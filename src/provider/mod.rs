@@ -33,7 +33,7 @@ pub use crate::vendor::Vendor;
 pub use capabilities::{Capabilities, ConcurrencyLimit, Facet, Operation, Support};
 pub use clicks::{Click, ClickReports, ClickSummary};
 pub use model::*;
-pub use stream::{Page, RecordStream, failed_stream, record_stream};
+pub use stream::{Counted, Page, RecordStream, failed_stream, record_stream};
 pub use write::{
     BroadcastRequest, ExternalBroadcast, FlowTrigger, MessageBody, PreparedWrite, TemplateMessage,
     WriteApi, WriteCommand, WriteReceipt,

@@ -328,6 +328,30 @@ pub trait Record: Send + 'static {
     fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
         None
     }
+    /// Feeds what identifies this row among the rows of one listing to `h` and returns true;
+    /// false for a record with no identity. Two rows of one listing with the same identity are
+    /// one row served twice (pages that shifted or repeated while paging): the writer keeps the
+    /// first. Only what cannot move between two requests belongs here (a status may go from
+    /// delivered to read; the contact and the send time do not).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        let _ = h;
+        false
+    }
+}
+
+/// Feeds `id`, else `name`, to `h` (told apart, so an id never equals a name).
+pub(crate) fn id_else_name<H: std::hash::Hasher>(
+    id: Option<&str>,
+    name: Option<&str>,
+    h: &mut H,
+) -> bool {
+    use std::hash::Hash;
+    match (id, name) {
+        (Some(id), _) => (0u8, id).hash(h),
+        (None, Some(name)) => (1u8, name).hash(h),
+        (None, None) => return false,
+    }
+    true
 }
 
 /// The cell of an optional count (null when absent; a count beyond `i64` is capped, never
@@ -400,6 +424,11 @@ impl Record for Campaign {
             self.extra,
         )
     }
+
+    /// A campaign is its id, else its name (Engage addresses campaigns by name).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        id_else_name(self.id.as_deref(), Some(&self.name), h)
+    }
 }
 
 impl Record for CampaignSummary {
@@ -451,6 +480,11 @@ impl Record for CampaignSummary {
             self.extra,
         )
     }
+
+    /// A campaign's summary is its id, else its name.
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        id_else_name(self.id.as_deref(), self.name.as_deref(), h)
+    }
 }
 
 impl Record for ContactRecord {
@@ -488,6 +522,14 @@ impl Record for ContactRecord {
     fn dedup_key(&self) -> Option<(String, DateTime<Utc>)> {
         self.sent_at
             .map(|at| (format!("{}|{}", self.contact, at.timestamp()), at))
+    }
+
+    /// The contact and when the message was sent (not its status, which moves on): a
+    /// recurrent campaign sends one contact several messages.
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        (&self.contact, self.sent_at).hash(h);
+        true
     }
 
     fn into_row(self) -> Vec<Value> {
@@ -591,6 +633,13 @@ impl Record for StatsBucket {
             ],
             self.extra,
         )
+    }
+
+    /// A bucket is its period.
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        self.period_start.hash(h);
+        true
     }
 }
 

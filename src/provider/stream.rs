@@ -15,7 +15,22 @@ pub type RecordStream<'a, T> = BoxStream<'a, Result<Page<T>, ProviderError>>;
 /// worker thread, where its records are made and dropped (with the system allocator, a record
 /// made on one thread and dropped on another costs a lock and more: a tenth of the CPU of a
 /// million-row export).
-pub struct Page<T>(PageInner<T>);
+pub struct Page<T> {
+    inner: PageInner<T>,
+    counted: Option<Counted>,
+}
+
+/// Rows a vendor counts for a query (its total, less what `--offset` skips and `--limit` leaves
+/// out), declared on the page that told it. The writer adds up what a stream's pages declare and
+/// compares it with the distinct rows the pages held: pages that shifted or repeated while
+/// paging fall short of it (product.md "Pages that drift or repeat are caught").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Counted {
+    /// Rows the vendor counts, beyond those of other pages' declarations.
+    pub rows: u64,
+    /// The vendor, for the message.
+    pub vendor: &'static str,
+}
 
 enum PageInner<T> {
     Decoded(Vec<T>),
@@ -27,18 +42,35 @@ impl<T> Page<T> {
     pub fn deferred(
         decode: impl FnOnce() -> Result<Vec<T>, ProviderError> + Send + 'static,
     ) -> Page<T> {
-        Page(PageInner::Deferred(Box::new(decode)))
+        Page {
+            inner: PageInner::Deferred(Box::new(decode)),
+            counted: None,
+        }
     }
 
-    /// Whether the page is decoded and holds no record (a deferred page may hold some).
+    /// The same page, declaring that `vendor` counts `rows` more rows for the query (see
+    /// [`Counted`]).
+    pub fn counting(mut self, vendor: &'static str, rows: u64) -> Page<T> {
+        self.counted = Some(Counted { rows, vendor });
+        self
+    }
+
+    /// The rows this page declares the vendor counts, if it declares any.
+    pub fn counted(&self) -> Option<Counted> {
+        self.counted
+    }
+
+    /// Whether the page is decoded, holds no record (a deferred page may hold some) and declares
+    /// no rows counted.
     pub fn is_known_empty(&self) -> bool {
-        matches!(&self.0, PageInner::Decoded(records) if records.is_empty())
+        matches!(&self.inner, PageInner::Decoded(records) if records.is_empty())
+            && self.counted.is_none_or(|c| c.rows == 0)
     }
 
     /// The page's records, decoding them now if that was deferred; a page that cannot be
     /// decoded is the failure that ends its stream.
     pub fn decode(self) -> Result<Vec<T>, ProviderError> {
-        match self.0 {
+        match self.inner {
             PageInner::Decoded(records) => Ok(records),
             PageInner::Deferred(decode) => decode(),
         }
@@ -47,13 +79,16 @@ impl<T> Page<T> {
 
 impl<T> From<Vec<T>> for Page<T> {
     fn from(records: Vec<T>) -> Page<T> {
-        Page(PageInner::Decoded(records))
+        Page {
+            inner: PageInner::Decoded(records),
+            counted: None,
+        }
     }
 }
 
 impl<T> std::fmt::Debug for Page<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
+        match &self.inner {
             PageInner::Decoded(records) => write!(f, "Page({} records)", records.len()),
             PageInner::Deferred(_) => f.write_str("Page(not decoded yet)"),
         }

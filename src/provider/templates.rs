@@ -128,6 +128,14 @@ impl Record for Template {
         row.extend(self.extra);
         row
     }
+
+    /// A template is its code, in its language where it has one (a vendor may list
+    /// one code in several languages).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        (&self.code, &self.language).hash(h);
+        true
+    }
 }
 
 impl Record for TemplateContent {
@@ -160,6 +168,16 @@ impl Record for TemplateContent {
         row.extend(self.extra);
         row
     }
+
+    /// A template's content is its language (Engagive addresses contents by it).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        let Some(language) = &self.language else {
+            return false;
+        };
+        language.hash(h);
+        true
+    }
 }
 
 impl Record for Lookup {
@@ -174,5 +192,12 @@ impl Record for Lookup {
         let mut row = vec![Value::Text(self.code), text(self.label)];
         row.extend(self.extra);
         row
+    }
+
+    /// An entry is its code.
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        self.code.hash(h);
+        true
     }
 }

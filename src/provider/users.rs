@@ -115,6 +115,13 @@ impl Record for BotUser {
             self.attributes.map_or(Value::Null, Value::Json),
         ]
     }
+
+    /// A user is the vendor's user id.
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        self.user_id.hash(h);
+        true
+    }
 }
 
 impl Record for ChatMessage {
@@ -138,6 +145,16 @@ impl Record for ChatMessage {
             text(self.message),
             time(self.timestamp),
         ]
+    }
+
+    /// A message is its id (one without is always written).
+    fn identity<H: std::hash::Hasher>(&self, h: &mut H) -> bool {
+        use std::hash::Hash;
+        let Some(id) = &self.message_id else {
+            return false;
+        };
+        id.hash(h);
+        true
     }
 }
 

@@ -10,6 +10,7 @@
 
 mod auth;
 mod details;
+mod drift;
 mod errors;
 mod export;
 mod numbers;

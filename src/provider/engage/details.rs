@@ -5,7 +5,9 @@
 //! total; the other pages are then read `concurrency` at a time ([`paging::walk`]) and taken in
 //! order. Every page is checked against its window's total and must hold exactly the rows its
 //! `limit`/`offset` promise, so nothing is lost or doubled silently. Later pages are decoded
-//! (and checked) by the consumer, on the thread that also writes them out.
+//! (and checked) by the consumer, on the thread that also writes them out. Each window's first
+//! page declares the rows the window counts ([`Page::counting`]), so the writer, which drops rows
+//! served twice, can tell when the distinct rows fall short of it (exit 3).
 
 use std::collections::VecDeque;
 
@@ -156,7 +158,10 @@ impl Walk {
                 total: Some(total),
             });
         let next = self.next_window();
-        Step::new(first.rows, Then::plan(rest.chain(next)))
+        // What the window counts is what the writer must end up with: pages that shifted or
+        // repeated while paging hold the right number of rows but fewer distinct ones.
+        let page = Page::from(first.rows).counting(VENDOR, end - start);
+        Step::new(page, Then::plan(rest.chain(next)))
     }
 }
 
