@@ -186,9 +186,8 @@ async fn execute(command: Command, ctx: Ctx, interrupt: bool) -> Result<(), AppE
     if !interrupt || command.handles_interrupt() {
         return cli::dispatch(command, ctx).await;
     }
-    let stop = signals::listen()
+    let mut stop = signals::listen()
         .map_err(|e| AppError::Internal(format!("cannot listen for signals: {e}")))?;
-    let mut stop = stop;
     let result = tokio::select! {
         biased;
         Ok(stopped) = &mut stop => return Err(stopped.error()),

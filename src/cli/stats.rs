@@ -63,7 +63,11 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     if args.report == StatsReport::Campaigns && view == ReportView::Periods {
         let campaigns = ctx.capability(&account, op, |p| p.campaigns())?;
         let extra = provider.extra_fields(Operation::Stats);
-        let buckets = checked(account.profile.vendor, campaigns.stats(&query));
+        let buckets = checked(
+            account.profile.vendor,
+            campaigns.stats(&query),
+            bucket_breach,
+        );
         ctx.write_stream(extra, buckets, None).await?;
         return Ok(());
     }
@@ -81,13 +85,15 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
             let rows = checked(
                 account.profile.vendor,
                 reports.report_periods(args.report, &query),
+                bucket_breach,
             );
             ctx.write_stream(extra, rows, None).await?;
         }
         ReportView::ByCampaign => {
-            let rows = checked_summaries(
+            let rows = checked(
                 account.profile.vendor,
                 reports.report_by_campaign(args.report, &query),
+                campaign_breach,
             );
             ctx.write_stream(extra, rows, None).await?;
         }
@@ -110,45 +116,48 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The buckets of `stream`, each checked against the invariants (product.md, "What the numbers
-/// mean"): a bucket that breaks one is printed as the vendor gave it, with one warning per
-/// invariant naming the first period that breaks it and its figures.
-fn checked(vendor: Vendor, stream: RecordStream<'_, StatsBucket>) -> RecordStream<'_, StatsBucket> {
+/// The records of `stream`, each checked against the invariants (product.md, "What the numbers
+/// mean"): a record that breaks one is printed as the vendor gave it, and `warn` says so (once
+/// per invariant: it names the first record that breaks it).
+fn checked<'a, T>(
+    vendor: Vendor,
+    stream: RecordStream<'a, T>,
+    warn: fn(Vendor, &T, &figures::Breach),
+) -> RecordStream<'a, T>
+where
+    T: Send + 'a,
+    for<'r> &'r T: Into<figures::Figures>,
+{
     stream
         .map(move |page| {
-            let buckets = page?.decode()?;
-            for bucket in &buckets {
-                for breach in figures::breaches(&bucket.into()) {
-                    crate::warn_once!(
-                        format!("breach {vendor} stats {}", breach.invariant),
-                        "{vendor}'s stats do not add up: on {} {breach} (printed as {vendor} gave them; later periods that break it are not named)",
-                        bucket.period
-                    );
+            let records = page?.decode()?;
+            for record in &records {
+                for breach in figures::breaches(&record.into()) {
+                    warn(vendor, record, &breach);
                 }
             }
-            Ok(Page::from(buckets))
+            Ok(Page::from(records))
         })
         .boxed()
 }
 
-/// The rows of `stats --by-campaign`, each checked against the invariants like a summary.
-fn checked_summaries(
-    vendor: Vendor,
-    stream: RecordStream<'_, CampaignSummary>,
-) -> RecordStream<'_, CampaignSummary> {
-    stream
-        .map(move |page| {
-            let rows = page?.decode()?;
-            for row in &rows {
-                for breach in figures::breaches(&row.into()) {
-                    crate::warn_once!(
-                        format!("breach {vendor} by-campaign {}", breach.invariant),
-                        "{vendor}'s figures for '{}' do not add up: {breach} (printed as {vendor} gave them; other campaigns that break it are not named)",
-                        row.name.as_deref().or(row.id.as_deref()).unwrap_or("a campaign")
-                    );
-                }
-            }
-            Ok(Page::from(rows))
-        })
-        .boxed()
+/// A stats period that does not add up.
+fn bucket_breach(vendor: Vendor, bucket: &StatsBucket, breach: &figures::Breach) {
+    crate::warn_once!(
+        format!("breach {vendor} stats {}", breach.invariant),
+        "{vendor}'s stats do not add up: on {} {breach} (printed as {vendor} gave them; later periods that break it are not named)",
+        bucket.period
+    );
+}
+
+/// A `--by-campaign` row that does not add up.
+fn campaign_breach(vendor: Vendor, row: &CampaignSummary, breach: &figures::Breach) {
+    crate::warn_once!(
+        format!("breach {vendor} by-campaign {}", breach.invariant),
+        "{vendor}'s figures for '{}' do not add up: {breach} (printed as {vendor} gave them; other campaigns that break it are not named)",
+        row.name
+            .as_deref()
+            .or(row.id.as_deref())
+            .unwrap_or("a campaign")
+    );
 }

@@ -119,19 +119,27 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// The JSON at `field`'s declared path, null included; `None` when absent (not remembered).
+    fn lookup(&self, field: &'static str) -> Option<&'a Json> {
+        let mut at = self.object;
+        for step in self.relative(field).split('.') {
+            at = at.get(step)?;
+        }
+        Some(at)
+    }
+
+    /// The JSON at the path of a field whose absence is normal (the conversational campaigns'
+    /// `responses`): `None` when absent or null, and no warning.
+    pub fn optional(&self, field: &'static str) -> Option<&'a Json> {
+        self.lookup(field).filter(|v| !v.is_null())
+    }
+
     /// The JSON at `field`'s declared path: `None` when absent (remembered) or null.
     pub fn value(&mut self, field: &'static str) -> Option<&'a Json> {
-        let relative = self.relative(field);
-        let mut at = self.object;
-        for step in relative.split('.') {
-            match at.get(step) {
-                Some(next) => at = next,
-                None => {
-                    self.missing.push(field);
-                    return None;
-                }
-            }
-        }
+        let Some(at) = self.lookup(field) else {
+            self.missing.push(field);
+            return None;
+        };
         let empty = at.is_null() || at.as_str().is_some_and(|t| t.trim().is_empty());
         if empty {
             self.empty.push(field);
@@ -142,12 +150,7 @@ impl<'a> Reader<'a> {
     /// A key field as text: absent is recorded as missing; null, empty, or neither a text nor a
     /// number is malformed (named in the error as such).
     pub fn key_text(&mut self, field: &'static str) -> Option<String> {
-        let relative = self.relative(field);
-        let mut at = Some(self.object);
-        for step in relative.split('.') {
-            at = at.and_then(|v| v.get(step));
-        }
-        match at {
+        match self.lookup(field) {
             Some(Json::Null) => {
                 self.malformed(field, "is null");
                 None
@@ -258,14 +261,15 @@ impl<'a> Reader<'a> {
                 path(field)
             );
         }
-        // Each unknown field is listed once, the first time a record has it.
+        // Each unknown field is listed once, the first time a record has it; without -v the
+        // records' keys are not even looked at.
+        if !crate::log::enabled(crate::log::VERBOSE) {
+            return Ok(());
+        }
         let unknown: Vec<String> = self
             .unknown()
             .into_iter()
-            .filter(|f| {
-                crate::log::enabled(crate::log::VERBOSE)
-                    && crate::log::once(&format!("unknown {vendor} {command} {f}"))
-            })
+            .filter(|f| crate::log::once(&format!("unknown {vendor} {command} {f}")))
             .collect();
         if !unknown.is_empty() {
             crate::info!(

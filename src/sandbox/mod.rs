@@ -260,11 +260,8 @@ impl Sandbox {
                     out.push_str(&format!("{key} = {}\n", util::toml_str(value)));
                 }
             }
-            if vendor == Vendor::Wolkvox && o.wolkvox_zone != crate::time::Zone::UTC {
-                out.push_str(&format!(
-                    "timezone = {}\n",
-                    util::toml_str(&o.wolkvox_zone.name())
-                ));
+            for (key, value) in (vendor_sandbox(vendor).profile_keys)(o) {
+                out.push_str(&format!("{key} = {}\n", util::toml_str(&value)));
             }
         }
         out
@@ -314,6 +311,14 @@ pub(crate) struct VendorSandbox {
     pub posts_are_writes: bool,
     /// The profile fields the sandbox accepts ([`Sandbox::credentials`]).
     pub credentials: &'static [(&'static str, &'static str)],
+    /// Further keys of the printed profile that follow from the options (Wolkvox: the
+    /// operation's `timezone`), as (key, value).
+    pub profile_keys: fn(&SandboxOptions) -> Vec<(&'static str, String)>,
+}
+
+/// No profile keys beyond the credentials ([`VendorSandbox::profile_keys`]).
+pub(crate) fn no_profile_keys(_: &SandboxOptions) -> Vec<(&'static str, String)> {
+    Vec::new()
 }
 
 impl VendorSandbox {

@@ -13,12 +13,10 @@ use serde_json::Value as Json;
 
 use crate::output::{FieldDef, FieldKind, Value};
 use crate::provider::figures;
-use crate::provider::mapping;
 use crate::provider::model::count;
 use crate::provider::read::{Reader, Rule};
 use crate::provider::{Campaign, CampaignSummary, CampaignType, Operation, ProviderError, Vendor};
 
-use super::mapping::MAPPING;
 use super::wire::snake_keys;
 
 /// Reading one object's fields by their declared paths: what a missing or unreadable field
@@ -37,13 +35,9 @@ pub(super) trait Fields<'a> {
     fn malformed(&mut self, field: &'static str, why: String);
 }
 
-/// The shared [`Reader`] over one object of a command the mapping describes, which also knows
-/// the object, for the fields whose absence is normal ([`Fields::optional`]).
+/// The shared [`Reader`] over one object of a command the mapping describes.
 pub(super) struct Declared<'a> {
     reader: Reader<'a>,
-    object: &'a Json,
-    op: Operation,
-    prefix: &'static str,
 }
 
 impl<'a> Declared<'a> {
@@ -51,9 +45,6 @@ impl<'a> Declared<'a> {
     pub fn new(op: Operation, prefix: &'static str, object: &'a Json, request: &str) -> Self {
         Declared {
             reader: Reader::new(Vendor::Insider, op, prefix, object).with_request(request),
-            object,
-            op,
-            prefix,
         }
     }
 
@@ -68,13 +59,7 @@ impl<'a> Fields<'a> for Declared<'a> {
         self.reader.value(field)
     }
     fn optional(&mut self, field: &'static str) -> Option<&'a Json> {
-        let path = mapping::path(MAPPING, self.op, field);
-        let relative = path.strip_prefix(self.prefix).unwrap_or(path);
-        let mut at = self.object;
-        for step in relative.split('.') {
-            at = at.get(step)?;
-        }
-        (!at.is_null()).then_some(at)
+        self.reader.optional(field)
     }
     fn count(&mut self, field: &'static str) -> Option<u64> {
         self.reader.count(field)

@@ -43,6 +43,7 @@ pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
     fault_body,
     posts_are_writes: false,
     credentials: credentials::CREDENTIALS,
+    profile_keys: super::no_profile_keys,
 };
 
 /// Default and maximum `limit` of details (Part 1).

@@ -56,6 +56,7 @@ pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
     fault_body,
     posts_are_writes: true,
     credentials: credentials::CREDENTIALS,
+    profile_keys: super::no_profile_keys,
 };
 
 /// Engagive's envelope for an injected error: `{"success":false,"statusCode","message"}`.

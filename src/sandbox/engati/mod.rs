@@ -38,6 +38,7 @@ pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
     fault_body,
     posts_are_writes: true,
     credentials: credentials::CREDENTIALS,
+    profile_keys: super::no_profile_keys,
 };
 
 /// Default and largest `page_size` (Part 1: larger is silently served as 500).

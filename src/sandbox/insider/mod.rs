@@ -53,6 +53,7 @@ pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
     fault_body,
     posts_are_writes: false,
     credentials: credentials::CREDENTIALS,
+    profile_keys: super::no_profile_keys,
 };
 
 /// Insider's body for an injected error: its documented rate limit (code 2021) for a 429,

@@ -31,7 +31,7 @@ pub(crate) use self::state::VendorState;
 use crate::sandbox::data::{DAY_MS, Draw, Salt, Status, index_window};
 use crate::sandbox::fault::Injected;
 use crate::sandbox::util::{self, Params};
-use crate::sandbox::{Shared, Variant, VendorSandbox};
+use crate::sandbox::{SandboxOptions, Shared, Variant, VendorSandbox};
 use crate::vendor::Vendor;
 
 /// Wolkvox's sandbox, as the shared plumbing sees it.
@@ -44,7 +44,18 @@ pub(crate) static SANDBOX: VendorSandbox = VendorSandbox {
     fault_body,
     posts_are_writes: false,
     credentials: credentials::CREDENTIALS,
+    profile_keys,
 };
+
+/// The operation's zone, when it is not UTC, as the printed profile's `timezone`.
+fn profile_keys(options: &SandboxOptions) -> Vec<(&'static str, String)> {
+    let zone = options.wolkvox_zone;
+    if zone == crate::time::Zone::UTC {
+        Vec::new()
+    } else {
+        vec![("timezone", zone.name())]
+    }
+}
 
 /// Most rows one call returns (Part 2 §4.1; Part 1: the oldest, silently).
 pub(crate) const MAX_ROWS: usize = 60_000;
