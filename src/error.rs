@@ -45,6 +45,13 @@ pub enum AppError {
         /// The exit code of the first failure.
         code: u8,
     },
+    /// A run over several profiles whose result lacks some of them (exit 3); each one's error
+    /// was said before.
+    #[error("{message}")]
+    MissingProfiles {
+        /// Which profiles are missing, and where the others' rows are.
+        message: String,
+    },
     /// Ctrl-C (exit 130).
     #[error("interrupted")]
     Interrupted,
@@ -76,7 +83,7 @@ impl AppError {
                 | OutputError::Folder { .. },
             ) => 2,
             AppError::Output(OutputError::Io { .. }) => 1,
-            AppError::PartialOutput { .. } => 3,
+            AppError::PartialOutput { .. } | AppError::MissingProfiles { .. } => 3,
             AppError::Reported { code, .. } => *code,
             AppError::Interrupted => 130,
             AppError::Terminated(_) => 143,
@@ -97,7 +104,10 @@ impl AppError {
             AppError::Output(OutputError::UnknownField { .. }) => None,
             AppError::Output(_) => None,
             AppError::PartialOutput { cause, .. } => cause.hint(),
-            AppError::Interrupted | AppError::Terminated(_) | AppError::Reported { .. } => None,
+            AppError::Interrupted
+            | AppError::Terminated(_)
+            | AppError::Reported { .. }
+            | AppError::MissingProfiles { .. } => None,
             AppError::Internal(_) => Some("this is a bug in wa-analytics; please report it with the command you ran".to_string()),
         }
     }
@@ -115,4 +125,32 @@ impl AppError {
     pub fn is_incomplete(&self) -> bool {
         matches!(self, AppError::Provider(e) if e.kind == ErrorKind::Incomplete)
     }
+}
+
+/// The one paragraph an error is said in on stderr: `wa-analytics: error: …`, `who` first when
+/// it is one profile's of a run over several, and the hint on its own line. Vendor text in it is
+/// made visible, never obeyed ([`crate::api_error::visible`]).
+pub fn paragraph(e: &AppError, color: bool, who: Option<&str>) -> String {
+    let label = if color {
+        "\x1b[1;31merror:\x1b[0m"
+    } else {
+        "error:"
+    };
+    let who = who.map(|w| format!("{w}: ")).unwrap_or_default();
+    let mut text = format!(
+        "wa-analytics: {label} {who}{}",
+        crate::api_error::visible(&e.to_string())
+    );
+    if let AppError::PartialOutput { .. } = e {
+        text.push_str(" The rows above are not the whole result.");
+    }
+    if let Some(hint) = e.hint() {
+        text.push_str(&format!("\nhint: {}", crate::api_error::visible(&hint)));
+    }
+    text
+}
+
+/// Says one profile's error in a run over several profiles (the run goes on).
+pub fn report_for(who: &str, e: &AppError) {
+    crate::log::emit(&paragraph(e, false, Some(who)));
 }

@@ -357,20 +357,5 @@ fn use_color(
 /// character of either reaches the terminal as a control ([`api_error::visible`]): whatever a
 /// vendor, a file name or a command put in them cannot forge a line or move the cursor.
 fn report(e: &AppError, color: bool) {
-    let label = if color {
-        "\x1b[1;31merror:\x1b[0m"
-    } else {
-        "error:"
-    };
-    let mut text = format!(
-        "wa-analytics: {label} {}",
-        api_error::visible(&e.to_string())
-    );
-    if let AppError::PartialOutput { .. } = e {
-        text.push_str(" The rows above are not the whole result.");
-    }
-    if let Some(hint) = e.hint() {
-        text.push_str(&format!("\nhint: {}", api_error::visible(&hint)));
-    }
-    log::emit(&text);
+    log::emit(&error::paragraph(e, color, None));
 }

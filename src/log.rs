@@ -35,6 +35,8 @@ pub struct Sink {
     pub writer: Arc<dyn Fn() -> Box<dyn Write + Send> + Send + Sync>,
     /// The keys [`once`] has seen in this run.
     pub seen: Arc<Mutex<HashSet<String>>>,
+    /// Put after `wa-analytics: ` in every line: `[profile]` in a run over several profiles.
+    pub prefix: Option<Arc<str>>,
 }
 
 impl Sink {
@@ -44,6 +46,18 @@ impl Sink {
             level,
             writer,
             seen: Arc::default(),
+            prefix: None,
+        }
+    }
+
+    /// The same sink for one profile of a run over several: its lines say `[name]` after
+    /// `wa-analytics: `, and what it says once it says once for this profile.
+    pub fn for_profile(&self, name: &str) -> Sink {
+        Sink {
+            level: self.level,
+            writer: self.writer.clone(),
+            seen: Arc::default(),
+            prefix: Some(format!("[{name}] ").into()),
         }
     }
 }
@@ -87,6 +101,14 @@ pub fn enabled(level: i8) -> bool {
 pub fn emit(line: &str) {
     // One write of the whole line, so lines from several threads never interleave.
     let mut line = crate::secret::scrub(line).into_owned();
+    if let Ok(Some(prefix)) = SINK.try_with(|s| s.prefix.clone()) {
+        let at = if line.starts_with("wa-analytics: ") {
+            "wa-analytics: ".len()
+        } else {
+            0
+        };
+        line.insert_str(at, &prefix);
+    }
     line.push('\n');
     let written = SINK.try_with(|s| {
         let mut err = (s.writer)();

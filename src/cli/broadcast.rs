@@ -12,7 +12,7 @@ use crate::provider::{BroadcastRequest, ExternalBroadcast, WriteCommand};
 use crate::time::{self, Zone};
 
 /// `broadcast`: a text message to a list of users, now or at a time; or `broadcast external`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
 pub struct BroadcastArgs {
     #[command(subcommand)]
@@ -37,14 +37,14 @@ pub struct BroadcastArgs {
 }
 
 /// `broadcast external`.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum BroadcastCommand {
     /// Send a WhatsApp template to every number of a CSV audience (Engati's external broadcast, 360Dialog)
     External(ExternalArgs),
 }
 
 /// `broadcast external`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ExternalArgs {
     /// The audience: a CSV with the header user.phone_number,user.attribute_0,… and numbers with + and the country code
     #[arg(long, value_name = "FILE.csv")]

@@ -19,7 +19,7 @@ use crate::time;
 use std::sync::Arc;
 
 /// Campaign commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum CampaignsCommand {
     /// Campaigns sent (or created) in the range
     ///
@@ -46,7 +46,7 @@ pub enum CampaignsCommand {
 }
 
 /// `campaigns list`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(mut_arg("last", |a| a.help(super::last_help(Operation::CampaignsList))))]
 pub struct ListArgs {
     #[command(flatten)]
@@ -63,7 +63,7 @@ pub struct ListArgs {
 }
 
 /// `campaigns summary`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(mut_arg("last", |a| a.help(super::last_help(Operation::CampaignsSummary))))]
 pub struct SummaryArgs {
     /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
@@ -74,7 +74,7 @@ pub struct SummaryArgs {
 }
 
 /// `campaigns details`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DetailsArgs {
     /// The campaign (its name for Engage; its numeric id, or 'all', for Wolkvox)
     campaign: String,
@@ -95,7 +95,7 @@ pub struct DetailsArgs {
 }
 
 /// `campaigns export`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(
     after_help = "Incremental exports for cron: with --state, a run without --from/--last starts where the last completed run of this profile and campaign ended (minus --lookback) and ends now or at --to; the state is saved only after the file was written, so a failed run is simply repeated by the next one."
 )]

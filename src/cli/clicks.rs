@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::provider::Operation;
 
 /// `clicks`: one row per click, or `clicks summary` for the totals.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(args_conflicts_with_subcommands = true)]
 pub struct ClicksArgs {
     #[command(subcommand)]
@@ -18,14 +18,14 @@ pub struct ClicksArgs {
 }
 
 /// The `clicks` subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ClicksCommand {
     /// Click totals by source (ad or post) and by who answered (chatbot or agents): Wolkvox chat_15
     Summary(SummaryArgs),
 }
 
 /// `clicks summary`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SummaryArgs {
     #[command(flatten)]
     range: RangeArgs,

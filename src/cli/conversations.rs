@@ -8,7 +8,7 @@ use crate::provider::Operation;
 use crate::provider::users::ConversationQuery;
 
 /// `conversations`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(mut_arg("last", |a| a.help(super::last_help(Operation::Conversations))))]
 pub struct ConversationsArgs {
     /// The user's channel user id (WhatsApp: the phone number), as 'users find' lists it

@@ -10,6 +10,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::{StreamExt, stream};
 
+use super::accounts::Member;
 use super::distinct::{Distinct, Keyer};
 use super::io::IoStreams;
 use super::{GlobalArgs, RangeArgs};
@@ -29,7 +30,7 @@ use crate::time::{self, RangeInput, Zone};
 pub const DEFAULT_SPAN: chrono::Duration = chrono::Duration::days(30);
 
 /// Looks up an environment variable.
-pub type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+pub type EnvLookup = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
 
 /// Builds the provider of a profile: [`provider::build`] for a real run; a test can wrap it, count
 /// its calls, or hand back a provider of its own.
@@ -58,7 +59,7 @@ impl Host {
     pub fn system() -> Host {
         Host {
             io: IoStreams::system(),
-            env: Box::new(|k| std::env::var(k).ok()),
+            env: Arc::new(|k| std::env::var(k).ok()),
             now: Utc::now(),
             build: Arc::new(provider::build),
         }
@@ -75,7 +76,7 @@ impl Host {
             .collect();
         let host = Host {
             io,
-            env: Box::new(move |k| env.get(k).cloned()),
+            env: Arc::new(move |k| env.get(k).cloned()),
             now,
             build: Arc::new(provider::build),
         };
@@ -109,6 +110,9 @@ pub struct Ctx {
     pub build: ProviderFactory,
     /// Config text to use instead of the file (`--demo`: the sandbox's profiles).
     pub config_override: Option<String>,
+    /// In a run over several profiles, this profile's part of the one result: its output goes
+    /// there instead of to stdout or `-o`.
+    pub(super) member: Option<Arc<Member>>,
 }
 
 /// A resolved profile and its provider.
@@ -134,6 +138,7 @@ impl Ctx {
             io: host.io,
             build: host.build,
             config_override: None,
+            member: None,
         }
     }
 
@@ -249,7 +254,17 @@ impl Ctx {
     pub fn account(&self) -> Result<Account, AppError> {
         let profile = self.profile()?;
         profile.resolve_secrets()?;
-        let provider = (self.build)(&profile, &self.http_options(profile.vendor))?;
+        let mut http = self.http_options(profile.vendor);
+        if let (Some(member), Some(limit)) = (
+            &self.member,
+            provider::adapter(profile.vendor)
+                .capabilities
+                .concurrency_limit,
+        ) {
+            // Profiles of one token share its limit (Wolkvox: one request in flight in all).
+            http.limiter = Some(member.shared_limiter(&profile, limit.max));
+        }
+        let provider = (self.build)(&profile, &http)?;
         info!("profile '{}' ({})", profile.name, profile.vendor.id());
         if let Some(limit) = provider.capabilities().concurrency_limit {
             self.warn_over_limit(&profile, limit);
@@ -448,6 +463,10 @@ impl Ctx {
         if !self.wants_fields_help() {
             return Ok(false);
         }
+        if let Some(member) = &self.member {
+            member.help(fields)?;
+            return Ok(true);
+        }
         let mut out = self.stdout();
         let text = output::fields_help(fields);
         out.write_all(text.as_bytes())
@@ -494,7 +513,10 @@ impl Ctx {
             return Ok(0);
         }
         let spec = self.output_spec(command_default);
-        output::check_fields(&spec, &fields)?;
+        if self.member.is_none() {
+            // A run over several profiles checks --fields against all their fields.
+            output::check_fields(&spec, &fields)?;
+        }
         // The first page (or failure) comes before the output is opened: a refused query or a
         // failed first request leaves stdout empty and no file behind, not a lone header.
         let mut pages = until_failure(records).fuse();
@@ -502,11 +524,18 @@ impl Ctx {
             Some(Err(e)) => return Err(e.into()),
             first => first,
         };
-        let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        let mut target = match &self.member {
+            Some(member) => {
+                member.fields(fields).await?;
+                Target::Member(member.clone())
+            }
+            None => Target::Writer(Writer::open(&spec, fields, Shape::List, self.stdout())?),
+        };
         let rows_to_terminal = spec.path.is_none() && self.io.stdout_is_terminal;
-        // The bar draws on the process's stderr: never for a run on other streams.
+        // The bar draws on the process's stderr: never for a run on other streams, nor for
+        // one profile of several.
         let mut bar = progress::Bar::start(progress::wanted(
-            self.io.stderr_is_terminal && self.io.is_system(),
+            self.io.stderr_is_terminal && self.io.is_system() && self.member.is_none(),
             self.global.quiet,
             rows_to_terminal,
         ));
@@ -514,8 +543,12 @@ impl Ctx {
         // several at once, and written in order. Rows served before are dropped there, each
         // page in its turn (so the first copy of a row is the one kept, however the pages'
         // work overlaps); with --state, rows the last run wrote are dropped too (what that
-        // filter decides does not depend on the order of pages).
-        let encoder = writer.encoder();
+        // filter decides does not depend on the order of pages). One profile of several hands
+        // its rows to the merge unencoded.
+        let encoder = match &target {
+            Target::Writer(writer) => Some(writer.encoder()),
+            Target::Member(_) => None,
+        };
         let filter = incremental
             .as_deref_mut()
             .map(|inc| Arc::new(Mutex::new(std::mem::take(inc))));
@@ -554,9 +587,11 @@ impl Ctx {
                             };
                             drop(done);
                             let records = admit(records, filter.as_deref());
-                            Ok::<_, ProviderError>(
-                                encoder.encode(records.into_iter().map(Record::into_row)),
-                            )
+                            let rows = records.into_iter().map(Record::into_row);
+                            Ok::<_, ProviderError>(match encoder {
+                                Some(encoder) => Ready::Encoded(encoder.encode(rows)),
+                                None => Ready::Rows(rows.collect()),
+                            })
                         })
                     })
                     .await
@@ -564,16 +599,33 @@ impl Ctx {
                 }
             })
             .buffered(ENCODE_AHEAD);
+        let mut handed = 0;
         while let Some(page) = encoded.next().await {
-            match page {
-                Ok(batch) => {
+            let written = match (page, &mut target) {
+                (Ok(Ready::Encoded(batch)), Target::Writer(writer)) => {
                     let rows = batch.rows();
-                    writer.write_encoded(batch)?;
+                    writer.write_encoded(batch).map(|()| rows).map_err(AppError::from)
+                }
+                (Ok(Ready::Rows(rows)), Target::Member(member)) => {
+                    let n = rows.len() as u64;
+                    member.rows(rows).await.map(|()| n)
+                }
+                (Ok(_), _) => Err(AppError::Internal(
+                    "rows were made for another output".into(),
+                )),
+                (Err(e), _) => Err(e.into()),
+            };
+            match written {
+                Ok(rows) => {
+                    handed += rows;
                     bar.rows(rows);
                 }
                 Err(e) => {
                     bar.finish();
-                    return Err(abandon(writer, &spec, e.into()));
+                    return Err(match target {
+                        Target::Writer(writer) => abandon(writer, &spec, e),
+                        Target::Member(_) => e,
+                    });
                 }
             }
         }
@@ -584,12 +636,23 @@ impl Ctx {
             let filter = Arc::into_inner(filter).expect("every encoding task has ended");
             *inc = filter.into_inner().unwrap_or_else(PoisonError::into_inner);
         }
-        let rows = writer.finish()?;
-        self.report_written(&spec, rows);
         let distinct = Arc::into_inner(distinct)
             .expect("every encoding task has ended")
             .into_inner()
             .unwrap_or_else(PoisonError::into_inner);
+        let rows = match target {
+            Target::Writer(writer) => {
+                let rows = writer.finish()?;
+                self.report_written(&spec, rows);
+                rows
+            }
+            Target::Member(member) => {
+                // Returns once the one result is written (with -o: in place), so that an
+                // incremental export's position never moves ahead of its rows.
+                member.done().await?;
+                handed
+            }
+        };
         if distinct.repeated() > 0 {
             warn!(
                 "{} row(s) came twice from the vendor's pages and were written once (the pages shifted or repeated while they were read)",
@@ -606,6 +669,10 @@ impl Ctx {
     pub fn write_object<T: Record>(&self, extra: Vec<FieldDef>, record: T) -> Result<(), AppError> {
         let mut fields = T::common_fields();
         fields.extend(extra);
+        if let Some(member) = &self.member {
+            // One row per profile in the one result.
+            return member.object(fields, record.into_row());
+        }
         let spec = self.output_spec(None);
         let mut writer = Writer::open(&spec, fields, Shape::Object, self.stdout())?;
         writer.write_row(record.into_row())?;
@@ -631,7 +698,7 @@ impl Ctx {
         Ok(())
     }
 
-    fn report_written(&self, spec: &OutputSpec, rows: u64) {
+    pub(super) fn report_written(&self, spec: &OutputSpec, rows: u64) {
         if let Some(path) = &spec.path {
             if self.io.stderr_is_terminal {
                 note!("wrote {rows} row(s) to {}", path.display());
@@ -642,6 +709,18 @@ impl Ctx {
             info!("{rows} row(s)");
         }
     }
+}
+
+/// Where a stream's rows go: the run's output, or the merge of a run over several profiles.
+enum Target {
+    Writer(Writer),
+    Member(Arc<Member>),
+}
+
+/// A page made ready for its [`Target`].
+enum Ready {
+    Encoded(output::Encoded),
+    Rows(Vec<Vec<output::Value>>),
 }
 
 /// How many pages are encoded at once, ahead of the one being written.

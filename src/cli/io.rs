@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 pub type WriterFactory = Arc<dyn Fn() -> Box<dyn Write + Send> + Send + Sync>;
 
 /// The streams of one run and the terminal facts about them.
+#[derive(Clone)]
 pub struct IoStreams {
     stdout: WriterFactory,
     stderr: WriterFactory,

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::provider::{MessageBody, TemplateMessage, WriteCommand};
 
 /// Message commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum MessagesCommand {
     /// Send an approved template message to one number (Engagive, Engati)
     SendTemplate(SendTemplateArgs),
@@ -22,7 +22,7 @@ pub enum MessagesCommand {
 }
 
 /// `messages send-template`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SendTemplateArgs {
     /// The recipient: country code and digits, e.g. +573001234567
     #[arg(long, value_name = "PHONE", value_parser = write::phone)]
@@ -41,7 +41,7 @@ pub struct SendTemplateArgs {
 }
 
 /// `messages send-reaction`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SendReactionArgs {
     /// The recipient: country code and digits, e.g. +573001234567
     #[arg(long, value_name = "PHONE", value_parser = write::phone)]
@@ -57,7 +57,7 @@ pub struct SendReactionArgs {
 }
 
 /// `messages send`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 #[command(group(clap::ArgGroup::new("content").required(true).args(["text", "json"])))]
 pub struct SendArgs {
     /// The recipient: country code and digits, e.g. +573001234567

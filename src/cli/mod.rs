@@ -2,6 +2,7 @@
 //! options, environment, clock, streams ([`IoStreams`]) and their terminal facts, and the
 //! profile/provider factory. [`Host`] is what a run is given: the process's, or a test's.
 
+mod accounts;
 mod broadcast;
 mod campaigns;
 mod clicks;
@@ -56,15 +57,20 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 #[command(mut_arg("timeout", |a| a.help(timeout_help())))]
 pub struct GlobalArgs {
-    /// Account from the config file [default: the file's default_profile]
+    /// Account from the config file, or several (a,b,c) read together into one result
+    /// [default: the file's default_profile]
     #[arg(
         short,
         long,
         global = true,
         env = "WA_ANALYTICS_PROFILE",
-        value_name = "NAME"
+        value_name = "NAME[,NAME…]"
     )]
     pub profile: Option<String>,
+
+    /// Every profile of the config file, read together into one result (read commands)
+    #[arg(long, global = true)]
+    pub all_profiles: bool,
 
     /// Use a vendor with no profile (credentials from `WA_<VENDOR>_<FIELD>` variables).
     #[arg(
@@ -214,7 +220,7 @@ pub fn last_help(op: crate::provider::Operation) -> String {
 }
 
 /// The commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Campaigns: list, summary, contact-level details, export
     #[command(subcommand)]
@@ -281,17 +287,25 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         None
     };
     let ctx = &ctx;
+    if let Some(names) = accounts::chosen(ctx)? {
+        if accounts::reads(&command) {
+            return accounts::run(command, ctx, names).await;
+        }
+        if matches!(
+            command,
+            Command::Messages(_) | Command::Broadcast(_) | Command::Trigger(_)
+        ) {
+            return Err(AppError::usage(
+                "a write command takes one profile; several were named",
+                "name the one profile to send from with -p NAME",
+            ));
+        }
+    }
     match command {
         Command::Sandbox(args) => sandbox::run(args, ctx).await,
-        Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
-        Command::Stats(args) => stats::run(args, ctx).await,
-        Command::Clicks(args) => clicks::run(args, ctx).await,
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
-        Command::Users(cmd) => users::run(cmd, ctx).await,
-        Command::Conversations(args) => conversations::run(args, ctx).await,
         Command::Broadcast(args) => broadcast::run(args, ctx).await,
         Command::Trigger(args) => trigger::run(args, ctx).await,
-        Command::Templates(cmd) => templates::run(cmd, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers(args) => providers::run(args, ctx),
@@ -310,5 +324,21 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
                 })?;
             Ok(())
         }
+        read => run_read(read, ctx).await,
+    }
+}
+
+/// Runs a read command (for one profile: the run's, or one of several).
+async fn run_read(command: Command, ctx: &Ctx) -> Result<(), AppError> {
+    match command {
+        Command::Campaigns(cmd) => campaigns::run(cmd, ctx).await,
+        Command::Stats(args) => stats::run(args, ctx).await,
+        Command::Clicks(args) => clicks::run(args, ctx).await,
+        Command::Users(cmd) => users::run(cmd, ctx).await,
+        Command::Conversations(args) => conversations::run(args, ctx).await,
+        Command::Templates(cmd) => templates::run(cmd, ctx).await,
+        other => Err(AppError::Internal(format!(
+            "{other:?} is not a read command"
+        ))),
     }
 }

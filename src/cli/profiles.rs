@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::output::{FieldDef, FieldKind, Value};
 
 /// Profile commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ProfilesCommand {
     /// The profiles in the config file
     List,

@@ -8,7 +8,7 @@ use crate::output::{FieldDef, FieldKind, Value};
 use crate::state::{self, StateFile};
 
 /// State commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum StateCommand {
     /// Where each incremental export of a state stands
     Show(ShowArgs),
@@ -17,7 +17,7 @@ pub enum StateCommand {
 }
 
 /// `state show`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ShowArgs {
     /// The state file, or a name kept under $XDG_STATE_HOME/wa-analytics
     #[arg(value_name = "FILE|NAME")]
@@ -25,7 +25,7 @@ pub struct ShowArgs {
 }
 
 /// `state clear`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ClearArgs {
     /// The state file, or a name kept under $XDG_STATE_HOME/wa-analytics
     #[arg(value_name = "FILE|NAME")]

@@ -15,7 +15,7 @@ use crate::provider::{
 };
 
 /// `stats`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StatsArgs {
     #[command(flatten)]
     range: RangeArgs,

@@ -9,7 +9,7 @@ use crate::provider::templates::{Template, TemplateQuery};
 use crate::provider::{Operation, Record};
 
 /// Template commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum TemplatesCommand {
     /// Every template of the account (every page), optionally filtered by name or code
     List(ListArgs),
@@ -39,7 +39,7 @@ pub enum TemplatesCommand {
 }
 
 /// `templates list`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ListArgs {
     /// Only templates whose name or code contains TEXT (the vendor's own search)
     #[arg(long, value_name = "TEXT")]
@@ -50,7 +50,7 @@ pub struct ListArgs {
 }
 
 /// `templates contents`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ContentsArgs {
     /// The template's code, as 'templates list' shows it
     code: String,

@@ -12,7 +12,7 @@ use crate::provider::{FlowTrigger, WriteCommand};
 const PHONE_ATTRIBUTE: &str = "user.phone_no";
 
 /// `trigger`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct TriggerArgs {
     /// The flow key: 32 hexadecimal characters, from the path info (i) icon in the flow builder
     #[arg(value_name = "FLOW_KEY")]

@@ -8,14 +8,14 @@ use crate::provider::Operation;
 use crate::provider::users::UserQuery;
 
 /// User commands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum UsersCommand {
     /// Users whose attribute has a value (Engati), e.g. --attribute feedback --value 1
     Find(FindArgs),
 }
 
 /// `users find`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct FindArgs {
     /// The attribute's name, as the bot stores it
     #[arg(long, value_name = "NAME")]

@@ -102,6 +102,8 @@ pub struct ConfigFile {
     default_profile: Option<String>,
     /// The raw `[profiles.NAME]` values, validated one at a time by [`ConfigFile::profile`].
     profiles: BTreeMap<String, toml::Value>,
+    /// The profile names in the order the file has them (`--all-profiles`).
+    order: Vec<String>,
     /// The file's Unix mode bits, when it was read from disk on Unix.
     mode: Option<u32>,
 }
@@ -169,6 +171,7 @@ impl ConfigFile {
             path: path.to_path_buf(),
             default_profile: None,
             profiles: BTreeMap::new(),
+            order: Vec::new(),
             mode: None,
         };
         for (key, value) in table {
@@ -186,7 +189,11 @@ impl ConfigFile {
                     }
                 },
                 "profiles" => match value {
-                    toml::Value::Table(profiles) => file.profiles = profiles.into_iter().collect(),
+                    toml::Value::Table(profiles) => {
+                        // toml keeps the file's order (its `preserve_order` feature).
+                        file.order = profiles.keys().cloned().collect();
+                        file.profiles = profiles.into_iter().collect();
+                    }
                     other => {
                         return Err(ConfigError::new(
                             format!(
@@ -223,6 +230,11 @@ impl ConfigFile {
     /// The profile names, sorted.
     pub fn profile_names(&self) -> Vec<String> {
         self.profiles.keys().cloned().collect()
+    }
+
+    /// The profile names in the order the file lists them.
+    pub fn profile_names_in_file_order(&self) -> &[String] {
+        &self.order
     }
 
     /// The raw `provider` value of a profile, if it has one (for `profiles list`, even when the

@@ -47,6 +47,9 @@ pub struct HttpOptions {
     /// side abandoned at its time-out is asked again only once that has passed, so the server
     /// never works on two at once (Wolkvox answers that with 403 "SIMULTANEOUS REQUESTS").
     pub server_limit: Option<Duration>,
+    /// The requests in flight of every client that shares one vendor limit (profiles of one
+    /// Wolkvox token in a run over several profiles); `None`: this client's own.
+    pub limiter: Option<Arc<Semaphore>>,
 }
 
 impl Default for HttpOptions {
@@ -58,6 +61,7 @@ impl Default for HttpOptions {
             max_body: MAX_BODY,
             max_error_body: MAX_ERROR_BODY,
             server_limit: None,
+            limiter: None,
         }
     }
 }
@@ -330,7 +334,10 @@ impl HttpClient {
             base,
             options: options.clone(),
             concurrency,
-            limiter: Arc::new(Semaphore::new(concurrency)),
+            limiter: options
+                .limiter
+                .clone()
+                .unwrap_or_else(|| Arc::new(Semaphore::new(concurrency))),
         })
     }
 
