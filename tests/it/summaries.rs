@@ -371,6 +371,25 @@ mod engage {
     }
 
     #[tokio::test(flavor = "multi_thread")]
+    async fn a_filter_engage_cannot_apply_is_refused_naming_the_view_before_any_request() {
+        let server = strict_server().await;
+        let home = Home::new();
+        home.engage_config(&server.uri());
+        for view in ["--total", "--by-campaign"] {
+            let mut cmd = home.cmd();
+            cmd.args(["stats", view, "--status", "active"])
+                .args(APRIL_ARGS);
+            let out = run(cmd).await;
+            assert_eq!(out.status.code(), Some(2), "{view}: {}", stderr(&out));
+            assert!(
+                stderr(&out).contains(&format!("Engage: cannot apply --status to 'stats {view}'")),
+                "{}",
+                stderr(&out)
+            );
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
     async fn stats_total_is_one_stats_request_its_days_summed() {
         let server = strict_server().await;
         let days = json!({"data": [

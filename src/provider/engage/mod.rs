@@ -227,6 +227,13 @@ impl CampaignAnalytics for Engage {
 
     /// Derived: every campaign's summary over the range (Engage has no per-campaign report).
     fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+        if let Err(e) = check_filters(
+            Operation::StatsByCampaign.command(),
+            query.campaign_type,
+            &query.filters,
+        ) {
+            return failed_stream(e);
+        }
         let page = async move {
             let campaigns = CampaignQuery {
                 range: query.range,
@@ -241,6 +248,11 @@ impl CampaignAnalytics for Engage {
     /// Derived: the range's days summed (one `/stats` request); Engage's summaries count
     /// `total` as sent + errors, and so does the total.
     async fn stats_total(&self, query: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+        check_filters(
+            Operation::StatsTotal.command(),
+            query.campaign_type,
+            &query.filters,
+        )?;
         let daily = StatsQuery {
             frequency: crate::provider::Frequency::Daily,
             ..query.clone()

@@ -362,31 +362,23 @@ impl CampaignAnalytics for Wolkvox {
         &'a self,
         query: &'a CampaignQuery,
     ) -> RecordStream<'a, CampaignSummary> {
-        let page = async move {
-            no_type(query.campaign_type)?;
-            query
-                .filters
-                .refuse_unsupported(VENDOR, Operation::CampaignsSummary.command(), &[])?;
-            let mut all = Summaries::default();
-            let rows = self.campaign_records("all".to_string(), query.range.range);
-            each(rows, |r| all.add(&r)).await?;
-            Ok(all.into_summaries())
-        };
+        let page = self.summaries(
+            Operation::CampaignsSummary,
+            query.campaign_type,
+            &query.filters,
+            query.range.range,
+        );
         record_stream(stream::once(page))
     }
 
     /// Derived: every campaign's summary ([`CampaignAnalytics::campaign_summaries`]).
     fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
-        let page = async move {
-            no_type(query.campaign_type)?;
-            query
-                .filters
-                .refuse_unsupported(VENDOR, Operation::StatsByCampaign.command(), &[])?;
-            let mut all = Summaries::default();
-            let rows = self.campaign_records("all".to_string(), query.range.range);
-            each(rows, |r| all.add(&r)).await?;
-            Ok(all.into_summaries())
-        };
+        let page = self.summaries(
+            Operation::StatsByCampaign,
+            query.campaign_type,
+            &query.filters,
+            query.range.range,
+        );
         record_stream(stream::once(page))
     }
 
@@ -408,6 +400,23 @@ impl CampaignAnalytics for Wolkvox {
 }
 
 impl Wolkvox {
+    /// Every campaign's summary for `op`: campaign_9 `all` over the range (the requests
+    /// `campaigns list` makes), counted per campaign, in the list's order.
+    async fn summaries(
+        &self,
+        op: Operation,
+        campaign_type: Option<CampaignType>,
+        filters: &crate::provider::CampaignFilters,
+        range: DateRange,
+    ) -> Result<Vec<CampaignSummary>, ProviderError> {
+        no_type(campaign_type)?;
+        filters.refuse_unsupported(VENDOR, op.command(), &[])?;
+        let mut all = Summaries::default();
+        let rows = self.campaign_records("all".to_string(), range);
+        each(rows, |r| all.add(&r)).await?;
+        Ok(all.into_summaries())
+    }
+
     /// The records of `id` (or `all`) in the range counted by status, and how many there were.
     async fn tally(&self, id: String, range: DateRange) -> Result<(Tally, u64), ProviderError> {
         let mut tally = Tally::default();
