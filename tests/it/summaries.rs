@@ -603,3 +603,76 @@ mod wolkvox {
         assert_eq!(stdout(&by), stdout(&all));
     }
 }
+
+mod invariants {
+    use super::*;
+    use wa_analytics::sandbox::{Sandbox, SandboxOptions, Variant};
+
+    /// `-p engage ARGS` for April against a sandbox whose counters drifted (one more delivered
+    /// than sent wherever anything was sent).
+    async fn broken(args: &[&str]) -> std::process::Output {
+        let anchor = chrono::DateTime::parse_from_rfc3339("2026-05-01T00:00:00Z")
+            .unwrap()
+            .to_utc();
+        let options = SandboxOptions {
+            rows: 300,
+            variants: vec![Variant::BrokenInvariants],
+            ..SandboxOptions::default()
+        };
+        let sb = Sandbox::start_anchored(options, anchor).await.unwrap();
+        let home = Home::new();
+        home.write_config(&sb.config_toml());
+        let mut cmd = home.cmd();
+        cmd.args(["-p", "engage", "-f", "json"]).args(args).args([
+            "--from",
+            "2026-04-01",
+            "--to",
+            "2026-04-30",
+        ]);
+        let out = run(cmd).await;
+        sb.shutdown().await;
+        out
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn each_campaigns_row_is_checked_as_one_summary_is_and_printed_as_given() {
+        let out = broken(&["campaigns", "summary"]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let rows: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let rows = rows.as_array().unwrap();
+        let sent: Vec<_> = rows.iter().filter(|r| r["sent"] != 0).collect();
+        assert!(sent.len() >= 2, "{rows:?}");
+        let err = stderr(&out);
+        for r in &sent {
+            let (s, d) = (
+                r["sent"].as_u64().unwrap(),
+                r["delivered"].as_u64().unwrap(),
+            );
+            assert_eq!(d, s + 1, "printed as Engage gave it");
+            let line = format!(
+                "wa-analytics: warning: Engage's summary of '{}' does not add up: delivered ({d}) exceeds sent ({s}); printed as Engage gave it\n",
+                r["name"].as_str().unwrap()
+            );
+            assert!(err.contains(&line), "{line} in {err}");
+        }
+        assert_eq!(err.lines().count(), sent.len(), "{err}");
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn derived_totals_that_do_not_add_up_are_printed_with_a_warning() {
+        let out = broken(&["stats", "--total"]).await;
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let total: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        let (s, d) = (
+            total["sent"].as_u64().unwrap(),
+            total["delivered"].as_u64().unwrap(),
+        );
+        assert!(d > s, "{total}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "wa-analytics: warning: Engage's totals do not add up: delivered ({d}) exceeds sent ({s}) (printed as Engage gave them)\n"
+            )
+        );
+    }
+}
