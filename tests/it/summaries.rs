@@ -676,3 +676,130 @@ mod invariants {
         );
     }
 }
+
+mod partial {
+    use std::sync::Arc;
+
+    use async_trait::async_trait;
+    use wa_analytics::api_error::{ErrorKind, ProviderError};
+    use wa_analytics::provider::{
+        AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary, Page,
+        RecordStream, StatsBucket, StatsQuery, SummaryQuery, reports,
+    };
+
+    use super::*;
+    use crate::support::run_host;
+
+    /// A vendor whose list comes in two pages (a, b; then c) and whose summary of `c` fails.
+    #[derive(Debug)]
+    struct TwoPages;
+
+    fn campaign(name: &str) -> Campaign {
+        Campaign {
+            id: Some(format!("id-{name}")),
+            name: name.into(),
+            campaign_type: None,
+            status: None,
+            created_at: None,
+            sent_at: None,
+            total_contacts: None,
+            extra: Vec::new(),
+        }
+    }
+
+    #[async_trait]
+    impl AnalyticsProvider for TwoPages {
+        fn vendor(&self) -> Vendor {
+            Vendor::Engage
+        }
+        async fn check_credentials(&self) -> Result<(), ProviderError> {
+            Ok(())
+        }
+        fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
+            Some(self)
+        }
+    }
+
+    #[async_trait]
+    impl CampaignAnalytics for TwoPages {
+        fn list_campaigns<'a>(&'a self, _: &'a CampaignQuery) -> RecordStream<'a, Campaign> {
+            futures::StreamExt::boxed(futures::stream::iter([
+                Ok(Page::from(vec![campaign("a"), campaign("b")])),
+                Ok(Page::from(vec![campaign("c")])),
+            ]))
+        }
+        async fn campaign_summary(
+            &self,
+            name: &str,
+            _: &SummaryQuery,
+        ) -> Result<CampaignSummary, ProviderError> {
+            if name == "c" {
+                return Err(ProviderError::new(
+                    ErrorKind::Unavailable,
+                    "Engage",
+                    "the server failed",
+                )
+                .with_request(format!("GET /campaign/{name}/summary")));
+            }
+            Ok(CampaignSummary {
+                sent: Some(1),
+                ..CampaignSummary::default()
+            })
+        }
+        fn stats<'a>(&'a self, _: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
+            unreachable!("not asked")
+        }
+        fn campaign_summaries<'a>(
+            &'a self,
+            query: &'a CampaignQuery,
+        ) -> RecordStream<'a, CampaignSummary> {
+            let range = query.range;
+            reports::summaries_of_list(self.list_campaigns(query), 2, move |c| {
+                let name = c.name.clone();
+                Box::pin(async move { self.campaign_summary(&name, &SummaryQuery { range }).await })
+            })
+        }
+        fn stats_by_campaign<'a>(&'a self, _: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+            unreachable!("not asked")
+        }
+        async fn stats_total(&self, _: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+            unreachable!("not asked")
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_summary_failing_after_rows_were_printed_is_an_incomplete_result_naming_it() {
+        let home = Home::new();
+        let now = "2026-03-15T12:00:00Z".parse().unwrap();
+        let (host, captured) = home.host(&[], now);
+        let host = host.with_build(|_, _| Ok(Arc::new(TwoPages) as Arc<dyn AnalyticsProvider>));
+        let out = run_host(
+            host,
+            &captured,
+            &[
+                "--demo",
+                "-p",
+                "engage",
+                "-q",
+                "campaigns",
+                "summary",
+                "-f",
+                "csv",
+                "--fields",
+                "id,name,sent",
+            ],
+        )
+        .await;
+        assert_eq!(out.code, 3, "{}", out.stderr);
+        assert_eq!(out.stdout, "id,name,sent\nid-a,a,1\nid-b,b,1\n");
+        assert!(
+            out.stderr
+                .contains("Engage GET /campaign/c/summary failed: the server failed")
+                && out
+                    .stderr
+                    .contains("this was the summary of campaign 'c' (id id-c)"),
+            "{}",
+            out.stderr
+        );
+    }
+}
