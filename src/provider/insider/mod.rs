@@ -240,7 +240,7 @@ impl CampaignAnalytics for Insider {
     }
 
     /// Insider serves summaries by id only: campaign-list, then one request per campaign id,
-    /// `concurrency` in flight and at most 100 a second ([`client`]'s pace).
+    /// `concurrency` in flight and at most 100 a second (the client's pace).
     fn campaign_summaries<'a>(
         &'a self,
         query: &'a CampaignQuery,
