@@ -17,6 +17,7 @@ use super::figures::ratio;
 use super::{
     Campaign, CampaignSummary, Page, ProviderError, RecordStream, StatsBucket, StatsQuery,
 };
+use crate::api_error::{CODE_CHARS, quote};
 use crate::output::FieldDef;
 
 /// Which statistics `stats --report` asks for.
@@ -136,11 +137,13 @@ pub fn completed(mut summary: CampaignSummary, listed: Campaign) -> CampaignSumm
     summary
 }
 
-/// How a campaign of the list is named in messages: its name, and its id when that differs.
+/// How a campaign of the list is named in messages: its name, and its id when that differs
+/// (vendor text: quoted at most [`CODE_CHARS`] long each).
 fn label(c: &Campaign) -> String {
+    let name = quote(&c.name, CODE_CHARS);
     match c.id.as_deref() {
-        Some(id) if id != c.name => format!("'{}' (id {id})", c.name),
-        _ => format!("'{}'", c.name),
+        Some(id) if id != c.name => format!("'{name}' (id {})", quote(id, CODE_CHARS)),
+        _ => format!("'{name}'"),
     }
 }
 
@@ -333,6 +336,22 @@ mod tests {
             Some(
                 "this was the summary of campaign 'b' (id 2); the campaigns after it in the list were not summarised. check the id"
             )
+        );
+        // A vendor's name is shown bounded and with its controls visible.
+        let mut hostile = campaign("9", &format!("\u{1b}]0;x\u{7}{}", "n".repeat(500)));
+        hostile.id = Some("9".into());
+        let e = of_campaign(
+            ProviderError::new(ErrorKind::NotFound, "Engage", "gone"),
+            &hostile,
+        );
+        let hint = e.hint.unwrap();
+        assert!(
+            hint.starts_with("this was the summary of campaign '\\e]0;x"),
+            "{hint}"
+        );
+        assert!(
+            !hint.contains('\u{1b}') && hint.chars().count() < 200,
+            "{hint}"
         );
     }
 }
