@@ -230,6 +230,9 @@ async fn every_summary(
         filters: Default::default(),
     };
     let vendor = account.profile.vendor;
+    info!(
+        "no CAMPAIGN: summarising every campaign 'campaigns list' shows for the range, one row each"
+    );
     let rows = campaigns.campaign_summaries(&query).map(move |page| {
         let summaries = page?.decode()?;
         for summary in &summaries {
