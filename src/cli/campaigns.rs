@@ -11,7 +11,7 @@ use futures::StreamExt;
 
 use crate::provider::figures;
 use crate::provider::{
-    CampaignAnalytics, CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation,
+    CampaignAnalytics, CampaignQuery, CampaignType, ContactRecord, DetailsQuery, Operation, Page,
     QueryRange, SummaryQuery, Support,
 };
 use crate::state::{self, Incremental, StateFile};
@@ -29,7 +29,12 @@ pub enum CampaignsCommand {
     /// Insider: campaign-list, every page; it takes no dates, so with no RANGE every campaign is
     /// listed, and with one the campaigns sent (or, never sent, created) in it.
     List(ListArgs),
-    /// Aggregated metrics and rates of one campaign
+    /// Aggregated metrics and rates of one campaign, or of every campaign in the range
+    ///
+    /// Without CAMPAIGN: one row per campaign 'campaigns list' shows for the same RANGE, in its
+    /// order, each summarised over RANGE (Engage: one summary request per campaign; Insider: one
+    /// statistics request per campaign id, at most 100 a second; Wolkvox: the list's campaign_9
+    /// records counted per campaign, no further request).
     ///
     /// Wolkvox: derived, counted from the campaign's campaign_9 record statuses; rates are
     /// computed from those counts.
@@ -67,8 +72,8 @@ pub struct ListArgs {
 #[command(mut_arg("last", |a| a.help(super::last_help(Operation::CampaignsSummary))))]
 pub struct SummaryArgs {
     /// The campaign (its name for Engage; its numeric id for Insider; its numeric id, or 'all',
-    /// for Wolkvox)
-    campaign: String,
+    /// for Wolkvox); without it, every campaign in the range, one row each
+    campaign: Option<String>,
     #[command(flatten)]
     range: RangeArgs,
 }
@@ -152,16 +157,18 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
     let account = ctx.account()?;
     let campaigns = ctx.capability(&account, Operation::CampaignsSummary, |p| p.campaigns())?;
     let extra = account.provider.extra_fields(Operation::CampaignsSummary);
-    check_campaign(&args.campaign)?;
+    let Some(campaign) = &args.campaign else {
+        return every_summary(&args, ctx, &account, campaigns, extra).await;
+    };
+    check_campaign(campaign)?;
     let query = SummaryQuery {
         range: ctx.range(Operation::CampaignsSummary, &args.range, &account.profile)?,
     };
-    let summary = campaigns.campaign_summary(&args.campaign, &query).await?;
+    let summary = campaigns.campaign_summary(campaign, &query).await?;
     let vendor = account.profile.vendor;
     for breach in figures::breaches(&(&summary).into()) {
         warn!(
-            "{vendor}'s summary of '{}' does not add up: {breach}; printed as {vendor} gave it",
-            args.campaign
+            "{vendor}'s summary of '{campaign}' does not add up: {breach}; printed as {vendor} gave it"
         );
     }
     // Nothing sent, nothing failed: the campaign did not run in RANGE (sends that all failed
@@ -188,7 +195,7 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
             .support(Operation::CampaignsList)
             == Support::Native;
         let found = if directory {
-            sent_at(campaigns, &args.campaign, ctx.now).await
+            sent_at(campaigns, campaign, ctx.now).await
         } else {
             None
         };
@@ -202,9 +209,46 @@ async fn summary(args: SummaryArgs, ctx: &Ctx) -> Result<(), AppError> {
             None => "; if it was sent at another time, give that range (--from/--to or --last)"
                 .to_string(),
         };
-        note!("'{}' sent nothing {range}{when}", args.campaign);
+        note!("'{campaign}' sent nothing {range}{when}");
     }
     ctx.write_object(extra, summary)
+}
+
+/// `campaigns summary` without CAMPAIGN: the summary of every campaign `campaigns list` shows
+/// for RANGE, one row each in the list's order, each checked against the invariants as one
+/// summary is.
+async fn every_summary(
+    args: &SummaryArgs,
+    ctx: &Ctx,
+    account: &super::ctx::Account,
+    campaigns: &dyn CampaignAnalytics,
+    extra: Vec<crate::output::FieldDef>,
+) -> Result<(), AppError> {
+    let query = CampaignQuery {
+        range: ctx.range(Operation::CampaignsSummary, &args.range, &account.profile)?,
+        campaign_type: None,
+        filters: Default::default(),
+    };
+    let vendor = account.profile.vendor;
+    info!(
+        "no CAMPAIGN: summarising every campaign 'campaigns list' shows for the range, one row each"
+    );
+    let rows = campaigns.campaign_summaries(&query).map(move |page| {
+        let summaries = page?.decode()?;
+        for summary in &summaries {
+            let campaign = summary
+                .name
+                .as_deref()
+                .or(summary.id.as_deref())
+                .unwrap_or("a campaign");
+            for breach in figures::breaches(&summary.into()) {
+                warn!("{vendor}'s summary of '{campaign}' does not add up: {breach}; printed as {vendor} gave it");
+            }
+        }
+        Ok(Page::from(summaries))
+    });
+    ctx.write_stream(extra, rows.boxed(), None).await?;
+    Ok(())
 }
 
 /// When `campaign` was sent, where the vendor's campaign list says (the list of the year up to

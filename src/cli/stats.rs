@@ -31,27 +31,37 @@ pub struct StatsArgs {
     /// Which statistics: the campaigns', or Insider's transactional or verify (OTP) reports
     #[arg(long, value_name = "REPORT", value_enum, default_value_t = StatsReport::Campaigns)]
     report: StatsReport,
-    /// One row per campaign over the whole range instead of one per period (Insider)
+    /// One row per campaign over the whole range instead of one per period (Engage, Wolkvox:
+    /// derived, every campaign's summary over the range; Insider: overall's per-campaign rows)
     #[arg(long, conflicts_with_all = ["total", "frequency"])]
     by_campaign: bool,
-    /// One row of totals over the whole range instead of one per period (Insider)
+    /// One row of totals over the whole range instead of one per period (Engage: derived, the
+    /// range's days summed; Wolkvox: derived, every campaign's records counted; Insider:
+    /// overall's summary)
     #[arg(long, conflicts_with = "frequency")]
     total: bool,
 }
 
 /// Runs `stats`.
 pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
-    let op = args.report.operation();
-    if !args.by_campaign && !args.total && ctx.fields_help_for(op)? {
-        return Ok(());
-    }
-    let account = ctx.account()?;
-    ctx.require(&account, op, op.command())?;
     let view = match (args.by_campaign, args.total) {
         (true, _) => ReportView::ByCampaign,
         (false, true) => ReportView::Total,
         (false, false) => ReportView::Periods,
     };
+    // The campaigns' periods, per-campaign rows and totals are commands of their own (every
+    // vendor with campaign analytics serves them); a product report's are its views.
+    let op = match (args.report, view) {
+        (StatsReport::Campaigns, ReportView::ByCampaign) => Operation::StatsByCampaign,
+        (StatsReport::Campaigns, ReportView::Total) => Operation::StatsTotal,
+        (report, _) => report.operation(),
+    };
+    let own_command = args.report == StatsReport::Campaigns || view == ReportView::Periods;
+    if own_command && ctx.fields_help_for(op)? {
+        return Ok(());
+    }
+    let account = ctx.account()?;
+    ctx.require(&account, op, op.command())?;
     let query = StatsQuery {
         range: ctx.range(op, &args.range, &account.profile)?,
         zone: ctx.zone(&args.range, &account.profile)?,
@@ -60,15 +70,25 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
         filters: args.filters.filters(None),
     };
     let provider = &account.provider;
-    if args.report == StatsReport::Campaigns && view == ReportView::Periods {
+    let vendor = account.profile.vendor;
+    if args.report == StatsReport::Campaigns {
         let campaigns = ctx.capability(&account, op, |p| p.campaigns())?;
-        let extra = provider.extra_fields(Operation::Stats);
-        let buckets = checked(
-            account.profile.vendor,
-            campaigns.stats(&query),
-            bucket_breach,
-        );
-        ctx.write_stream(extra, buckets, None).await?;
+        let extra = provider.extra_fields(op);
+        match view {
+            ReportView::Periods => {
+                let buckets = checked(vendor, campaigns.stats(&query), bucket_breach);
+                ctx.write_stream(extra, buckets, None).await?;
+            }
+            ReportView::ByCampaign => {
+                let rows = checked(vendor, campaigns.stats_by_campaign(&query), campaign_breach);
+                ctx.write_stream(extra, rows, None).await?;
+            }
+            ReportView::Total => {
+                let total = campaigns.stats_total(&query).await?;
+                total_breaches(vendor, &total);
+                ctx.write_object(extra, total)?;
+            }
+        }
         return Ok(());
     }
     let Some(reports) = provider.stats_reports() else {
@@ -104,16 +124,18 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
                 return Ok(());
             }
             let total = reports.report_total(args.report, &query).await?;
-            let vendor = account.profile.vendor;
-            for breach in figures::breaches(&(&total).into()) {
-                crate::warn!(
-                    "{vendor}'s totals do not add up: {breach} (printed as {vendor} gave them)"
-                );
-            }
+            total_breaches(vendor, &total);
             ctx.write_object(extra, total)?;
         }
     }
     Ok(())
+}
+
+/// Warns of each invariant the totals break (printed as the vendor gave them).
+fn total_breaches(vendor: Vendor, total: &CampaignSummary) {
+    for breach in figures::breaches(&total.into()) {
+        crate::warn!("{vendor}'s totals do not add up: {breach} (printed as {vendor} gave them)");
+    }
 }
 
 /// The records of `stream`, each checked against the invariants (product.md, "What the numbers

@@ -17,6 +17,10 @@ pub enum Operation {
     CampaignsDetails,
     /// `stats`
     Stats,
+    /// `stats --by-campaign`: one row per campaign over the range
+    StatsByCampaign,
+    /// `stats --total`: one row of totals over the range
+    StatsTotal,
     /// `stats --report transactional`
     TransactionalStats,
     /// `stats --report verify`
@@ -68,6 +72,8 @@ impl Operation {
             Operation::CampaignsSummary => "campaigns summary",
             Operation::CampaignsDetails => "campaigns details/export",
             Operation::Stats => "stats",
+            Operation::StatsByCampaign => "stats --by-campaign",
+            Operation::StatsTotal => "stats --total",
             Operation::TransactionalStats => "stats --report transactional",
             Operation::VerifyStats => "stats --report verify",
             Operation::Clicks => "clicks",
@@ -92,9 +98,11 @@ impl Operation {
     /// The facet of [`super::AnalyticsProvider`] through which a vendor serves this command.
     pub fn facet(self) -> Facet {
         match self {
-            Operation::CampaignsList | Operation::CampaignsSummary | Operation::Stats => {
-                Facet::Campaigns
-            }
+            Operation::CampaignsList
+            | Operation::CampaignsSummary
+            | Operation::Stats
+            | Operation::StatsByCampaign
+            | Operation::StatsTotal => Facet::Campaigns,
             Operation::CampaignsDetails => Facet::Contacts,
             Operation::TransactionalStats | Operation::VerifyStats => Facet::StatsReports,
             Operation::Clicks | Operation::ClicksSummary => Facet::Clicks,
@@ -119,11 +127,12 @@ impl Operation {
 /// ([`super::AnalyticsProvider::campaigns`], `…::contacts`, …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, strum::EnumIter)]
 pub enum Facet {
-    /// `campaigns list`, `campaigns summary`, `stats`: [`super::CampaignAnalytics`].
+    /// `campaigns list`, `campaigns summary`, `stats` (with `--by-campaign` and `--total`):
+    /// [`super::CampaignAnalytics`].
     Campaigns,
     /// `campaigns details/export`: [`super::ContactExport`].
     Contacts,
-    /// `stats --report …`, `--by-campaign`, `--total`: [`super::reports::StatsReports`].
+    /// `stats --report …` (and its `--by-campaign`, `--total`): [`super::reports::StatsReports`].
     StatsReports,
     /// `clicks`, `clicks summary`: [`super::ClickReports`].
     Clicks,

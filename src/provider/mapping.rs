@@ -168,7 +168,9 @@ pub fn is_mapped(op: Operation) -> bool {
 pub fn common_fields(op: Operation) -> Vec<FieldDef> {
     match op {
         Operation::CampaignsList => Campaign::common_fields(),
-        Operation::CampaignsSummary => CampaignSummary::common_fields(),
+        Operation::CampaignsSummary | Operation::StatsByCampaign | Operation::StatsTotal => {
+            CampaignSummary::common_fields()
+        }
         Operation::CampaignsDetails => ContactRecord::common_fields(),
         Operation::Stats | Operation::TransactionalStats | Operation::VerifyStats => {
             StatsBucket::common_fields()

@@ -223,7 +223,8 @@ impl dyn AnalyticsProvider {
     }
 }
 
-/// `campaigns list`, `campaigns summary` and `stats` of a vendor with campaign analytics.
+/// `campaigns list`, `campaigns summary` (of one campaign or of every one) and `stats` (per
+/// period, per campaign, in total) of a vendor with campaign analytics.
 #[async_trait]
 pub trait CampaignAnalytics: Send + Sync {
     /// Campaigns sent (or created) in the range.
@@ -238,6 +239,20 @@ pub trait CampaignAnalytics: Send + Sync {
 
     /// Metrics per period.
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket>;
+
+    /// The summary of every campaign `list_campaigns` gives for `query` (`campaigns summary`
+    /// without CAMPAIGN), in the list's order, each over the query's range, with the list's id
+    /// and name where the summary has none.
+    fn campaign_summaries<'a>(
+        &'a self,
+        query: &'a CampaignQuery,
+    ) -> RecordStream<'a, CampaignSummary>;
+
+    /// One summary-shaped row per campaign over the range (`stats --by-campaign`).
+    fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary>;
+
+    /// The totals of the range as one summary-shaped row (`stats --total`).
+    async fn stats_total(&self, query: &StatsQuery) -> Result<CampaignSummary, ProviderError>;
 }
 
 /// `campaigns details` and `campaigns export`: contact-level rows of one campaign.

@@ -27,6 +27,7 @@ fn prints_one_object(op: Operation) -> bool {
     matches!(
         op,
         Operation::CampaignsSummary
+            | Operation::StatsTotal
             | Operation::ClicksSummary
             | Operation::TemplatesShow
             | Operation::SendTemplate
@@ -78,6 +79,8 @@ fn sample(vendor: Vendor, op: Operation, found: &Found) -> (Vec<String>, &'stati
             "campaigns details",
         ),
         Operation::Stats => (words(&["stats"], &RANGE), op.command()),
+        Operation::StatsByCampaign => (words(&["stats", "--by-campaign"], &RANGE), op.command()),
+        Operation::StatsTotal => (words(&["stats", "--total"], &RANGE), op.command()),
         Operation::TransactionalStats => (
             words(&["stats", "--report", "transactional", "--last", "7d"], &[]),
             op.command(),

@@ -20,5 +20,6 @@ mod sandbox_insider;
 mod sandbox_wolkvox;
 mod secrets;
 mod state;
+mod summaries;
 mod support;
 mod wolkvox;

@@ -11,7 +11,7 @@ use serde_json::Value;
 use wa_analytics::api_error::ProviderError;
 use wa_analytics::provider::{
     AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary, Frequency,
-    RecordStream, StatsBucket, StatsQuery, SummaryQuery, Vendor, mapping, record_stream,
+    RecordStream, StatsBucket, StatsQuery, SummaryQuery, Vendor, mapping, record_stream, reports,
 };
 use wa_analytics::time::Zone;
 
@@ -59,6 +59,22 @@ impl CampaignAnalytics for Fixed {
         let pages: Vec<Result<Vec<StatsBucket>, ProviderError>> =
             self.buckets.iter().map(|b| Ok(vec![b.clone()])).collect();
         record_stream(futures::stream::iter(pages))
+    }
+    fn campaign_summaries<'a>(
+        &'a self,
+        query: &'a CampaignQuery,
+    ) -> RecordStream<'a, CampaignSummary> {
+        reports::summaries_of_list(self.list_campaigns(query), 1, move |_| {
+            let summary = self.summary.clone();
+            Box::pin(async move { Ok(summary) })
+        })
+    }
+    fn stats_by_campaign<'a>(&'a self, _: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+        let page: Result<Vec<CampaignSummary>, ProviderError> = Ok(vec![self.summary.clone()]);
+        record_stream(futures::stream::iter([page]))
+    }
+    async fn stats_total(&self, _: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+        Ok(reports::total_of_periods(&self.buckets))
     }
 }
 

@@ -570,7 +570,7 @@ async fn other_vendors_refuse_clicks_with_exit_2_naming_what_they_support() {
         assert_eq!(
             stderr(&out),
             format!(
-                "wa-analytics: error: Engage: Engage does not support '{command}'.\nhint: commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats. Run 'wa-analytics providers' to compare vendors.\n"
+                "wa-analytics: error: Engage: Engage does not support '{command}'.\nhint: commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats, stats --by-campaign, stats --total. Run 'wa-analytics providers' to compare vendors.\n"
             )
         );
     }

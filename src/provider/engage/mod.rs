@@ -11,11 +11,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
-use futures::stream;
+use futures::{FutureExt, stream};
 
 use crate::config::Profile;
 use crate::http::encode;
 use crate::http::{ApiRequest, ApiResponse, HttpOptions};
+use crate::provider::reports::{self, collect, summaries_of_list, with_rates};
 use crate::provider::{
     Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignFilters, CampaignQuery,
     CampaignSummary, CampaignType, Capabilities, ContactExport, ContactRecord, DetailsQuery,
@@ -46,6 +47,16 @@ pub const ADAPTER: Adapter = Adapter {
             (Operation::CampaignsSummary, Support::Native),
             (Operation::CampaignsDetails, Support::Native),
             (Operation::Stats, Support::Native),
+            (
+                Operation::StatsByCampaign,
+                Support::Derived(
+                    "each campaign /campaigns lists for the range, summarised over the range by /campaign/{name}/summary",
+                ),
+            ),
+            (
+                Operation::StatsTotal,
+                Support::Derived("the range's /stats days summed; rates computed from the sums"),
+            ),
         ],
         native_rates: true,
         concurrency_limit: None,
@@ -195,6 +206,64 @@ impl CampaignAnalytics for Engage {
             convert::buckets(&resp, query.frequency)
         };
         record_stream(stream::once(page))
+    }
+
+    /// The list, then each campaign's summary by name, `concurrency` at a time.
+    fn campaign_summaries<'a>(
+        &'a self,
+        query: &'a CampaignQuery,
+    ) -> RecordStream<'a, CampaignSummary> {
+        let summary = SummaryQuery { range: query.range };
+        summaries_of_list(
+            self.list_campaigns(query),
+            self.client.http.concurrency(),
+            move |c| {
+                let name = c.name.clone();
+                let summary = summary.clone();
+                async move { self.campaign_summary(&name, &summary).await }.boxed()
+            },
+        )
+    }
+
+    /// Derived: every campaign's summary over the range (Engage has no per-campaign report).
+    fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+        if let Err(e) = check_filters(
+            Operation::StatsByCampaign.command(),
+            query.campaign_type,
+            &query.filters,
+        ) {
+            return failed_stream(e);
+        }
+        let page = async move {
+            let campaigns = CampaignQuery {
+                range: query.range,
+                campaign_type: query.campaign_type,
+                filters: query.filters.clone(),
+            };
+            collect(self.campaign_summaries(&campaigns)).await
+        };
+        record_stream(stream::once(page))
+    }
+
+    /// Derived: the range's days summed (one `/stats` request); Engage's summaries count
+    /// `total` as sent + errors, and so does the total.
+    async fn stats_total(&self, query: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+        check_filters(
+            Operation::StatsTotal.command(),
+            query.campaign_type,
+            &query.filters,
+        )?;
+        let daily = StatsQuery {
+            frequency: crate::provider::Frequency::Daily,
+            ..query.clone()
+        };
+        let days = collect(self.stats(&daily)).await?;
+        let mut total = reports::total_of_periods(&days);
+        total.total = total
+            .sent
+            .zip(total.errors)
+            .map(|(sent, errors)| sent.saturating_add(errors));
+        Ok(with_rates(total))
     }
 }
 

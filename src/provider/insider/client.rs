@@ -37,6 +37,35 @@ const X_INS_AUTH_KEY: HeaderName = HeaderName::from_static("x-ins-auth-key");
 const EXPIRY_MARGIN: Duration = Duration::from_secs(60);
 /// The lifetime of the documented sample, when an answer does not say.
 const DEFAULT_TTL: u64 = 3600;
+/// "You can send 100 requests per second with the same API Key" (Part 2 §3.5): statistics
+/// requests leave at least this far apart (the summaries of every campaign are one request per
+/// campaign id, and a fast answer must not let `--concurrency` exceed the rate).
+const SPACING: Duration = Duration::from_millis(10);
+
+/// When each statistics request may leave: no sooner than [`SPACING`] after the one before.
+#[derive(Debug, Default)]
+struct Pace {
+    next: std::sync::Mutex<Option<Instant>>,
+}
+
+impl Pace {
+    /// Reserves the first free slot at or after `now` and returns it.
+    fn reserve(&self, now: Instant) -> Instant {
+        let mut next = self
+            .next
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let at = next.map_or(now, |n| n.max(now));
+        *next = Some(at + SPACING);
+        at
+    }
+
+    /// Waits for this request's slot.
+    async fn wait(&self) {
+        let at = self.reserve(Instant::now());
+        tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+    }
+}
 
 /// The statistics endpoints (Part 2 §3.3), the same suffix on both hosts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +116,7 @@ struct Minted {
 pub(super) struct InsiderClient {
     pub(super) http: HttpClient,
     auth: Credentials,
+    pace: Pace,
 }
 
 /// Which credential a request carried, to decide what a 401 renews.
@@ -167,7 +197,11 @@ impl InsiderClient {
         };
         let base = profile.base_url.as_deref().unwrap_or(host);
         let http = HttpClient::new(VENDOR, base, options)?;
-        Ok(InsiderClient { http, auth })
+        Ok(InsiderClient {
+            http,
+            auth,
+            pace: Pace::default(),
+        })
     }
 
     /// Sends a statistics request and returns the successful answer, or Insider's error. A 401
@@ -183,6 +217,7 @@ impl InsiderClient {
         };
         let req = json_post(format!("{prefix}/{}", endpoint.suffix()), body)?;
         let (authorized, used) = self.authorize(req.clone(), None).await?;
+        self.pace.wait().await;
         let resp = self.http.send(&authorized).await?;
         if resp.status.as_u16() == 401
             && let Some(stale) = self.renewable(used)?
@@ -335,4 +370,24 @@ fn bearer(token: &SecretString) -> Result<HeaderValue, ProviderError> {
         "token",
         &format!("Bearer {}", token.expose_secret()),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statistics_requests_leave_at_most_100_a_second() {
+        let pace = Pace::default();
+        let t0 = Instant::now();
+        // Ten requests at once: each gets the slot 10 ms after the one before.
+        let slots: Vec<_> = (0..10).map(|_| pace.reserve(t0)).collect();
+        for (i, at) in slots.iter().enumerate() {
+            assert_eq!(*at - t0, SPACING * i as u32, "request {i}");
+        }
+        // A request after a quiet spell leaves at once.
+        let later = t0 + Duration::from_secs(1);
+        assert_eq!(pace.reserve(later), later);
+        assert_eq!(pace.reserve(later), later + SPACING);
+    }
 }

@@ -5,11 +5,14 @@
 //! (`chart.sent[]`: one value per day of `chart.dates[]`).
 //!
 //! `stats --by-campaign` and `stats --total` print summary-shaped rows from overall's `details[]`
-//! and `summary` (and from the flat transactional and verify answers): their counts are read at
-//! the paths declared here for `campaigns summary`, inside those objects ([`super::view`]).
+//! and `summary`: their counts are read at the paths declared here for `campaigns summary`,
+//! inside those objects ([`super::view`]), and their rows below say so (a test holds the two
+//! together). The transactional and verify reports' `--total` read their flat answers the same
+//! way; they have no rows of their own here.
 
 use crate::provider::Operation::{
-    self, CampaignsList, CampaignsSummary, Stats, TransactionalStats, VerifyStats,
+    self, CampaignsList, CampaignsSummary, Stats, StatsByCampaign, StatsTotal, TransactionalStats,
+    VerifyStats,
 };
 use crate::provider::mapping::FieldSource;
 
@@ -35,6 +38,7 @@ const PERIOD_END: &str = "half-open: the next period's start";
 const NO_DAILY_ERRORS: &str = "Insider's charts have no drop or undelivered series (overall's documented chart has sent, delivered, open, click, conversion), so no day has errors; stats --total has them for the range (summary.drop + summary.undelivered)";
 const NO_DAILY_ERRORS_TRANSACTIONAL: &str = "the transactional chart's documented series (sent, delivered, open, click, conversion, verified, responses, clickFromResponses, conversionFromResponses) include no drop or undelivered, so no day has errors; stats --report transactional --total has them (drop + undelivered)";
 const NO_DAILY_ERRORS_VERIFY: &str = "the verify chart has no drop or undelivered series in the docs (cut off after open), so no day has errors; stats --report verify --total has them (drop + undelivered)";
+const DETAILS_ASSUMED: &str = "assumed: overall's documented sample is cut off before details[]";
 const VERIFY_CUT: &str = "assumed: the docs' verify chart is cut off after open, this series is read where Insider gives it";
 
 /// The bucket fields of a stats report's chart, up to `engaged`.
@@ -110,13 +114,24 @@ pub(super) const MAPPING: &[FieldSource] = &[
     native(CampaignsList, "query_hash", "data[].queryHash"),
     native(CampaignsList, "variations", "data[].variations").note("keys in snake_case"),
     // campaigns summary: the campaign endpoint's flat object (Part 2 §3.3.1).
-    derived(CampaignsSummary, "id", "campaign_id of the request")
-        .note("the campaign's statistics carry no id: it is the id asked for"),
-    FieldSource::absent(CampaignsSummary, "name").note(
-        "the campaign's statistics carry no name; campaign-list has it but takes no campaign id, so finding it would mean reading the whole list: see campaigns list",
+    derived(CampaignsSummary, "id", "campaign_id of the request").note(
+        "the campaign's statistics carry no id: it is the id asked for (without CAMPAIGN, one request per id campaign-list gives, at most 100 a second)",
     ),
-    FieldSource::absent(CampaignsSummary, "type").note(
-        "the campaign's statistics carry no type; campaign-list has it but takes no campaign id: see campaigns list",
+    derived(
+        CampaignsSummary,
+        "name",
+        "data[].campName of campaign-list, without CAMPAIGN",
+    )
+    .note(
+        "the campaign's statistics carry no name: null for one CAMPAIGN (campaign-list takes no campaign id, so finding it would mean reading the whole list); without CAMPAIGN the list is read anyway, and each row has its name",
+    ),
+    derived(
+        CampaignsSummary,
+        "type",
+        "data[].campaignTypeId of campaign-list, without CAMPAIGN",
+    )
+    .note(
+        "the campaign's statistics carry no type: null for one CAMPAIGN; without CAMPAIGN, each row has the type campaigns list gives",
     ),
     native(CampaignsSummary, "total", "targeted").note(TARGETED),
     native(CampaignsSummary, "sent", "sent").note(SENT_INCLUDES_UNDELIVERED),
@@ -159,6 +174,69 @@ pub(super) const MAPPING: &[FieldSource] = &[
     STATS_BOUNDS[0],
     STATS_BOUNDS[1],
     native(Stats, "conversion", "chart.conversion[]"),
+    // stats --by-campaign: overall's details[] (Part 2 §3.3.2; the rows' fields are cut off in
+    // the docs: these are assumed, and what the sandbox serves).
+    native(StatsByCampaign, "id", "details[].campaignId").note(DETAILS_ASSUMED),
+    native(StatsByCampaign, "name", "details[].campName").note(DETAILS_ASSUMED),
+    native(StatsByCampaign, "type", "details[].campaignTypeId")
+        .note("Insider's type ids as campaigns list names them"),
+    native(StatsByCampaign, "total", "details[].targeted").note(TARGETED),
+    native(StatsByCampaign, "sent", "details[].sent").note(SENT_INCLUDES_UNDELIVERED),
+    native(StatsByCampaign, "delivered", "details[].delivered"),
+    native(StatsByCampaign, "read", "details[].open").note(READ_IS_OPEN),
+    native(StatsByCampaign, "engaged", "details[].click").note("Insider's click"),
+    derived(
+        StatsByCampaign,
+        "errors",
+        "details[].drop + details[].undelivered",
+    )
+    .note(ERRORS),
+    derived(StatsByCampaign, "read_rate", "open / delivered").note(RATE),
+    derived(StatsByCampaign, "engagement_rate", "click / delivered").note(RATE),
+    derived(
+        StatsByCampaign,
+        "error_rate",
+        "(drop + undelivered) / targeted",
+    )
+    .note(RATE),
+    native(StatsByCampaign, "status", "details[].status").note("as Insider gives it"),
+    native(StatsByCampaign, "account", "details[].phoneNumber"),
+    native(StatsByCampaign, "drop", "details[].drop"),
+    native(StatsByCampaign, "undelivered", "details[].undelivered"),
+    native(StatsByCampaign, "delivery_pending", "details[].deliveryPending"),
+    native(StatsByCampaign, "conversion", "details[].conversion"),
+    native(StatsByCampaign, "revenue", "details[].revenue"),
+    native(StatsByCampaign, "unsubscribe", "details[].unsubscribe"),
+    native(StatsByCampaign, "drop_details", "details[].dropDetails").note("keys in snake_case"),
+    native(
+        StatsByCampaign,
+        "undelivered_details",
+        "details[].undeliveredDetails",
+    )
+    .note("keys in snake_case"),
+    // stats --total: overall's summary (Part 2 §3.3.2).
+    FieldSource::absent(StatsTotal, "id").note("the totals of every campaign of the range"),
+    FieldSource::absent(StatsTotal, "name").note("the totals of every campaign of the range"),
+    FieldSource::absent(StatsTotal, "type")
+        .note("every campaign type, or the one --type names"),
+    native(StatsTotal, "total", "summary.targeted").note(TARGETED),
+    native(StatsTotal, "sent", "summary.sent").note(SENT_INCLUDES_UNDELIVERED),
+    native(StatsTotal, "delivered", "summary.delivered"),
+    native(StatsTotal, "read", "summary.open").note(READ_IS_OPEN),
+    native(StatsTotal, "engaged", "summary.click").note("Insider's click"),
+    derived(StatsTotal, "errors", "summary.drop + summary.undelivered").note(ERRORS),
+    derived(StatsTotal, "read_rate", "open / delivered").note(RATE),
+    derived(StatsTotal, "engagement_rate", "click / delivered").note(RATE),
+    derived(StatsTotal, "error_rate", "(drop + undelivered) / targeted").note(RATE),
+    native(StatsTotal, "drop", "summary.drop"),
+    native(StatsTotal, "undelivered", "summary.undelivered"),
+    native(StatsTotal, "delivery_pending", "summary.deliveryPending"),
+    native(StatsTotal, "conversion", "summary.conversion"),
+    native(StatsTotal, "revenue", "summary.revenue"),
+    native(StatsTotal, "unsubscribe", "summary.unsubscribe"),
+    native(StatsTotal, "drop_details", "summary.dropDetails").note("keys in snake_case"),
+    native(StatsTotal, "undelivered_details", "summary.undeliveredDetails")
+        .note("keys in snake_case"),
     // stats --report transactional: the transactional chart (Part 2 §3.3.3).
     TRANSACTIONAL[0],
     TRANSACTIONAL[1],
@@ -272,6 +350,21 @@ pub(super) mod tests {
     }
 
     #[test]
+    fn the_stats_views_declare_the_paths_their_reader_reads() {
+        for (op, at) in [(StatsByCampaign, "details[]."), (StatsTotal, "summary.")] {
+            let mut checked = 0;
+            for s in sources_of(MAPPING, op) {
+                if let Source::Field(path) = s.source {
+                    let read = format!("{at}{}", super::super::view::path_of(s.field));
+                    assert_eq!(path, read, "{op:?} {}", s.field);
+                    checked += 1;
+                }
+            }
+            assert!(checked >= 10, "{op:?}: {checked}");
+        }
+    }
+
+    #[test]
     fn each_campaigns_summary_field_is_read_from_its_declared_path() {
         each_row_reads_its_path(CampaignsSummary, "", |answer| {
             records::campaign_summary(answer, "7".into(), "POST /campaign")
@@ -348,13 +441,11 @@ pub(super) mod tests {
     }
 
     #[test]
-    fn an_absent_source_is_null_whatever_the_answer_holds() {
+    fn one_campaigns_summary_has_no_name_or_type_whatever_the_answer_holds() {
         let row = summary_of(json!({"sent": 1, "campName": "Promo", "name": "Promo",
             "campaignTypeId": 2, "type": 2}));
-        for s in sources_of(MAPPING, CampaignsSummary) {
-            if s.source == Source::Absent {
-                assert_eq!(field(&row, s.field), &Value::Null, "{}", s.field);
-            }
+        for f in ["name", "type"] {
+            assert_eq!(field(&row, f), &Value::Null, "{f}");
         }
         let item = json!({"id": 1, "total_contacts": 5, "targeted": 5});
         let c = records::campaign(&item, "POST /campaign-list").unwrap();

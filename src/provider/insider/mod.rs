@@ -17,13 +17,13 @@ mod wire;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::stream;
+use futures::{FutureExt, stream};
 use serde_json::Value;
 
 use crate::config::Profile;
 use crate::http::HttpOptions;
 use crate::output::FieldDef;
-use crate::provider::reports::{ReportView, StatsReport, StatsReports};
+use crate::provider::reports::{self, ReportView, StatsReport, StatsReports};
 use crate::provider::{
     Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignQuery, CampaignSummary,
     Capabilities, ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery,
@@ -57,6 +57,8 @@ pub const ADAPTER: Adapter = Adapter {
             (Operation::CampaignsList, Support::Native),
             (Operation::CampaignsSummary, Support::Native),
             (Operation::Stats, Support::Native),
+            (Operation::StatsByCampaign, Support::Native),
+            (Operation::StatsTotal, Support::Native),
             (Operation::TransactionalStats, Support::Native),
             (Operation::VerifyStats, Support::Native),
         ],
@@ -81,6 +83,10 @@ fn extra_fields(op: Operation) -> Vec<FieldDef> {
         Operation::CampaignsList => records::list_fields(),
         Operation::CampaignsSummary => records::defs(records::SUMMARY),
         Operation::Stats => stats::report_fields(StatsReport::Campaigns, ReportView::Periods),
+        Operation::StatsByCampaign => {
+            stats::report_fields(StatsReport::Campaigns, ReportView::ByCampaign)
+        }
+        Operation::StatsTotal => stats::report_fields(StatsReport::Campaigns, ReportView::Total),
         Operation::TransactionalStats => {
             stats::report_fields(StatsReport::Transactional, ReportView::Periods)
         }
@@ -231,6 +237,32 @@ impl CampaignAnalytics for Insider {
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
         self.report_periods(StatsReport::Campaigns, query)
+    }
+
+    /// Insider serves summaries by id only: campaign-list, then one request per campaign id,
+    /// `concurrency` in flight and at most 100 a second (the client's pace).
+    fn campaign_summaries<'a>(
+        &'a self,
+        query: &'a CampaignQuery,
+    ) -> RecordStream<'a, CampaignSummary> {
+        let summary = SummaryQuery { range: query.range };
+        reports::summaries_of_list(
+            self.list_campaigns(query),
+            self.client.http.concurrency(),
+            move |c| {
+                let id = c.id.clone().unwrap_or_else(|| c.name.clone());
+                let summary = summary.clone();
+                async move { self.campaign_summary(&id, &summary).await }.boxed()
+            },
+        )
+    }
+
+    fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+        self.report_by_campaign(StatsReport::Campaigns, query)
+    }
+
+    async fn stats_total(&self, query: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+        self.report_total(StatsReport::Campaigns, query).await
     }
 }
 

@@ -1,6 +1,7 @@
 //! The unified views Wolkvox has no report for, counted honestly from campaign_9 record statuses
 //! (vendors.md Part 2 §4.3 and §6.5: `accepted/submitted/delivered/read/failed`): a campaign's
-//! summary, the campaigns of a range, and sends per day or week.
+//! summary, the campaigns of a range, every campaign's summary at once, and sends per day or
+//! week.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -165,6 +166,50 @@ impl CampaignList {
     }
 }
 
+/// Every campaign's summary from one reading of campaign_9 `all`: the records grouped by their
+/// campaign and counted as [`Tally`] counts one campaign's (so each equals the summary of that
+/// id), in the order [`CampaignList`] lists them (first seen first).
+#[derive(Debug, Default)]
+pub(super) struct Summaries {
+    order: Vec<(String, Tally)>,
+    index: HashMap<String, usize>,
+}
+
+impl Summaries {
+    /// Counts one record for its campaign: without its campaign or its status it cannot be.
+    pub fn add(&mut self, record: &WireRecord) -> Result<(), ProviderError> {
+        const OP: Operation = Operation::CampaignsSummary;
+        record.check(OP, &[RecordField::CampaignId, RecordField::Status], &[])?;
+        let Some(id) = record.campaign_id.as_deref() else {
+            let why = format!(
+                "a campaign_9 record has an empty {}",
+                RecordField::CampaignId.path()
+            );
+            return Err(unreadable(OP, &why, ""));
+        };
+        let k = match self.index.get(id) {
+            Some(&k) => k,
+            None => {
+                self.index.insert(id.to_string(), self.order.len());
+                self.order.push((id.to_string(), Tally::default()));
+                self.order.len() - 1
+            }
+        };
+        self.order[k]
+            .1
+            .add(RecordStatus::parse(record.status.as_deref()));
+        Ok(())
+    }
+
+    /// One summary per campaign, first seen first.
+    pub fn into_summaries(self) -> Vec<CampaignSummary> {
+        self.order
+            .into_iter()
+            .map(|(id, tally)| tally.into_summary(&id))
+            .collect()
+    }
+}
+
 /// Sends per period: a record's send date is a wall-clock time of the operation's zone; its
 /// day is that instant's day in the zone that cuts the days (`--tz`, else the profile's
 /// timezone, else UTC).
@@ -276,11 +321,52 @@ mod tests {
     }
 
     fn record(date: &str, status: &str) -> WireRecord {
+        of_campaign("3001", date, status)
+    }
+
+    fn of_campaign(id: &str, date: &str, status: &str) -> WireRecord {
         serde_json::from_value(serde_json::json!({
-            "campaing_id": "3001", "telephone": "573001", "status": status, "errors": "",
+            "campaing_id": id, "telephone": "573001", "status": status, "errors": "",
             "date": date, "last_update": date
         }))
         .unwrap()
+    }
+
+    #[test]
+    fn every_campaigns_summary_is_its_own_tally_in_the_order_of_the_list() {
+        let records = [
+            of_campaign("3002", "2026-04-01 09:00:00", "read"),
+            of_campaign("3001", "2026-04-01 10:00:00", "failed"),
+            of_campaign("3002", "2026-04-01 11:00:00", "accepted"),
+            of_campaign("3001", "2026-04-01 12:00:00", "delivered"),
+            of_campaign("3002", "2026-04-01 13:00:00", "bounced"),
+        ];
+        let mut all = Summaries::default();
+        let mut list = CampaignList::default();
+        for r in &records {
+            all.add(r).unwrap();
+            list.add(r, &Zone::UTC).unwrap();
+        }
+        let summaries = all.into_summaries();
+        let listed: Vec<_> = list.into_campaigns().into_iter().map(|c| c.id).collect();
+        let ids: Vec<_> = summaries.iter().map(|s| s.id.clone()).collect();
+        assert_eq!(ids, listed, "the list's order");
+        for s in &summaries {
+            let mut one = Tally::default();
+            for r in records.iter().filter(|r| r.campaign_id == s.id) {
+                one.add(RecordStatus::parse(r.status.as_deref()));
+            }
+            assert_eq!(s, &one.into_summary(s.id.as_deref().unwrap()));
+        }
+        assert_eq!(
+            (summaries[0].total, summaries[0].sent, summaries[0].read),
+            (Some(3), Some(2), Some(1))
+        );
+        let mut nameless = Summaries::default();
+        let e = nameless
+            .add(&serde_json::from_value(serde_json::json!({"status": "read"})).unwrap())
+            .unwrap_err();
+        assert_eq!(e.exit_code(), 6);
     }
 
     #[test]

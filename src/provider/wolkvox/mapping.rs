@@ -15,6 +15,8 @@ const LIST: Operation = Operation::CampaignsList;
 const SUMMARY: Operation = Operation::CampaignsSummary;
 const DETAILS: Operation = Operation::CampaignsDetails;
 const STATS: Operation = Operation::Stats;
+const BY_CAMPAIGN: Operation = Operation::StatsByCampaign;
+const TOTAL_ROW: Operation = Operation::StatsTotal;
 const CLICKS: Operation = Operation::Clicks;
 const CLICK_TOTALS: Operation = Operation::ClicksSummary;
 
@@ -44,6 +46,36 @@ const NO_TYPE: &str = "campaign_9 records carry no execution type (--type is ref
 const LOCAL_TIME: &str =
     "a wall-clock time of the operation's zone (the profile's timezone, else UTC), printed in UTC";
 
+/// A row of `campaigns summary`'s, for the rows of another command counted the same way.
+const fn as_in(op: Operation, summary: FieldSource) -> FieldSource {
+    FieldSource { op, ..summary }
+}
+
+/// The counts of a summary-shaped row (after id and name), as campaign_9 records give them.
+const COUNTED: [FieldSource; 13] = [
+    FieldSource::absent(SUMMARY, "type").note(NO_TYPE),
+    FieldSource::derived(SUMMARY, "total", TOTAL).note(
+        "counts every record status (accepted, submitted, delivered, read, failed and any other word) among the records sent in the range: not the contacts targeted by the campaign",
+    ),
+    FieldSource::derived(SUMMARY, "sent", SENT).note(SENT_NOTE),
+    FieldSource::derived(SUMMARY, "delivered", DELIVERED).note(DELIVERED_NOTE),
+    FieldSource::derived(SUMMARY, "read", READ),
+    FieldSource::absent(SUMMARY, "engaged").note(ENGAGED_NOTE),
+    FieldSource::derived(SUMMARY, "errors", ERRORS).note(ERRORS_NOTE),
+    FieldSource::derived(SUMMARY, "read_rate", "read / delivered")
+        .note("computed by wa-analytics; null when nothing was delivered"),
+    FieldSource::absent(SUMMARY, "engagement_rate").note("no engaged figure to divide"),
+    FieldSource::derived(SUMMARY, "error_rate", "errors / total")
+        .note("computed by wa-analytics; null when there are no records"),
+    FieldSource::derived(SUMMARY, "accepted", ACCEPTED)
+        .note("left the platform, delivery not confirmed (Cloud API connectors); part of sent"),
+    FieldSource::derived(SUMMARY, "submitted", SUBMITTED)
+        .note("left the platform, delivery not confirmed (Gupshup connectors); part of sent"),
+    FieldSource::derived(SUMMARY, "other", OTHER).note(
+        "records with a status word this version does not know (or none): in total, in neither sent nor errors",
+    ),
+];
+
 /// Wolkvox's mapping, in each command's output order.
 pub(super) const MAPPING: &[FieldSource] = &[
     // campaigns list: every campaign with records in the range (campaign_9, campaign_id=all).
@@ -66,34 +98,27 @@ pub(super) const MAPPING: &[FieldSource] = &[
     ),
     FieldSource::derived(LIST, "last_sent_at", "max(date)")
         .note("the last send among the campaign's records in the range; date as in sent_at"),
-    // campaigns summary: campaign_9 with campaign_id=ID (or all), counted by status.
-    FieldSource::derived(SUMMARY, "id", "campaign_id asked for").note(
-        "the campaign_id of the campaign_9 request: the campaign's numeric id, or all for every campaign",
+    // campaigns summary: campaign_9 with campaign_id=ID (or all), counted by status; without
+    // CAMPAIGN, campaign_id=all counted per campaign.
+    FieldSource::derived(SUMMARY, "id", "campaign_id asked for, else data[].campaing_id").note(
+        "the campaign_id of the campaign_9 request: the campaign's numeric id, or all for every campaign; without CAMPAIGN, one reading of campaign_id=all (the requests campaigns list makes) counted per campaign, each row with its records' campaing_id",
     ),
-    FieldSource::derived(SUMMARY, "name", "campaign_id asked for").note(
+    FieldSource::derived(SUMMARY, "name", "the id").note(
         "Wolkvox reports no campaign names: the name repeats the id, as campaigns list gives it",
     ),
-    FieldSource::absent(SUMMARY, "type").note(NO_TYPE),
-    FieldSource::derived(SUMMARY, "total", TOTAL).note(
-        "counts every record status (accepted, submitted, delivered, read, failed and any other word) among the records sent in the range: not the contacts targeted by the campaign",
-    ),
-    FieldSource::derived(SUMMARY, "sent", SENT).note(SENT_NOTE),
-    FieldSource::derived(SUMMARY, "delivered", DELIVERED).note(DELIVERED_NOTE),
-    FieldSource::derived(SUMMARY, "read", READ),
-    FieldSource::absent(SUMMARY, "engaged").note(ENGAGED_NOTE),
-    FieldSource::derived(SUMMARY, "errors", ERRORS).note(ERRORS_NOTE),
-    FieldSource::derived(SUMMARY, "read_rate", "read / delivered")
-        .note("computed by wa-analytics; null when nothing was delivered"),
-    FieldSource::absent(SUMMARY, "engagement_rate").note("no engaged figure to divide"),
-    FieldSource::derived(SUMMARY, "error_rate", "errors / total")
-        .note("computed by wa-analytics; null when there are no records"),
-    FieldSource::derived(SUMMARY, "accepted", ACCEPTED)
-        .note("left the platform, delivery not confirmed (Cloud API connectors); part of sent"),
-    FieldSource::derived(SUMMARY, "submitted", SUBMITTED)
-        .note("left the platform, delivery not confirmed (Gupshup connectors); part of sent"),
-    FieldSource::derived(SUMMARY, "other", OTHER).note(
-        "records with a status word this version does not know (or none): in total, in neither sent nor errors",
-    ),
+    COUNTED[0],
+    COUNTED[1],
+    COUNTED[2],
+    COUNTED[3],
+    COUNTED[4],
+    COUNTED[5],
+    COUNTED[6],
+    COUNTED[7],
+    COUNTED[8],
+    COUNTED[9],
+    COUNTED[10],
+    COUNTED[11],
+    COUNTED[12],
     // campaigns details/export: campaign_9 rows, one per record.
     FieldSource::native(DETAILS, "contact", "data[].telephone")
         .note("exactly as Wolkvox sends it (digits, with or without +; a number is read as its digits)"),
@@ -134,6 +159,41 @@ pub(super) const MAPPING: &[FieldSource] = &[
     FieldSource::derived(STATS, "period_end", "midnight after period").note(
         "the next period's start: one day (a week for --frequency weekly) later, in the same zone",
     ),
+    // stats --by-campaign: campaigns summary without CAMPAIGN.
+    FieldSource::derived(BY_CAMPAIGN, "id", "data[].campaing_id").note(
+        "one row per campaign with campaign_9 records in the range: one reading of campaign_id=all counted per campaign, as campaigns summary without CAMPAIGN; campaing_id is the Postman docs' spelling, campaign_id (the web docs') is read too",
+    ),
+    FieldSource::derived(BY_CAMPAIGN, "name", "data[].campaing_id")
+        .note("Wolkvox reports no campaign names: the name repeats the id"),
+    as_in(BY_CAMPAIGN, COUNTED[0]),
+    as_in(BY_CAMPAIGN, COUNTED[1]),
+    as_in(BY_CAMPAIGN, COUNTED[2]),
+    as_in(BY_CAMPAIGN, COUNTED[3]),
+    as_in(BY_CAMPAIGN, COUNTED[4]),
+    as_in(BY_CAMPAIGN, COUNTED[5]),
+    as_in(BY_CAMPAIGN, COUNTED[6]),
+    as_in(BY_CAMPAIGN, COUNTED[7]),
+    as_in(BY_CAMPAIGN, COUNTED[8]),
+    as_in(BY_CAMPAIGN, COUNTED[9]),
+    as_in(BY_CAMPAIGN, COUNTED[10]),
+    as_in(BY_CAMPAIGN, COUNTED[11]),
+    as_in(BY_CAMPAIGN, COUNTED[12]),
+    // stats --total: campaign_id=all counted over the range.
+    FieldSource::absent(TOTAL_ROW, "id").note("the totals of every campaign of the range"),
+    FieldSource::absent(TOTAL_ROW, "name").note("the totals of every campaign of the range"),
+    as_in(TOTAL_ROW, COUNTED[0]),
+    as_in(TOTAL_ROW, COUNTED[1]),
+    as_in(TOTAL_ROW, COUNTED[2]),
+    as_in(TOTAL_ROW, COUNTED[3]),
+    as_in(TOTAL_ROW, COUNTED[4]),
+    as_in(TOTAL_ROW, COUNTED[5]),
+    as_in(TOTAL_ROW, COUNTED[6]),
+    as_in(TOTAL_ROW, COUNTED[7]),
+    as_in(TOTAL_ROW, COUNTED[8]),
+    as_in(TOTAL_ROW, COUNTED[9]),
+    as_in(TOTAL_ROW, COUNTED[10]),
+    as_in(TOTAL_ROW, COUNTED[11]),
+    as_in(TOTAL_ROW, COUNTED[12]),
     // clicks: chat_14 rows.
     FieldSource::native(CLICKS, "chat_id", "data[].chat_id")
         .note("a number or a text, printed as text"),

@@ -31,7 +31,7 @@ use crate::time::{DateRange, Zone};
 
 use clicks::ClickRow;
 use client::WolkvoxClient;
-use derive::{CampaignList, Periods, Tally};
+use derive::{CampaignList, Periods, Summaries, Tally};
 use serde_json::Value as Json;
 use windows::{Walk, plan, records};
 use wire::{RecordField, RecordStatus, WireRecord, local_time, unreadable};
@@ -63,6 +63,18 @@ pub const ADAPTER: Adapter = Adapter {
                 Operation::Stats,
                 Support::Derived("campaign_9 record statuses counted per day or week of sending"),
             ),
+            (
+                Operation::StatsByCampaign,
+                Support::Derived(
+                    "campaign_9 record statuses of every campaign (campaign_id=all) counted per campaign",
+                ),
+            ),
+            (
+                Operation::StatsTotal,
+                Support::Derived(
+                    "campaign_9 record statuses of every campaign (campaign_id=all) counted over the range",
+                ),
+            ),
             (Operation::Clicks, Support::Native),
             (Operation::ClicksSummary, Support::Native),
         ],
@@ -90,7 +102,7 @@ fn extra_fields(op: Operation) -> Vec<FieldDef> {
             FieldKind::Time,
             "Wolkvox: the last send of the campaign in the range (UTC)",
         )],
-        Operation::CampaignsSummary => vec![
+        Operation::CampaignsSummary | Operation::StatsByCampaign | Operation::StatsTotal => vec![
             FieldDef::new(
                 "accepted",
                 FieldKind::Count,
@@ -309,17 +321,7 @@ impl CampaignAnalytics for Wolkvox {
         query: &SummaryQuery,
     ) -> Result<CampaignSummary, ProviderError> {
         let id = campaign_id(campaign)?;
-        let mut tally = Tally::default();
-        let mut seen = 0u64;
-        let rows = self.campaign_records(id.clone(), query.range.range);
-        each(rows, |r| {
-            // Every count is a status: a record without one cannot be counted.
-            r.check(Operation::CampaignsSummary, &[RecordField::Status], &[])?;
-            seen += 1;
-            tally.add(RecordStatus::parse(r.status.as_deref()));
-            Ok(())
-        })
-        .await?;
+        let (tally, seen) = self.tally(id.clone(), query.range.range).await?;
         if seen == 0 && id != "all" {
             // campaign_9 answers an unknown id like a quiet one: "0 records were found".
             let range = &query.range.range;
@@ -352,6 +354,83 @@ impl CampaignAnalytics for Wolkvox {
             Ok(periods.into_buckets())
         };
         record_stream(stream::once(page))
+    }
+
+    /// One reading of campaign_9 `all` (the list's requests, no more), counted per campaign:
+    /// each row equals that campaign's own summary, in the list's order.
+    fn campaign_summaries<'a>(
+        &'a self,
+        query: &'a CampaignQuery,
+    ) -> RecordStream<'a, CampaignSummary> {
+        let page = self.summaries(
+            Operation::CampaignsSummary,
+            query.campaign_type,
+            &query.filters,
+            query.range.range,
+        );
+        record_stream(stream::once(page))
+    }
+
+    /// Derived: every campaign's summary ([`CampaignAnalytics::campaign_summaries`]).
+    fn stats_by_campaign<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, CampaignSummary> {
+        let page = self.summaries(
+            Operation::StatsByCampaign,
+            query.campaign_type,
+            &query.filters,
+            query.range.range,
+        );
+        record_stream(stream::once(page))
+    }
+
+    /// Derived: the records of every campaign counted over the range, as the summary of `all`
+    /// counts them; its sent, delivered, read and errors are the sums of `stats`' periods
+    /// (every record is in one period), and it has no id or name (a total of every campaign).
+    async fn stats_total(&self, query: &StatsQuery) -> Result<CampaignSummary, ProviderError> {
+        no_type(query.campaign_type)?;
+        query
+            .filters
+            .refuse_unsupported(VENDOR, Operation::StatsTotal.command(), &[])?;
+        let (tally, _) = self.tally("all".to_string(), query.range.range).await?;
+        Ok(CampaignSummary {
+            id: None,
+            name: None,
+            ..tally.into_summary("all")
+        })
+    }
+}
+
+impl Wolkvox {
+    /// Every campaign's summary for `op`: campaign_9 `all` over the range (the requests
+    /// `campaigns list` makes), counted per campaign, in the list's order.
+    async fn summaries(
+        &self,
+        op: Operation,
+        campaign_type: Option<CampaignType>,
+        filters: &crate::provider::CampaignFilters,
+        range: DateRange,
+    ) -> Result<Vec<CampaignSummary>, ProviderError> {
+        no_type(campaign_type)?;
+        filters.refuse_unsupported(VENDOR, op.command(), &[])?;
+        let mut all = Summaries::default();
+        let rows = self.campaign_records("all".to_string(), range);
+        each(rows, |r| all.add(&r)).await?;
+        Ok(all.into_summaries())
+    }
+
+    /// The records of `id` (or `all`) in the range counted by status, and how many there were.
+    async fn tally(&self, id: String, range: DateRange) -> Result<(Tally, u64), ProviderError> {
+        let mut tally = Tally::default();
+        let mut seen = 0u64;
+        let rows = self.campaign_records(id, range);
+        each(rows, |r| {
+            // Every count is a status: a record without one cannot be counted.
+            r.check(Operation::CampaignsSummary, &[RecordField::Status], &[])?;
+            seen += 1;
+            tally.add(RecordStatus::parse(r.status.as_deref()));
+            Ok(())
+        })
+        .await?;
+        Ok((tally, seen))
     }
 }
 

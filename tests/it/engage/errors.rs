@@ -272,7 +272,7 @@ async fn write_commands_are_refused_for_engage_before_any_request() {
             "{err}"
         );
         assert!(
-            err.contains("commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats."),
+            err.contains("commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats, stats --by-campaign, stats --total."),
             "{err}"
         );
     }

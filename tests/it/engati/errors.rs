@@ -206,7 +206,7 @@ async fn other_vendors_refuse_users_and_conversations_with_exit_2_before_any_req
             stderr(&out),
             format!(
                 "wa-analytics: error: Engage: Engage does not support '{command}'.\n\
-                 hint: commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats. Run 'wa-analytics providers' to compare vendors.\n"
+                 hint: commands Engage supports: campaigns list, campaigns summary, campaigns details/export, stats, stats --by-campaign, stats --total. Run 'wa-analytics providers' to compare vendors.\n"
             )
         );
     }

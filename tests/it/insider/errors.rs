@@ -89,7 +89,7 @@ async fn details_and_export_are_not_supported_and_name_what_insider_serves() {
         assert_eq!(out.status.code(), Some(2));
         assert!(
             stderr(&out).ends_with(
-                "hint: commands Insider supports: campaigns list, campaigns summary, stats, stats --report transactional, stats --report verify. Run 'wa-analytics providers' to compare vendors.\n"
+                "hint: commands Insider supports: campaigns list, campaigns summary, stats, stats --by-campaign, stats --total, stats --report transactional, stats --report verify. Run 'wa-analytics providers' to compare vendors.\n"
             ),
             "{}",
             stderr(&out)
@@ -262,8 +262,8 @@ async fn engage_refuses_insider_filters_and_reports_before_any_request() {
             "Engage: Engage does not support 'stats --report verify'.",
         ),
         (
-            &["stats", "--total"],
-            "Engage: Engage does not support 'stats --total'.",
+            &["stats", "--report", "transactional", "--total"],
+            "Engage: Engage does not support 'stats --report transactional'.",
         ),
     ];
     for (args, says) in cases {

@@ -261,7 +261,19 @@ async fn providers_mapping_says_what_insiders_errors_engaged_and_read_are() {
     );
     let start = row("stats", "period_start");
     assert!(start["note"].as_str().unwrap().contains("UTC"), "{start}");
-    assert_eq!(row("campaigns summary", "name")["support"], "unsupported");
+    // The statistics carry no name: one CAMPAIGN's is null, every campaign's comes from the list.
+    let name = row("campaigns summary", "name");
+    assert_eq!(name["support"], "derived");
+    assert_eq!(
+        name["source"],
+        "data[].campName of campaign-list, without CAMPAIGN"
+    );
+    assert_eq!(row("stats --total", "name")["support"], "unsupported");
+    assert_eq!(row("stats --total", "read")["source"], "summary.open");
+    assert_eq!(
+        row("stats --by-campaign", "id")["source"],
+        "details[].campaignId"
+    );
 }
 
 /// A token profile for the sandbox's Insider.
