@@ -106,9 +106,12 @@ pub(super) fn reads(command: &Command) -> bool {
 /// Runs a read command over `names`, one profile beside the other, into one result.
 pub(super) async fn run(command: Command, ctx: &Ctx, names: Vec<String>) -> Result<(), AppError> {
     // Every name must be a profile of the file before anything is asked of any vendor.
-    let file = ctx
-        .config()?
-        .ok_or_else(|| AppError::usage("there is no config file to read profiles from", "create one (see the README's 'Configuration') or pass --config PATH"))?;
+    let file = ctx.config()?.ok_or_else(|| {
+        AppError::usage(
+            "there is no config file to read profiles from",
+            "create one (see the README's 'Configuration') or pass --config PATH",
+        )
+    })?;
     let mut profiles = Vec::with_capacity(names.len());
     for name in &names {
         profiles.push(file.profile(name)?);
@@ -175,7 +178,7 @@ fn conclude(
                 "none of the profiles ({}) serves this command",
                 profiles
                     .iter()
-                    .map(|p| format!("{} is {}", p.name, p.vendor))
+                    .map(|p| format!("{}: {}", p.name, p.vendor))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -189,12 +192,7 @@ fn conclude(
         .global
         .output
         .as_ref()
-        .map(|p| {
-            format!(
-                "; {} holds the rows of the other profiles",
-                p.display()
-            )
-        })
+        .map(|p| format!("; {} holds the rows of the other profiles", p.display()))
         .unwrap_or_default();
     Err(AppError::MissingProfiles {
         message: format!(
@@ -270,7 +268,10 @@ impl Member {
 
     /// Says every row was sent, then waits until the result is written: `Err` when it was not.
     pub async fn done(&self) -> Result<(), AppError> {
-        self.events.send(Event::Done).await.map_err(|_| merge_gone())?;
+        self.events
+            .send(Event::Done)
+            .await
+            .map_err(|_| merge_gone())?;
         let mut committed = self.committed.clone();
         match committed.wait_for(Option::is_some).await {
             Ok(state) if *state == Some(true) => Ok(()),
@@ -409,13 +410,15 @@ impl Merge {
             };
             let positions = fields
                 .iter()
-                .map(|field| match union.iter().position(|u| u.name == field.name) {
-                    Some(at) => at,
-                    None => {
-                        union.push(field.clone());
-                        union.len() - 1
-                    }
-                })
+                .map(
+                    |field| match union.iter().position(|u| u.name == field.name) {
+                        Some(at) => at,
+                        None => {
+                            union.push(field.clone());
+                            union.len() - 1
+                        }
+                    },
+                )
                 .collect::<Vec<_>>();
             layouts.push(Some(positions));
         }

@@ -529,7 +529,12 @@ impl Ctx {
                 member.fields(fields).await?;
                 Target::Member(member.clone())
             }
-            None => Target::Writer(Writer::open(&spec, fields, Shape::List, self.stdout())?),
+            None => Target::Writer(Box::new(Writer::open(
+                &spec,
+                fields,
+                Shape::List,
+                self.stdout(),
+            )?)),
         };
         let rows_to_terminal = spec.path.is_none() && self.io.stdout_is_terminal;
         // The bar draws on the process's stderr: never for a run on other streams, nor for
@@ -604,7 +609,10 @@ impl Ctx {
             let written = match (page, &mut target) {
                 (Ok(Ready::Encoded(batch)), Target::Writer(writer)) => {
                     let rows = batch.rows();
-                    writer.write_encoded(batch).map(|()| rows).map_err(AppError::from)
+                    writer
+                        .write_encoded(batch)
+                        .map(|()| rows)
+                        .map_err(AppError::from)
                 }
                 (Ok(Ready::Rows(rows)), Target::Member(member)) => {
                     let n = rows.len() as u64;
@@ -623,7 +631,7 @@ impl Ctx {
                 Err(e) => {
                     bar.finish();
                     return Err(match target {
-                        Target::Writer(writer) => abandon(writer, &spec, e),
+                        Target::Writer(writer) => abandon(*writer, &spec, e),
                         Target::Member(_) => e,
                     });
                 }
@@ -713,7 +721,7 @@ impl Ctx {
 
 /// Where a stream's rows go: the run's output, or the merge of a run over several profiles.
 enum Target {
-    Writer(Writer),
+    Writer(Box<Writer>),
     Member(Arc<Member>),
 }
 

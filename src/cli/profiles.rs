@@ -13,8 +13,9 @@ pub enum ProfilesCommand {
     List,
     /// Validate profiles and test their credentials with one cheap request each
     Check {
-        /// Only this profile [default: every profile]
-        name: Option<String>,
+        /// Only these profiles (a,b or a b) [default: every profile, or those -p names]
+        #[arg(value_name = "NAME", value_delimiter = ',')]
+        names: Vec<String>,
     },
 }
 
@@ -22,7 +23,7 @@ pub enum ProfilesCommand {
 pub async fn run(cmd: ProfilesCommand, ctx: &Ctx) -> Result<(), AppError> {
     match cmd {
         ProfilesCommand::List => list(ctx),
-        ProfilesCommand::Check { name } => check(ctx, name).await,
+        ProfilesCommand::Check { names } => check(ctx, names).await,
     }
 }
 
@@ -73,7 +74,7 @@ fn list(ctx: &Ctx) -> Result<(), AppError> {
     ctx.write_rows(fields, rows)
 }
 
-async fn check(ctx: &Ctx, only: Option<String>) -> Result<(), AppError> {
+async fn check(ctx: &Ctx, only: Vec<String>) -> Result<(), AppError> {
     let fields = vec![
         FieldDef::new("name", FieldKind::Text, "the profile's name"),
         FieldDef::new("provider", FieldKind::Text, "its vendor"),
@@ -90,22 +91,35 @@ async fn check(ctx: &Ctx, only: Option<String>) -> Result<(), AppError> {
             "create one (see the README's 'Configuration') or pass --config PATH",
         )
     })?;
-    let names = match only {
-        Some(name) => vec![name],
-        None => file.profile_names(),
-    };
-    let mut rows = Vec::new();
-    let mut worst: Option<AppError> = None;
-    for name in names {
-        let provider_name = file.provider_of(&name);
-        let outcome: Result<&'static str, AppError> = async {
-            let profile = file.profile(&name)?;
+    let mut names = only
+        .into_iter()
+        .map(|n| n.trim().to_string())
+        .filter(|n| !n.is_empty())
+        .collect::<Vec<_>>();
+    if names.is_empty() {
+        // `-p a,b profiles check` reads those; otherwise every profile.
+        names = match super::accounts::chosen(ctx)? {
+            Some(chosen) => chosen,
+            None => file.profile_names(),
+        };
+    }
+    names.dedup();
+    // Every profile is asked at once; the rows keep the order named.
+    let outcomes = futures::future::join_all(names.iter().map(|name| {
+        let file = &file;
+        async move {
+            let profile = file.profile(name)?;
             profile.resolve_secrets()?;
             let provider = (ctx.build)(&profile, &ctx.http_options(profile.vendor))?;
             provider.check_credentials().await?;
-            Ok("ok")
+            Ok::<&'static str, AppError>("ok")
         }
-        .await;
+    }))
+    .await;
+    let mut rows = Vec::new();
+    let mut worst: Option<AppError> = None;
+    for (name, outcome) in names.into_iter().zip(outcomes) {
+        let provider_name = file.provider_of(&name);
         let (result, detail) = match outcome {
             Ok(text) => (text.to_string(), None),
             Err(e) => {

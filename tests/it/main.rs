@@ -2,6 +2,7 @@
 //! in-process, `in_process.rs`), an isolated HOME, and wiremock servers that check every request
 //! exactly.
 
+mod accounts;
 mod cli;
 mod conformance;
 mod docs;
