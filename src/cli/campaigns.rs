@@ -393,7 +393,7 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
         page_size: args.page_size,
     };
     let extra = account.provider.extra_fields(Operation::CampaignsDetails);
-    let Some((path, mut file, key)) = state else {
+    let Some((path, _, key)) = state else {
         ctx.write_stream(
             extra,
             contacts.campaign_details(&args.campaign, &query),
@@ -426,7 +426,12 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
             incremental.skipped()
         );
     }
-    // The file is in place: only now may the state move forward.
+    // The file is in place: only now may the state move forward. Read again under a lock:
+    // profiles of a run over several save their positions into the same file, each its own.
+    let _saving = STATE_SAVES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut file = StateFile::load(&path)?;
     file.entries.insert(
         key,
         state::Entry {
@@ -441,6 +446,9 @@ async fn export(args: ExportArgs, ctx: &Ctx) -> Result<(), AppError> {
     info!("state saved to {}", path.display());
     Ok(())
 }
+
+/// Held while a state file is read, changed and saved.
+static STATE_SAVES: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn check_campaign(name: &str) -> Result<(), AppError> {
     if name.trim().is_empty() {

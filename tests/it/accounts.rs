@@ -430,3 +430,77 @@ async fn profiles_check_reads_the_profiles_named() {
         "{text}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incremental_export_over_several_profiles_moves_only_the_positions_of_those_written() {
+    let down = strict_server().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "0"))
+        .expect(1)
+        .mount(&down)
+        .await;
+    let (sandbox, home) = sandbox_home(SandboxOptions::default(), "").await;
+    let engage = sandbox.base_url(wa_analytics::provider::Vendor::Engage);
+    let config = std::fs::read_to_string(home.config_path()).unwrap();
+    let creds = "bot_token = \"";
+    let section = config
+        .split("\n[profiles.")
+        .find(|t| t.starts_with("engage]"))
+        .unwrap()
+        .trim_start_matches("engage]")
+        .to_string();
+    assert!(section.contains(creds) && section.contains(&engage));
+    home.write_config(&format!(
+        "{config}\n[profiles.engage2]{section}\n[profiles.down]{}",
+        section.replace(&engage, &down.uri())
+    ));
+    let export = |extra: &[&str]| {
+        let mut cmd = home.cmd();
+        cmd.args([
+            "campaigns",
+            "export",
+            "Black Friday 50% off",
+            "--from",
+            "2026-07-01",
+            "--to",
+            "2026-08-01",
+            "--state",
+            "nightly",
+            "--retries",
+            "1",
+        ])
+        .args(extra);
+        cmd
+    };
+    let out = run(export(&["-p", "engage,engage2,down", "-o", "a.csv"])).await;
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let (_, rows) = parse_csv(&std::fs::read_to_string(home.path().join("a.csv")).unwrap());
+    let per = |name: &str| rows.iter().filter(|r| r[0] == name).count();
+    assert!(per("engage") > 0);
+    assert_eq!(per("engage"), per("engage2"));
+    assert_eq!(per("down"), 0);
+    let mut show = home.cmd();
+    show.args(["-f", "json", "state", "show", "nightly"]);
+    let shown = run(show).await;
+    let text = stdout(&shown);
+    let entries: Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<String> = entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["key"].as_str().unwrap().to_string())
+        .collect();
+    let mut keys = keys;
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "engage/campaigns export/Black Friday 50% off",
+            "engage2/campaigns export/Black Friday 50% off"
+        ],
+        "{text}"
+    );
+    // The next run of the two that were written finds nothing new.
+    let out = run(export(&["-p", "engage,engage2", "-o", "b.csv"])).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
