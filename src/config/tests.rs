@@ -279,7 +279,7 @@ fn secret_of_the_wrong_shape_lists_the_accepted_forms_without_the_value() {
         ("token = \"\"", "an empty string"),
         (
             "token = { env = \"T\", command = \"CANARY-both-1e1e\" }",
-            "a table with keys command, env",
+            "a table with keys env, command",
         ),
         (
             "token = { file = \"CANARY-file-1e1e\" }",
