@@ -25,6 +25,7 @@ pub(super) fn read_page(body: &[u8], capacity: usize) -> Option<ContactPage> {
         b: body,
         i: 0,
         times: FixedTimes::default(),
+        order: Vec::with_capacity(FIELDS.len()),
     };
     let page = scan.page(capacity)?;
     scan.ws();
@@ -36,6 +37,8 @@ struct Scan<'a> {
     b: &'a [u8],
     i: usize,
     times: FixedTimes,
+    /// The fields of the last contact (indexes into [`FIELDS`]), in the order its keys came.
+    order: Vec<u8>,
 }
 
 /// A JSON string's text: borrowed from the page when it has no escape.
@@ -75,7 +78,21 @@ impl Key<'_> {
     }
 }
 
-/// The fields of a contact, one bit each, to refuse one given twice (serde's derive refuses it).
+/// A contact's keys, and each as it is written plainly with its colon; a field's bit in the set
+/// of those seen (serde's derive refuses a key given twice) is `1 << its index`.
+const FIELDS: [(&[u8], &[u8]); 9] = [
+    (b"contact", b"\"contact\":"),
+    (b"name", b"\"name\":"),
+    (b"status", b"\"status\":"),
+    (b"sent_at", b"\"sent_at\":"),
+    (b"delivered_at", b"\"delivered_at\":"),
+    (b"read_at", b"\"read_at\":"),
+    (b"engaged", b"\"engaged\":"),
+    (b"response", b"\"response\":"),
+    (b"error", b"\"error\":"),
+];
+
+/// The bit of `contact`, the one field a contact must have.
 const CONTACT: u16 = 1;
 
 impl<'a> Scan<'a> {
@@ -139,51 +156,49 @@ impl<'a> Scan<'a> {
         if self.empty(b'}') {
             return None; // no contact: serde's "missing field" error
         }
-        loop {
-            let key = self.key()?;
-            let bit = match key.as_bytes() {
-                b"contact" => {
-                    c.contact = self.contact_text()?;
-                    CONTACT
+        for position in 0.. {
+            // Contacts nearly always come with their keys in the order of the contact before:
+            // the key expected there is checked with one comparison, any other is looked up.
+            self.ws();
+            let expected = self
+                .order
+                .get(position)
+                .copied()
+                .filter(|&field| self.b[self.i..].starts_with(FIELDS[usize::from(field)].1));
+            let field = match expected {
+                Some(field) => {
+                    self.i += FIELDS[usize::from(field)].1.len();
+                    field
                 }
-                b"name" => {
-                    c.name = self.opt_string()?;
-                    2
+                None => {
+                    let key = self.key()?;
+                    let field = FIELDS
+                        .iter()
+                        .position(|(name, _)| *name == key.as_bytes())?;
+                    let field = u8::try_from(field).ok()?;
+                    self.order.truncate(position);
+                    if self.order.len() == position {
+                        self.order.push(field);
+                    }
+                    field
                 }
-                b"status" => {
-                    c.status = self.opt_string()?;
-                    4
-                }
-                b"sent_at" => {
-                    c.sent_at = self.time()?;
-                    8
-                }
-                b"delivered_at" => {
-                    c.delivered_at = self.time()?;
-                    16
-                }
-                b"read_at" => {
-                    c.read_at = self.time()?;
-                    32
-                }
-                b"engaged" => {
-                    c.engaged = self.opt_bool()?;
-                    64
-                }
-                b"response" => {
-                    c.response = self.opt_string()?;
-                    128
-                }
-                b"error" => {
-                    c.error = self.opt_string()?;
-                    256
-                }
-                _ => return None,
             };
+            let bit = 1u16 << field;
             if seen & bit != 0 {
                 return None;
             }
             seen |= bit;
+            match field {
+                0 => c.contact = self.contact_text()?,
+                1 => c.name = self.opt_string()?,
+                2 => c.status = self.opt_string()?,
+                3 => c.sent_at = self.time()?,
+                4 => c.delivered_at = self.time()?,
+                5 => c.read_at = self.time()?,
+                6 => c.engaged = self.opt_bool()?,
+                7 => c.response = self.opt_string()?,
+                _ => c.error = self.opt_string()?,
+            }
             if self.close(b'}')? {
                 break;
             }

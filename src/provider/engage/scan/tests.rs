@@ -123,6 +123,45 @@ fn whitespace_key_order_escapes_numbers_and_missing_fields_are_read_too() {
 }
 
 #[test]
+fn contacts_whose_keys_change_order_from_row_to_row_are_read_all_the_same() {
+    let rows = [
+        ROW,
+        r#"{"name":"b","contact":"2"}"#,
+        r#"{"contact":"3"}"#,
+        r#"{"contact":"4","name":"d","status":"read","error":"x"}"#,
+        r#"{"contact":"5", "name":"e","status":"sent"}"#,
+        r#"{"contact":"6","n\u0061me":"f"}"#,
+        ROW,
+    ];
+    let page = same(&page_of(&rows, r#"{"total":7}"#));
+    let names: Vec<_> = page.rows.iter().map(|r| r.name.as_deref()).collect();
+    assert_eq!(
+        names,
+        [
+            Some("Camila Rodríguez"),
+            Some("b"),
+            None,
+            Some("d"),
+            Some("e"),
+            Some("f"),
+            Some("Camila Rodríguez")
+        ]
+    );
+    // A key twice is refused wherever the order of the row before puts it.
+    refused(&page_of(
+        &[ROW, r#"{"contact":"1","contact":"2"}"#],
+        r#"{"total":2}"#,
+    ));
+    refused(&page_of(
+        &[
+            ROW,
+            r#"{"contact":"1","delivered_at":null,"delivered_at":null}"#,
+        ],
+        r#"{"total":2}"#,
+    ));
+}
+
+#[test]
 fn an_unreadable_time_is_counted_and_named_as_serde_json_does() {
     let rows = [
         ROW,
