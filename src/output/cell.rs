@@ -4,7 +4,7 @@
 use std::fmt;
 use std::io::{self, Write};
 
-use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, SecondsFormat, Timelike, Utc};
 
 use super::Value;
 
@@ -69,6 +69,48 @@ pub(super) fn rfc3339_bytes(t: &DateTime<Utc>, buf: &mut [u8; RFC3339_MAX]) -> O
     }
     buf[len] = b'Z';
     Some(len + 1)
+}
+
+/// [`rfc3339_bytes`] for the many instants of a page, remembering the last date written: the
+/// instants of consecutive rows nearly always share it, and finding a date's year, month and day
+/// costs more than the rest of the instant.
+#[derive(Debug, Default)]
+pub(super) struct Instants {
+    date: Option<NaiveDate>,
+    /// `YYYY-MM-DDT` of `date`.
+    day: [u8; 11],
+}
+
+impl Instants {
+    /// Appends `t` as [`write_scalar`] writes a [`Value::Time`].
+    pub(super) fn write(&mut self, buf: &mut Vec<u8>, t: &DateTime<Utc>) -> io::Result<()> {
+        let naive = t.naive_utc();
+        let date = naive.date();
+        if self.date != Some(date) {
+            let mut text = [0; RFC3339_MAX];
+            if rfc3339_bytes(t, &mut text).is_none() {
+                return write_scalar(buf, &Value::Time(*t));
+            }
+            self.day.copy_from_slice(&text[..11]);
+            self.date = Some(date);
+        }
+        let nanos = t.nanosecond();
+        if nanos != 0 {
+            // Fractions (and leap seconds) the long way.
+            return write_scalar(buf, &Value::Time(*t));
+        }
+        let secs = naive.num_seconds_from_midnight();
+        let mut text = [0; 20];
+        text[..11].copy_from_slice(&self.day);
+        digits(&mut text[11..13], secs / 3600);
+        text[13] = b':';
+        digits(&mut text[14..16], secs / 60 % 60);
+        text[16] = b':';
+        digits(&mut text[17..19], secs % 60);
+        text[19] = b'Z';
+        buf.extend_from_slice(&text);
+        Ok(())
+    }
 }
 
 /// Writes `value` as exactly `out.len()` decimal digits, zero-padded.
@@ -146,6 +188,28 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn instants_written_in_a_row_are_what_write_scalar_writes(
+            times in proptest::collection::vec((-62_000_000_000i64..260_000_000_000, 0u32..2_000_000_000, 0usize..4, 0i64..200_000), 1..12),
+        ) {
+            let mut instants = Instants::default();
+            let mut before: Option<DateTime<Utc>> = None;
+            for (secs, nanos, kind, step) in times {
+                let t = match (kind, before) {
+                    // Often the same day as the instant before, as in a page.
+                    (0 | 1, Some(b)) => b + chrono::Duration::seconds(step % 86_400),
+                    _ => match DateTime::<Utc>::from_timestamp(secs, [nanos, 0][kind % 2]) {
+                        Some(t) => t,
+                        None => continue,
+                    },
+                };
+                let mut ours = Vec::new();
+                instants.write(&mut ours, &t).unwrap();
+                prop_assert_eq!(String::from_utf8(ours).unwrap(), text(&Value::Time(t)));
+                before = Some(t);
+            }
+        }
+
         #[test]
         fn fast_rfc3339_matches_chrono(secs in -62_000_000_000i64..260_000_000_000, nanos in 0u32..1_000_000_000, round in 0usize..3) {
             let nanos = [nanos, nanos / 1_000_000 * 1_000_000, 0][round];

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use super::atomic::Out;
-use super::cell::{at, write_scalar};
+use super::cell::{Instants, at, write_scalar};
 use super::guard::needs_guard;
 use super::{FieldDef, Value};
 
@@ -45,6 +45,8 @@ pub(super) struct Records<'a> {
     guard: bool,
     /// Text of the current nested-JSON cell.
     scratch: Vec<u8>,
+    /// Instants, written with the last date remembered.
+    instants: Instants,
 }
 
 impl<'a> Records<'a> {
@@ -59,6 +61,7 @@ impl<'a> Records<'a> {
             quoted,
             guard,
             scratch: Vec::new(),
+            instants: Instants::default(),
         }
     }
 
@@ -115,6 +118,7 @@ impl<'a> Records<'a> {
                 self.scratch = json;
             }
             // Numbers, booleans, instants and dates never hold a delimiter, a quote or a line break.
+            Value::Time(t) => self.instants.write(self.out, t)?,
             other => write_scalar(self.out, other)?,
         }
         Ok(())

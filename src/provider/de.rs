@@ -9,22 +9,51 @@ use serde_json::Value;
 /// Anything else (including invalid dates, which chrono then rejects with the usual message)
 /// goes the slow way.
 pub(crate) fn fixed_time(b: &[u8]) -> Option<NaiveDateTime> {
-    if b.len() != 19
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || b[10] != b' '
-        || b[13] != b':'
-        || b[16] != b':'
-    {
+    FixedTimes::default().read(b)
+}
+
+/// [`fixed_time`] for the many stamps of a page, remembering the last date read: the stamps of
+/// consecutive rows nearly always share it, and checking a date against the calendar costs more
+/// than the rest of the stamp.
+#[derive(Debug, Default)]
+pub(crate) struct FixedTimes {
+    /// The `YYYY-MM-DD` bytes of `date`.
+    day: [u8; 10],
+    date: Option<NaiveDate>,
+}
+
+impl FixedTimes {
+    /// [`fixed_time`] of `b`.
+    pub(crate) fn read(&mut self, b: &[u8]) -> Option<NaiveDateTime> {
+        if b.len() != 19 || b[10] != b' ' || b[13] != b':' || b[16] != b':' {
+            return None;
+        }
+        let date = match self.date {
+            Some(date) if b[..10] == self.day => date,
+            _ => {
+                let date = fixed_date(&b[..10])?;
+                self.day.copy_from_slice(&b[..10]);
+                self.date = Some(date);
+                date
+            }
+        };
+        date.and_hms_opt(two(b, 11)?, two(b, 14)?, two(b, 17)?)
+    }
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
+fn fixed_date(b: &[u8]) -> Option<NaiveDate> {
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
-    };
-    let date = NaiveDate::from_ymd_opt(num(0..4)? as i32, num(5..7)?, num(8..10)?)?;
-    date.and_hms_opt(num(11..13)?, num(14..16)?, num(17..19)?)
+    let year = two(b, 0)? * 100 + two(b, 2)?;
+    NaiveDate::from_ymd_opt(year as i32, two(b, 5)?, two(b, 8)?)
+}
+
+/// The two ASCII digits at `b[i..i + 2]` as a number.
+fn two(b: &[u8], i: usize) -> Option<u32> {
+    let (tens, ones) = (b[i].wrapping_sub(b'0'), b[i + 1].wrapping_sub(b'0'));
+    (tens < 10 && ones < 10).then(|| u32::from(tens) * 10 + u32::from(ones))
 }
 
 /// Phone numbers and ids may come as JSON strings or numbers; keep their exact digits as text.
@@ -57,6 +86,31 @@ mod tests {
         id: String,
         #[serde(default, deserialize_with = "opt_string_or_number")]
         phone: Option<String>,
+    }
+
+    #[test]
+    fn stamps_read_in_a_row_agree_with_chrono_whatever_date_came_before() {
+        let mut times = FixedTimes::default();
+        for t in [
+            "2026-02-28 10:00:00",
+            "2026-02-28 23:59:59",
+            "2026-02-28 24:00:00",
+            "2026-02-28 10:60:00",
+            "2026-02-28 1a:00:00",
+            "2026-02-29 10:00:00",
+            "2026-02-28 00:00:00",
+            "2024-02-29 00:00:00",
+            "2024-02-29T00:00:00",
+            "2024-0a-29 00:00:00",
+            "0000-01-01 00:00:00",
+            "2024-02-29 00:00:00",
+        ] {
+            let chrono = NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").ok();
+            assert_eq!(times.read(t.as_bytes()), chrono, "{t}");
+            assert_eq!(fixed_time(t.as_bytes()), chrono, "{t}");
+        }
+        // What chrono reads that is not the fixed format is left to it.
+        assert_eq!(times.read(b"2024-02-29 00:00:0"), None);
     }
 
     #[test]

@@ -12,6 +12,7 @@
 use std::collections::VecDeque;
 
 use super::client::EngageClient;
+use super::scan;
 use super::wire::ContactPageSeed;
 use super::{DETAILS_MAX_RANGE, MAX_PAGE_SIZE, VENDOR, incomplete, with_range};
 use crate::http::{ApiRequest, ApiResponse, encode};
@@ -182,12 +183,15 @@ fn decode_page(
 ) -> Result<DecodedPage, ProviderError> {
     // A page holds `limit` rows at most; the capacity is only a hint, so a bigger page is still
     // read (and then refused below).
-    let seed = ContactPageSeed {
-        capacity: usize::try_from(limit)
-            .unwrap_or(0)
-            .min(MAX_PAGE_SIZE as usize),
+    let capacity = usize::try_from(limit)
+        .unwrap_or(0)
+        .min(MAX_PAGE_SIZE as usize);
+    // The one-pass reader takes the documented shape; serde_json reads (or refuses, saying why)
+    // whatever it leaves.
+    let body = match scan::read_page(&resp.body, capacity) {
+        Some(page) => page,
+        None => resp.json_seed(VENDOR, ContactPageSeed { capacity })?,
     };
-    let body = resp.json_seed(VENDOR, seed)?;
     let Some(pagination) = body.pagination else {
         return Err(resp.bad_shape(
             VENDOR,

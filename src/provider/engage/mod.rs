@@ -5,6 +5,7 @@ mod client;
 mod convert;
 mod details;
 mod mapping;
+mod scan;
 mod wire;
 
 use std::sync::Arc;

@@ -117,15 +117,25 @@ impl<'de> Visitor<'de> for ContactRows<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<ContactRecord>, A::Error> {
         let mut rows = Vec::with_capacity(self.capacity);
         while let Some(contact) = seq.next_element::<WireContact>()? {
-            *self.served += 1;
-            match contact.into_unified() {
-                Ok(row) => rows.push(row),
-                Err(why) => {
-                    self.unreadable.get_or_insert(why);
-                }
-            }
+            take_contact(contact, &mut rows, self.served, self.unreadable);
         }
         Ok(rows)
+    }
+}
+
+/// Counts a contact of a page and converts it, or notes why it could not be (the first reason).
+pub(super) fn take_contact(
+    contact: WireContact,
+    rows: &mut Vec<ContactRecord>,
+    served: &mut u64,
+    unreadable: &mut Option<String>,
+) {
+    *served += 1;
+    match contact.into_unified() {
+        Ok(row) => rows.push(row),
+        Err(why) => {
+            unreadable.get_or_insert(why);
+        }
     }
 }
 
@@ -143,26 +153,26 @@ pub(super) struct ErrorDetail {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub(super) struct WireContact {
     #[serde(deserialize_with = "string_or_number")]
-    contact: String,
+    pub contact: String,
     #[serde(default)]
-    name: Option<String>,
+    pub name: Option<String>,
     #[serde(default)]
-    status: Option<String>,
+    pub status: Option<String>,
     #[serde(default)]
-    sent_at: WireTime,
+    pub sent_at: WireTime,
     #[serde(default)]
-    delivered_at: WireTime,
+    pub delivered_at: WireTime,
     #[serde(default)]
-    read_at: WireTime,
+    pub read_at: WireTime,
     #[serde(default)]
-    engaged: Option<bool>,
+    pub engaged: Option<bool>,
     #[serde(default)]
-    response: Option<String>,
+    pub response: Option<String>,
     #[serde(default)]
-    error: Option<String>,
+    pub error: Option<String>,
 }
 
 /// Engage's `YYYY-MM-DD HH:MM:SS` in UTC (RFC 3339 tolerated).
@@ -191,7 +201,7 @@ pub(super) fn format_time(t: DateTime<Utc>) -> String {
 /// million-row export, so no `String` is made for them (only for one that cannot be read, to
 /// say which).
 #[derive(Debug, Default)]
-enum WireTime {
+pub(super) enum WireTime {
     /// `null`, an empty string, or no field.
     #[default]
     Absent,
@@ -202,6 +212,14 @@ enum WireTime {
 }
 
 impl WireTime {
+    /// A time stamp's text: blank is no time.
+    pub(super) fn from_text(s: &str) -> WireTime {
+        if s.trim().is_empty() {
+            return WireTime::Absent;
+        }
+        parse_time(s).map_or_else(WireTime::Unreadable, WireTime::At)
+    }
+
     fn into_time(self) -> Result<Option<DateTime<Utc>>, String> {
         match self {
             WireTime::Absent => Ok(None),
@@ -220,10 +238,7 @@ impl<'de> Deserialize<'de> for WireTime {
                 f.write_str("a YYYY-MM-DD HH:MM:SS time stamp or null")
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<WireTime, E> {
-                if s.trim().is_empty() {
-                    return Ok(WireTime::Absent);
-                }
-                Ok(parse_time(s).map_or_else(WireTime::Unreadable, WireTime::At))
+                Ok(WireTime::from_text(s))
             }
             fn visit_none<E: serde::de::Error>(self) -> Result<WireTime, E> {
                 Ok(WireTime::Absent)
