@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod encode;
+mod mask;
 pub mod retry;
 pub mod status;
 
@@ -105,6 +106,10 @@ pub struct ApiRequest {
     pub safety: Safety,
     /// Extra retryable answers besides 429/5xx.
     pub retry_rule: Option<RetryRule>,
+    /// The answer carries a credential this client needs (a token endpoint's answer): it is
+    /// not masked. Every other answer has each registered secret masked where it arrives
+    /// (`mask`), whatever field a server echoed it into.
+    pub answer_holds_credentials: bool,
 }
 
 impl ApiRequest {
@@ -118,6 +123,7 @@ impl ApiRequest {
             body: None,
             safety: Safety::Read,
             retry_rule: None,
+            answer_holds_credentials: false,
         }
     }
 
@@ -168,6 +174,13 @@ impl ApiRequest {
     /// Adds a header.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));
+        self
+    }
+
+    /// Marks a request whose answer carries a credential (a token endpoint's): its body is
+    /// passed on as it came, secrets included.
+    pub fn answer_holds_credentials(mut self) -> Self {
+        self.answer_holds_credentials = true;
         self
     }
 
@@ -497,7 +510,22 @@ impl HttpClient {
             .map_err(|e| self.transport_failure(req, &e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = self.read_body(req, resp).await?;
+        let mut body = self.read_body(req, resp).await?;
+        if !req.answer_holds_credentials
+            && let Some(masked) = mask::mask(&body)
+        {
+            // A server that echoes request headers into its data (a field holding them all)
+            // would otherwise put the token on stdout or into a -o file. (An error's text is
+            // masked all the same; saying so is for data.)
+            if status.is_success() {
+                crate::warn_once!(
+                    "secret-in-answer",
+                    "{} put a credential of this profile into its answer; it is shown as ***",
+                    self.vendor
+                );
+            }
+            body = Bytes::from(masked);
+        }
         trace!(
             "< {status} {} ({} ms, {} bytes)",
             url.path(),
