@@ -50,6 +50,11 @@ pub(crate) struct Sieve {
     chars: HashSet<char>,
     /// Every pair of neighbouring (folded) characters of every form.
     pairs: HashSet<(char, char)>,
+    /// [`Sieve::pairs`] of ASCII characters as bits (`ascii_pairs[a]` bit `b`): looked up for
+    /// every escape in a body, most of them `\/` and `\u00e9` that stand for no secret.
+    ascii_pairs: [u128; 128],
+    /// [`Sieve::chars`] of ASCII as bits.
+    ascii_chars: u128,
     /// Whether a form holds a space, which `+` may stand for.
     plus: bool,
     /// The most bytes one match may take.
@@ -93,6 +98,15 @@ impl Sieve {
                 .any(|b| b.len() < a.len() && memmem::find(a, b).is_some())
         });
         let longest_anchor = anchors.iter().map(Vec::len).max().unwrap_or(0);
+        let mut ascii_pairs = [0u128; 128];
+        for &(a, b) in &pairs {
+            if a.is_ascii() && b.is_ascii() {
+                ascii_pairs[a as usize] |= 1 << (b as u32);
+            }
+        }
+        let ascii_chars = (chars.iter())
+            .filter(|c| c.is_ascii())
+            .fold(0u128, |bits, &c| bits | 1 << (c as u32));
         Sieve {
             generation,
             anchors: anchors
@@ -103,6 +117,8 @@ impl Sieve {
             plus: chars.contains(&' '),
             chars,
             pairs,
+            ascii_pairs,
+            ascii_chars,
             span: longest_form * MAX_ESCAPE,
             always,
         }
@@ -150,9 +166,49 @@ impl Sieve {
         places
     }
 
+    /// Whether `c` is a character of a form.
+    fn has_char(&self, c: char) -> bool {
+        if c.is_ascii() {
+            self.ascii_chars >> (c as u32) & 1 == 1
+        } else {
+            self.chars.contains(&c)
+        }
+    }
+
+    /// Whether `a` then `b` are neighbours in a form.
+    fn has_pair(&self, a: char, b: char) -> bool {
+        if a.is_ascii() && b.is_ascii() {
+            self.ascii_pairs[a as usize] >> (b as u32) & 1 == 1
+        } else {
+            self.pairs.contains(&(a, b))
+        }
+    }
+
     /// Whether the escape introduced at byte `at` stands for a character of a form that has,
     /// right before or right after it, the character that comes before or after it in the form.
     fn escape_fits(&self, body: &[u8], at: usize) -> bool {
+        // Most escapes are `\/`, `\"`, `\n`: a character no form holds ends it at once. (Not
+        // `\\`, which may begin an escaped escape, `\\/`.)
+        if body[at] == b'\\'
+            && let Some(&next) = body.get(at + 1)
+            && let Some(simple) = match next {
+                b'/' | b'"' | b'\'' | b'n' | b'r' | b't' | b'b' | b'f' => Some(next),
+                // `\\` goes the long way.
+                _ => None,
+            }
+        {
+            let decoded = match simple {
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                other => char::from(other),
+            };
+            if !self.has_char(decoded) {
+                return false;
+            }
+        }
         let Some((text, at)) = text_around(body, at, 4, 2 * MAX_ESCAPE + 4) else {
             return false;
         };
@@ -163,17 +219,15 @@ impl Sieve {
         // The first is the introducer itself, which a literal match's anchor covers.
         decoded.iter().skip(1).any(|&(c, next)| {
             let c = fold(c);
-            if !self.chars.contains(&c) {
+            if !self.has_char(c) {
                 return false;
             }
-            if before.is_some_and(|b| self.pairs.contains(&(b, c))) {
+            if before.is_some_and(|b| self.has_pair(b, c)) {
                 return true;
             }
             after.clear();
             decode_at(text, next, &mut after);
-            after
-                .iter()
-                .any(|&(d, _)| self.pairs.contains(&(c, fold(d))))
+            after.iter().any(|&(d, _)| self.has_pair(c, fold(d)))
         })
     }
 
@@ -321,6 +375,12 @@ mod tests {
         assert!(!sieve.places(all.as_bytes()).is_empty());
         // The last character escaped after a literal one.
         assert!(!sieve.places(b"...4d5\\u0065").is_empty());
+        // Escaped twice (a JSON string inside a JSON string), with nothing literal around.
+        let twice: String = "CANARY/sieve+Tok=1a2b3c4d5e"
+            .chars()
+            .map(|c| format!("\\\\u{:04x}", c as u32))
+            .collect();
+        assert!(!sieve.places(twice.as_bytes()).is_empty(), "{twice}");
         // An escape of a form's character between characters that are not its neighbours.
         assert!(sieve.places(b"x\\/y").is_empty());
     }

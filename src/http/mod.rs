@@ -619,6 +619,26 @@ impl HttpClient {
     }
 
     fn transport_failure(&self, req: &ApiRequest, e: &reqwest::Error) -> Failure {
+        if let Some(refused) = certificate_problem(e) {
+            let host = self.base.host_str().unwrap_or("the server");
+            let error = self
+                .error(
+                    req,
+                    ErrorKind::Unavailable,
+                    format!("the TLS certificate of {host} was not accepted ({refused})"),
+                )
+                .with_hint(format!(
+                    "if {host} uses a private certificate authority, trust it with SSL_CERT_FILE=/path/to/ca.pem (PEM); otherwise check the profile's base_url and the system clock"
+                ))
+                .never_sent();
+            // The same certificate comes again: asking again would not help.
+            return Failure {
+                error,
+                before_sending: true,
+                final_answer: true,
+                timed_out: false,
+            };
+        }
         let before_sending = e.is_connect();
         let what = if e.is_timeout() {
             format!("no answer within {} s", self.options.timeout.as_secs_f64())
@@ -655,6 +675,36 @@ impl HttpClient {
     ) -> ProviderError {
         ProviderError::new(kind, self.vendor, message).with_request(req.request_line())
     }
+}
+
+/// What rustls said about the server's certificate, if that is why `e` failed: `invalid peer
+/// certificate: UnknownIssuer`, `…: Expired`, `…: NotValidForName`, in rustls's words.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(mut current) = source {
+        // An io::Error's `source` skips the error it wraps: look at that one itself.
+        if let Some(inner) = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            current = inner;
+        }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>()
+            && matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            )
+        {
+            return Some(tls.to_string());
+        }
+        // However the layers between wrap it, rustls's words are the same.
+        let text = current.to_string();
+        if let Some(at) = text.find("invalid peer certificate") {
+            return Some(text[at..].to_string());
+        }
+        source = current.source();
+    }
+    None
 }
 
 /// A failed attempt, whether the request certainly never left this machine, and whether asking

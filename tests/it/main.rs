@@ -24,4 +24,5 @@ mod secrets;
 mod state;
 mod state_temp;
 mod support;
+mod tls;
 mod wolkvox;
