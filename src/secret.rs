@@ -477,7 +477,7 @@ struct Form {
 static REGISTRY: LazyLock<RwLock<Vec<Form>>> = LazyLock::new(|| RwLock::new(Vec::new()));
 
 /// Bumped whenever [`REGISTRY`] gains a form, so that what is built from it once
-/// ([`crate::http`]'s sieve for answers) knows when to build again.
+/// (the sieve every answer goes through) knows when to build again.
 static GENERATION: AtomicU64 = AtomicU64::new(0);
 
 /// How many times the registered forms have changed: equal numbers, equal [`forms`].
@@ -620,7 +620,7 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
 /// A character in the case every form is compared in. A character outside ASCII never folds
 /// into ASCII (the Kelvin sign stays itself rather than becoming `k`): an ASCII letter of a form
 /// is then only ever matched by that letter in either case or by an escape, which is what the
-/// sieve for answers (`http::mask`) relies on.
+/// sieve for answers relies on.
 pub(crate) fn fold(c: char) -> char {
     if c.is_ascii() {
         c.to_ascii_lowercase()
