@@ -518,7 +518,7 @@ impl HttpClient {
             // would otherwise put the token on stdout or into a -o file. (An error's text is
             // masked all the same; saying so is for data.)
             if status.is_success() {
-                crate::warn_once!(
+                warn_once!(
                     "secret-in-answer",
                     "{} put a credential of this profile into its answer; it is shown as ***",
                     self.vendor
