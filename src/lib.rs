@@ -241,8 +241,8 @@ mod signals {
     }
 
     /// Which signal came.
-    #[derive(Clone, Copy)]
-    pub(super) enum Stop {
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Stop {
         Interrupt,
         #[cfg_attr(not(unix), allow(dead_code))]
         Terminate,
@@ -252,7 +252,7 @@ mod signals {
 
     impl Stop {
         /// The run's error: Ctrl-C is exit 130, SIGTERM and SIGHUP exit 143.
-        pub(super) fn error(self) -> AppError {
+        pub(crate) fn error(self) -> AppError {
             match self {
                 Stop::Interrupt => AppError::Interrupted,
                 Stop::Terminate => AppError::Terminated("SIGTERM"),
@@ -261,8 +261,9 @@ mod signals {
         }
     }
 
-    /// The signals that end a run.
-    struct Signals {
+    /// The signals that end a run; a command that handles them itself (`sandbox`) listens with
+    /// one of its own, from before it says it is ready.
+    pub(crate) struct Signals {
         #[cfg(unix)]
         interrupt: tokio::signal::unix::Signal,
         #[cfg(unix)]
@@ -272,8 +273,9 @@ mod signals {
     }
 
     impl Signals {
+        /// Starts listening.
         #[cfg(unix)]
-        fn new() -> std::io::Result<Signals> {
+        pub(crate) fn new() -> std::io::Result<Signals> {
             use tokio::signal::unix::{SignalKind, signal};
             Ok(Signals {
                 interrupt: signal(SignalKind::interrupt())?,
@@ -282,14 +284,15 @@ mod signals {
             })
         }
 
+        /// Starts listening.
         #[cfg(not(unix))]
-        fn new() -> std::io::Result<Signals> {
+        pub(crate) fn new() -> std::io::Result<Signals> {
             Ok(Signals {})
         }
 
-        /// The next signal, as the run's error.
+        /// The next signal.
         #[cfg(unix)]
-        async fn next(&mut self) -> Stop {
+        pub(crate) async fn next(&mut self) -> Stop {
             tokio::select! {
                 _ = self.interrupt.recv() => Stop::Interrupt,
                 _ = self.terminate.recv() => Stop::Terminate,
@@ -297,8 +300,9 @@ mod signals {
             }
         }
 
+        /// The next signal.
         #[cfg(not(unix))]
-        async fn next(&mut self) -> Stop {
+        pub(crate) async fn next(&mut self) -> Stop {
             let _ = tokio::signal::ctrl_c().await;
             Stop::Interrupt
         }

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::io::Read as _;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, RwLock, mpsc};
 use std::time::{Duration, Instant};
 
@@ -476,6 +476,35 @@ struct Form {
 /// case: they are matched in any case).
 static REGISTRY: LazyLock<RwLock<Vec<Form>>> = LazyLock::new(|| RwLock::new(Vec::new()));
 
+/// Bumped whenever [`REGISTRY`] gains a form, so that what is built from it once
+/// (the sieve every answer goes through) knows when to build again.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// How many times the registered forms have changed: equal numbers, equal [`forms`].
+pub(crate) fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+/// Every registered form (each secret and its base64 encodings), case-folded ([`fold`]), with
+/// the [`generation`] it belongs to.
+pub(crate) fn forms() -> (u64, Vec<Vec<char>>) {
+    let registry = REGISTRY.read().unwrap_or_else(|e| e.into_inner());
+    (
+        generation(),
+        registry.iter().map(|f| f.folded.clone()).collect(),
+    )
+}
+
+/// How many first characters of a form every match of it holds, literally or escaped: the
+/// whole form, or [`PREFIX_MIN`] for a form long enough to be masked when cut short.
+pub(crate) fn shortest_match(form_len: usize) -> usize {
+    if form_len >= PREFIX_SECRET_MIN {
+        PREFIX_MIN
+    } else {
+        form_len
+    }
+}
+
 /// A secret at least this long is masked when a text ends with a piece of it
 /// ([`PREFIX_MIN`] characters or more): a vendor's message cut short, or our own excerpt of it.
 const PREFIX_SECRET_MIN: usize = 16;
@@ -507,6 +536,7 @@ pub fn register(secret: &str) {
         let folded: Vec<char> = text.chars().map(fold).collect();
         if !registry.iter().any(|f| f.folded == folded) {
             registry.push(Form { text, folded });
+            GENERATION.fetch_add(1, Ordering::AcqRel);
         }
     }
     // Longest first (the order does not change what is masked; it keeps the list stable).
@@ -587,12 +617,18 @@ pub fn scrub(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A character in the case every form is compared in.
-fn fold(c: char) -> char {
+/// A character in the case every form is compared in. A character outside ASCII never folds
+/// into ASCII (the Kelvin sign stays itself rather than becoming `k`): an ASCII letter of a form
+/// is then only ever matched by that letter in either case or by an escape, which is what the
+/// sieve for answers relies on.
+pub(crate) fn fold(c: char) -> char {
     if c.is_ascii() {
         c.to_ascii_lowercase()
     } else {
-        c.to_lowercase().next().unwrap_or(c)
+        match c.to_lowercase().next() {
+            Some(lower) if !lower.is_ascii() => lower,
+            _ => c,
+        }
     }
 }
 
@@ -646,7 +682,7 @@ fn is_cut(rest: &str) -> bool {
 
 /// The characters the text at byte `at` may stand for, each with the byte after it: the
 /// character itself first, then what it decodes to as the start of an escape.
-fn decode_at(text: &str, at: usize, out: &mut Vec<(char, usize)>) {
+pub(crate) fn decode_at(text: &str, at: usize, out: &mut Vec<(char, usize)>) {
     let rest = &text[at..];
     let Some(c) = rest.chars().next() else {
         return;
@@ -705,8 +741,25 @@ fn percent_char(s: &str) -> Option<(char, usize)> {
     Some((decoded, width * 3))
 }
 
-/// A backslash escape at the start of `s` (JSON's, and `\xHH`), and its length.
+/// A backslash escape at the start of `s` (JSON's, and `\xHH`), and its length. The escape may
+/// itself be escaped ([`MAX_BACKSLASHES`] at most): `\\/` is `\/` in a JSON string inside a JSON
+/// string (a server that echoes our request as JSON into a field of its JSON answer).
 fn backslash_char(s: &str) -> Option<(char, usize)> {
+    let run = s.bytes().take_while(|&b| b == b'\\').count();
+    if (2..=MAX_BACKSLASHES).contains(&run)
+        && let Some((c, len)) = single_backslash_char(&s[run - 1..])
+    {
+        return Some((c, run - 1 + len));
+    }
+    single_backslash_char(s)
+}
+
+/// The most backslashes before an escaped character ([`backslash_char`]): three levels of
+/// JSON strings inside JSON strings.
+const MAX_BACKSLASHES: usize = 8;
+
+/// A backslash escape of one level at the start of `s`.
+fn single_backslash_char(s: &str) -> Option<(char, usize)> {
     let kind = s.as_bytes().get(1)?;
     let simple = match kind {
         b'/' => Some('/'),

@@ -116,7 +116,8 @@ impl StateFile {
         Ok(state)
     }
 
-    /// Writes the state atomically: a temporary file in the same folder, synced, renamed.
+    /// Writes the state atomically: a temporary file in the same folder
+    /// (`.NAME.wa-analytics-PID-XXXXXX.tmp`, see [`crate::output::AtomicFile`]), synced, renamed.
     pub fn save(&self, path: &Path) -> Result<(), AppError> {
         let fail = |e: std::io::Error| {
             AppError::usage(
@@ -129,17 +130,14 @@ impl StateFile {
             _ => PathBuf::from("."),
         };
         std::fs::create_dir_all(&dir).map_err(fail)?;
-        let mut temp = tempfile::Builder::new()
-            .prefix(".wa-analytics-state")
-            .suffix(".tmp")
-            .tempfile_in(&dir)
-            .map_err(fail)?;
+        // Named and cleaned up like `-o`'s temporary files: removed by a signal's fallback,
+        // and by the next save if this process is killed first.
+        let mut temp = crate::output::AtomicFile::create(path).map_err(fail)?;
         let text = serde_json::to_string_pretty(self).expect("state always serializes");
         temp.write_all(text.as_bytes())
             .and_then(|()| temp.write_all(b"\n"))
-            .and_then(|()| temp.as_file().sync_all())
             .map_err(fail)?;
-        temp.persist(path).map_err(|e| fail(e.error))?;
+        temp.commit().map_err(fail)?;
         Ok(())
     }
 }

@@ -67,8 +67,12 @@ impl SandboxArgs {
 }
 
 /// Serves until Ctrl-C: the base URLs on stderr, a ready config on stdout (so
-/// `wa-analytics sandbox > sandbox.toml` saves it).
+/// `wa-analytics sandbox > sandbox.toml` saves it). Ctrl-C is how it is meant to be stopped
+/// (exit 0); SIGTERM and SIGHUP stop it too, with one line and exit 143 like every command.
 pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
+    // Listening from before the config is printed: a signal sent once it is there is heard.
+    let mut signals = crate::signals::Signals::new()
+        .map_err(|e| AppError::Internal(format!("cannot listen for signals: {e}")))?;
     let sandbox = Sandbox::start_anchored(args.options(), data_end(ctx))
         .await
         .map_err(|e| {
@@ -99,10 +103,11 @@ pub async fn run(args: SandboxArgs, ctx: &Ctx) -> Result<(), AppError> {
             target: "standard output".into(),
             source,
         })?;
-    tokio::signal::ctrl_c()
-        .await
-        .map_err(|e| AppError::Internal(format!("cannot wait for Ctrl-C: {e}")))?;
+    let stop = signals.next().await;
     sandbox.shutdown().await;
+    if stop != crate::signals::Stop::Interrupt {
+        return Err(stop.error());
+    }
     note!("sandbox stopped");
     Ok(())
 }

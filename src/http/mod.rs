@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod encode;
+mod mask;
 pub mod retry;
 pub mod status;
 
@@ -109,6 +110,10 @@ pub struct ApiRequest {
     pub safety: Safety,
     /// Extra retryable answers besides 429/5xx.
     pub retry_rule: Option<RetryRule>,
+    /// The answer carries a credential this client needs (a token endpoint's answer): it is
+    /// not masked. Every other answer has each registered secret masked where it arrives
+    /// (`mask`), whatever field a server echoed it into.
+    pub answer_holds_credentials: bool,
 }
 
 impl ApiRequest {
@@ -122,6 +127,7 @@ impl ApiRequest {
             body: None,
             safety: Safety::Read,
             retry_rule: None,
+            answer_holds_credentials: false,
         }
     }
 
@@ -172,6 +178,13 @@ impl ApiRequest {
     /// Adds a header.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
         self.headers.push((name, value));
+        self
+    }
+
+    /// Marks a request whose answer carries a credential (a token endpoint's): its body is
+    /// passed on as it came, secrets included.
+    pub fn answer_holds_credentials(mut self) -> Self {
+        self.answer_holds_credentials = true;
         self
     }
 
@@ -504,7 +517,22 @@ impl HttpClient {
             .map_err(|e| self.transport_failure(req, &e))?;
         let status = resp.status();
         let headers = resp.headers().clone();
-        let body = self.read_body(req, resp).await?;
+        let mut body = self.read_body(req, resp).await?;
+        if !req.answer_holds_credentials
+            && let Some(masked) = mask::mask(&body)
+        {
+            // A server that echoes request headers into its data (a field holding them all)
+            // would otherwise put the token on stdout or into a -o file. (An error's text is
+            // masked all the same; saying so is for data.)
+            if status.is_success() {
+                warn_once!(
+                    "secret-in-answer",
+                    "{} put a credential of this profile into its answer; it is shown as ***",
+                    self.vendor
+                );
+            }
+            body = Bytes::from(masked);
+        }
         trace!(
             "< {status} {} ({} ms, {} bytes)",
             url.path(),
@@ -598,6 +626,26 @@ impl HttpClient {
     }
 
     fn transport_failure(&self, req: &ApiRequest, e: &reqwest::Error) -> Failure {
+        if let Some(refused) = certificate_problem(e) {
+            let host = self.base.host_str().unwrap_or("the server");
+            let error = self
+                .error(
+                    req,
+                    ErrorKind::Unavailable,
+                    format!("the TLS certificate of {host} was not accepted ({refused})"),
+                )
+                .with_hint(format!(
+                    "if {host} uses a private certificate authority, trust it with SSL_CERT_FILE=/path/to/ca.pem (PEM); otherwise check the profile's base_url and the system clock"
+                ))
+                .never_sent();
+            // The same certificate comes again: asking again would not help.
+            return Failure {
+                error,
+                before_sending: true,
+                final_answer: true,
+                timed_out: false,
+            };
+        }
         let before_sending = e.is_connect();
         let what = if e.is_timeout() {
             format!("no answer within {} s", self.options.timeout.as_secs_f64())
@@ -634,6 +682,36 @@ impl HttpClient {
     ) -> ProviderError {
         ProviderError::new(kind, self.vendor, message).with_request(req.request_line())
     }
+}
+
+/// What rustls said about the server's certificate, if that is why `e` failed: `invalid peer
+/// certificate: UnknownIssuer`, `…: Expired`, `…: NotValidForName`, in rustls's words.
+fn certificate_problem(e: &reqwest::Error) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(mut current) = source {
+        // An io::Error's `source` skips the error it wraps: look at that one itself.
+        if let Some(inner) = current
+            .downcast_ref::<std::io::Error>()
+            .and_then(std::io::Error::get_ref)
+        {
+            current = inner;
+        }
+        if let Some(tls) = current.downcast_ref::<rustls::Error>()
+            && matches!(
+                tls,
+                rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
+            )
+        {
+            return Some(tls.to_string());
+        }
+        // However the layers between wrap it, rustls's words are the same.
+        let text = current.to_string();
+        if let Some(at) = text.find("invalid peer certificate") {
+            return Some(text[at..].to_string());
+        }
+        source = current.source();
+    }
+    None
 }
 
 /// A failed attempt, whether the request certainly never left this machine, and whether asking

@@ -194,6 +194,19 @@ pub(super) fn open(
             ));
         }
     };
+    let (file, pending) = pending_beside(dest, true)?;
+    Ok((
+        BufWriter::with_capacity(BUFFER_BYTES, Sink::File(file)),
+        Some(pending),
+    ))
+}
+
+/// A new temporary file for `dest`, beside it (so the final rename stays on one file system and
+/// is atomic), named `.NAME.wa-analytics-PID-XXXXXX.tmp` and registered for
+/// [`remove_temporary_files`]; those a dead process left for the same NAME are removed first.
+/// `shared`: the usual permissions of a new file (0666 less the umask) rather than the owner's
+/// alone; a replaced file's own permissions win either way.
+fn pending_beside(dest: PathBuf, shared: bool) -> io::Result<(File, PendingFile)> {
     let dir = folder_of(&dest);
     let name = dest.file_name().map_or_else(
         || "output".into(),
@@ -204,12 +217,14 @@ pub(super) fn open(
     let mut builder = tempfile::Builder::new();
     builder.prefix(&prefix).suffix(".tmp").rand_bytes(6);
     // tempfile creates files readable by the owner only; an export should get the usual
-    // permissions instead (0666 less the umask), like any file the user's shell would create.
+    // permissions instead, like any file the user's shell would create.
     #[cfg(unix)]
-    {
+    if shared {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
+    #[cfg(not(unix))]
+    let _ = shared;
     let (file, temp) = builder.tempfile_in(dir)?.into_parts();
     let live = Live::register(&temp);
     // Replacing a file keeps its permissions (a report shared with a group stays shared).
@@ -217,15 +232,58 @@ pub(super) fn open(
         Ok(meta) if meta.is_file() => file.set_permissions(meta.permissions())?,
         _ => {}
     }
-    let pending = PendingFile {
-        temp,
-        dest,
-        _live: live,
-    };
     Ok((
-        BufWriter::with_capacity(BUFFER_BYTES, Sink::File(file)),
-        Some(pending),
+        file,
+        PendingFile {
+            temp,
+            dest,
+            _live: live,
+        },
     ))
+}
+
+/// A file other than `-o`'s replaced atomically the same way (the `--state` file): written to
+/// a temporary file beside it, named and cleaned up like every other ([`pending_beside`]:
+/// removed by a signal's fallback, and by the next run if this one is killed), synced and
+/// renamed over it by [`AtomicFile::commit`]. Dropped uncommitted, it removes its temporary
+/// file. New files get the owner's permissions alone.
+pub struct AtomicFile {
+    file: File,
+    pending: PendingFile,
+}
+
+impl AtomicFile {
+    /// Starts replacing `dest` (a path as it is: a symlink there is replaced, not followed).
+    pub fn create(dest: &Path) -> io::Result<AtomicFile> {
+        let (file, pending) = pending_beside(dest.to_path_buf(), false)?;
+        Ok(AtomicFile { file, pending })
+    }
+
+    /// Where the temporary file is.
+    pub fn temp_path(&self) -> &Path {
+        &self.pending.temp
+    }
+
+    /// Syncs the temporary file and renames it over the destination.
+    pub fn commit(self) -> io::Result<()> {
+        self.file.sync_all()?;
+        let AtomicFile { file, pending } = self;
+        drop(file);
+        let PendingFile { temp, dest, _live } = pending;
+        temp.persist(&dest).map_err(|e| e.error)?;
+        sync_parent(&dest);
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 /// Removes the temporary files for `name` in `dir` that a process no longer alive left behind
@@ -534,5 +592,43 @@ mod tests {
             Path::new("out")
         );
         assert_eq!(super::folder_of(Path::new("/report.json")), Path::new("/"));
+    }
+
+    #[test]
+    fn an_atomic_file_is_named_by_the_rule_and_removed_by_the_signal_fallback() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("s.json");
+        let mut pending = super::AtomicFile::create(&dest).unwrap();
+        pending.write_all(b"{}").unwrap();
+        let temp = pending.temp_path().to_path_buf();
+        let name = temp.file_name().unwrap().to_str().unwrap().to_owned();
+        let prefix = format!(".s.json.wa-analytics-{}-", std::process::id());
+        assert_eq!(
+            super::stale_pid(&name, ".s.json.wa-analytics-"),
+            Some(std::process::id()),
+            "{name}"
+        );
+        assert!(
+            name.starts_with(&prefix) && name.ends_with(".tmp"),
+            "{name}"
+        );
+        assert!(temp.exists());
+        // A run ended by a signal whose main thread is stuck: the fallback removes it.
+        super::remove_temporary_files();
+        assert!(!temp.exists());
+        drop(pending);
+
+        let done = super::AtomicFile::create(&dest).unwrap();
+        let temp = done.temp_path().to_path_buf();
+        let mut done = done;
+        done.write_all(b"{\"v\":1}\n").unwrap();
+        done.commit().unwrap();
+        assert!(!temp.exists());
+        assert_eq!(std::fs::read_to_string(&dest).unwrap(), "{\"v\":1}\n");
+        let abandoned = super::AtomicFile::create(&dest).unwrap();
+        let temp = abandoned.temp_path().to_path_buf();
+        drop(abandoned);
+        assert!(!temp.exists(), "dropped uncommitted, it leaves nothing");
     }
 }

@@ -4,6 +4,7 @@
 //! A table needs every width before its first line, so rows are kept (as display text) until
 //! [`TableOut::finish`].
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use comfy_table::{
@@ -13,6 +14,7 @@ use comfy_table::{
 use super::atomic::Out;
 use super::cell::{RFC3339_MAX, at, rfc3339_bytes, write_scalar};
 use super::{FieldDef, FieldKind, Shape, Value};
+use crate::api_error::visible;
 
 /// A table being collected.
 pub(super) struct TableOut {
@@ -97,7 +99,7 @@ impl TableOut {
                 for &index in columns {
                     let field = &fields[index];
                     let value = match at(row, index) {
-                        Value::Json(nested) => clean(readable(nested)),
+                        Value::Json(nested) => readable(nested),
                         other => display(field.kind, other),
                     };
                     self.table.add_row(vec![field.name.to_string(), value]);
@@ -152,8 +154,8 @@ impl TableOut {
 }
 
 /// A cell as people read it: rates as percentages, instants as `YYYY-MM-DD HH:MM:SS` (UTC),
-/// booleans as yes/no, nested data as compact JSON, and no control characters that could move
-/// the cursor or recolour the terminal.
+/// booleans as yes/no, nested data as compact JSON, and a vendor's control characters shown,
+/// not obeyed ([`clean`]).
 fn display(kind: FieldKind, value: &Value) -> String {
     let text = match (kind, value) {
         (FieldKind::Rate, Value::Float(f)) if f.is_finite() => format!("{:.2}%", f * 100.0),
@@ -183,7 +185,7 @@ fn display(kind: FieldKind, value: &Value) -> String {
 
 /// Nested data in a single-object table, as lines people read: an object as one `key: value`
 /// line per entry, a list of objects as one line per item (`key: value, key: value`); anything
-/// else as compact JSON.
+/// else as compact JSON. Each line is [`clean`]: the vendor's text never breaks one.
 fn readable(nested: &serde_json::Value) -> String {
     use serde_json::Value as J;
     fn inline(v: &J) -> String {
@@ -200,30 +202,31 @@ fn readable(nested: &serde_json::Value) -> String {
     match nested {
         J::Object(m) if !m.is_empty() => m
             .iter()
-            .map(|(k, v)| format!("{k}: {}", inline(v)))
+            .map(|(k, v)| clean(format!("{k}: {}", inline(v))))
             .collect::<Vec<_>>()
             .join("\n"),
-        J::Array(items) if !items.is_empty() && items.iter().all(J::is_object) => {
-            items.iter().map(inline).collect::<Vec<_>>().join("\n")
-        }
-        other => other.to_string(),
+        J::Array(items) if !items.is_empty() && items.iter().all(J::is_object) => items
+            .iter()
+            .map(|item| clean(inline(item)))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => clean(other.to_string()),
     }
 }
 
-/// The text without control characters that could move the cursor or recolour the terminal
-/// (newlines stay, tabs become spaces).
+/// A vendor's text as a table shows it: ESC, CR, LF, any other control character and the bidi
+/// overrides made visible the way error messages show them ([`visible`]: `\e`, `\r`, `\n`,
+/// `\u{202e}`), so that a campaign name cannot clear the screen, overwrite a line or reorder
+/// what follows it; tabs become spaces. CSV and JSON keep the bytes exact.
 fn clean(text: String) -> String {
-    if text.chars().any(|c| c.is_control() && c != '\n') {
-        text.chars()
-            .map(|c| match c {
-                '\n' => '\n',
-                '\t' => ' ',
-                c if c.is_control() => '\u{FFFD}',
-                c => c,
-            })
-            .collect()
+    let text = if text.contains('\t') {
+        text.replace('\t', " ")
     } else {
         text
+    };
+    match visible(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(shown) => shown,
     }
 }
 
@@ -291,7 +294,7 @@ mod tests {
         let out = render(&spec, Shape::Object, vec![row]);
         assert!(
             out.ends_with(
-                "attributes  button_name: Sí, card_id: 1\n            button_name: No\u{FFFD}, card_id: 2\n"
+                "attributes  button_name: Sí, card_id: 1\n            button_name: No\\e, card_id: 2\n"
             ),
             "{out}"
         );
@@ -332,6 +335,33 @@ mod tests {
         let mut row = rows().remove(0);
         row[0] = Value::Text("a\u{1b}[31mred\tb".into());
         let out = render(&spec, Shape::List, vec![row]);
-        assert_eq!(out.lines().nth(2), Some("a\u{FFFD}[31mred b"));
+        assert_eq!(out.lines().nth(2), Some("a\\e[31mred b"));
+    }
+
+    #[test]
+    fn a_campaign_name_that_clears_the_screen_or_rewrites_its_line_is_shown_not_obeyed() {
+        let spec = with_fields(&["contact", "sent"]);
+        let mut row = rows().remove(0);
+        row[0] = Value::Text("Promo\u{1b}[2J\rwa-analytics: done\n\u{202e}evil\u{9b}".into());
+        let out = render(&spec, Shape::List, vec![row.clone()]);
+        assert_eq!(
+            out,
+            "contact                                             sent\n\
+             ─────────────────────────────────────────────────── ─────\n\
+             Promo\\e[2J\\rwa-analytics: done\\n\\u{202e}evil\\u{9b}  1200\n"
+        );
+        // A single object too, and CSV keeps the bytes as the vendor sent them.
+        let out = render(&spec, Shape::Object, vec![row.clone()]);
+        assert!(
+            out.contains("contact  Promo\\e[2J\\rwa-analytics: done\\n\\u{202e}evil\\u{9b}\n"),
+            "{out}"
+        );
+        let mut csv = spec.clone();
+        csv.format = Some(Format::Csv);
+        let out = render(&csv, Shape::List, vec![row]);
+        assert!(
+            out.contains("\"Promo\u{1b}[2J\rwa-analytics: done\n\u{202e}evil\u{9b}\",1200"),
+            "{out:?}"
+        );
     }
 }

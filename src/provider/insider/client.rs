@@ -302,7 +302,7 @@ impl InsiderClient {
         let started = Instant::now();
         let resp = self
             .http
-            .send(&json_post(TOKEN_PATH.to_string(), &body)?)
+            .send(&json_post(TOKEN_PATH.to_string(), &body)?.answer_holds_credentials())
             .await?;
         if !resp.is_success() {
             return Err(mint_error(resp));
