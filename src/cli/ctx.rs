@@ -512,6 +512,7 @@ impl Ctx {
         if self.fields_help(&fields)? {
             return Ok(0);
         }
+        let resumable = incremental.is_some();
         let spec = self.output_spec(command_default);
         if self.member.is_none() {
             // A run over several profiles checks --fields against all their fields.
@@ -668,8 +669,17 @@ impl Ctx {
             );
         }
         // The distinct rows are written (and with -o, in place): short of what the vendor
-        // counts, they are an incomplete result all the same.
-        distinct.check(spec.path.as_deref())?;
+        // counts, they are an incomplete result all the same, and an incremental export keeps
+        // its position (its caller saves it only on success).
+        distinct.check(spec.path.as_deref()).map_err(|mut e| {
+            if resumable {
+                let hint = e.hint.take().unwrap_or_default();
+                e.hint = Some(format!(
+                    "{hint}; the --state position was not moved, so the next run reads this range again"
+                ));
+            }
+            e
+        })?;
         Ok(rows)
     }
 

@@ -179,3 +179,49 @@ async fn details_on_stdout_print_each_row_once_and_exit_3() {
     let expected: Vec<String> = (0..21).map(|i| format!("5730000{i:05}")).collect();
     assert_eq!(contacts, expected);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_incremental_export_of_pages_that_drift_writes_its_distinct_rows_and_keeps_its_position()
+{
+    // The decision (README, "Pages that drift"): the file holds the distinct rows, written in
+    // place, the run ends with exit 3 saying how many of the vendor's count they are, and the
+    // --state position does not move, so the next run reads the same range again.
+    let server = strict_server().await;
+    mount(&server, 10, 0, rows_page(0..10, 10, Some(0))).await;
+    mount(&server, 10, 10, rows_page(8..18, 10, Some(10))).await;
+    mount(&server, 10, 20, rows_page(16..21, 10, Some(20))).await;
+    let home = Home::new();
+    home.engage_config(&server.uri());
+    let state = home.path().join("s.json");
+    let mut cmd = home.cmd();
+    cmd.args([
+        "campaigns",
+        "export",
+        "Spring",
+        "--from",
+        "2026-04-01",
+        "--to",
+        "2026-04-30",
+        "--page-size",
+        "10",
+        "-o",
+        "f.csv",
+        "--state",
+    ])
+    .arg(&state);
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(3), "stderr: {}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "wa-analytics: warning: 4 row(s) came twice from the vendor's pages and were written once (the pages shifted or repeated while they were read)\n\
+         wa-analytics: error: Engage: 21 distinct row(s) were written of the 25 Engage counts for this query: 4 came twice (written once) and 4 never came, so its pages shifted or repeated while they were read.\n\
+         hint: the rows in f.csv are not the whole result; run the command again (a larger --page-size leaves fewer pages for the rows to move between); the --state position was not moved, so the next run reads this range again\n"
+    );
+    assert_eq!(distinct_rows(&home), (0..21).collect::<Vec<_>>());
+    assert!(
+        !state.exists(),
+        "the state moved: {:?}",
+        std::fs::read_to_string(&state)
+    );
+    home.assert_no_temp_files();
+}
