@@ -27,6 +27,17 @@ async fn sandbox_home(options: SandboxOptions, extra: &str) -> (Sandbox, Home) {
     (sandbox, home)
 }
 
+/// The body of `[profiles.NAME]` in a config the sandbox printed (its keys, up to the next table).
+fn section(config: &str, name: &str) -> String {
+    let head = format!("{name}]");
+    config
+        .split("\n[profiles.")
+        .find(|t| t.starts_with(&head))
+        .unwrap()
+        .trim_start_matches(&head)
+        .to_string()
+}
+
 /// Parses CSV into its header and records.
 fn parse_csv(text: &str) -> (Vec<String>, Vec<Vec<String>>) {
     let mut reader = csv::Reader::from_reader(text.as_bytes());
@@ -304,12 +315,7 @@ async fn wolkvox_profiles_of_one_token_never_overlap_their_requests() {
     )
     .await;
     let config = std::fs::read_to_string(home.config_path()).unwrap();
-    let wolkvox = config
-        .split("\n[profiles.")
-        .find(|t| t.starts_with("wolkvox]"))
-        .unwrap()
-        .trim_start_matches("wolkvox]")
-        .to_string();
+    let wolkvox = section(&config, "wolkvox");
     home.write_config(&format!(
         "{config}\n[profiles.w2]{wolkvox}\n[profiles.w3]{wolkvox}"
     ));
@@ -443,12 +449,7 @@ async fn an_incremental_export_over_several_profiles_moves_only_the_positions_of
     let engage = sandbox.base_url(wa_analytics::provider::Vendor::Engage);
     let config = std::fs::read_to_string(home.config_path()).unwrap();
     let creds = "bot_token = \"";
-    let section = config
-        .split("\n[profiles.")
-        .find(|t| t.starts_with("engage]"))
-        .unwrap()
-        .trim_start_matches("engage]")
-        .to_string();
+    let section = section(&config, "engage");
     assert!(section.contains(creds) && section.contains(&engage));
     home.write_config(&format!(
         "{config}\n[profiles.engage2]{section}\n[profiles.down]{}",
