@@ -112,9 +112,18 @@ pub(super) async fn run(command: Command, ctx: &Ctx, names: Vec<String>) -> Resu
             "create one (see the README's 'Configuration') or pass --config PATH",
         )
     })?;
+    let known = file.profile_names();
     let mut profiles = Vec::with_capacity(names.len());
     for name in &names {
-        profiles.push(file.profile(name)?);
+        if !known.contains(name) {
+            // An unknown name is a typo on the command line: the run stops here.
+            file.profile(name)?;
+        }
+        // A profile that does not validate fails in its turn, as any other failure does.
+        profiles.push(Named {
+            name: name.clone(),
+            vendor: file.profile(name).ok().map(|p| p.vendor),
+        });
     }
     let (merge, members) = Merge::new(&profiles);
     let sink = crate::log::current();
@@ -145,7 +154,7 @@ pub(super) async fn run(command: Command, ctx: &Ctx, names: Vec<String>) -> Resu
 /// serves the command, 3 when some are missing from the result.
 fn conclude(
     ctx: &Ctx,
-    profiles: &[Profile],
+    profiles: &[Named],
     results: Vec<Result<(), AppError>>,
     written: Result<(), AppError>,
 ) -> Result<(), AppError> {
@@ -178,7 +187,10 @@ fn conclude(
                 "none of the profiles ({}) serves this command",
                 profiles
                     .iter()
-                    .map(|p| format!("{}: {}", p.name, p.vendor))
+                    .map(|p| match p.vendor {
+                        Some(vendor) => format!("{}: {vendor}", p.name),
+                        None => format!("{}: not a valid profile", p.name),
+                    })
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -202,6 +214,12 @@ fn conclude(
             missing.join(", ")
         ),
     })
+}
+
+/// A profile of the run, by name, and its vendor when the profile is valid.
+struct Named {
+    name: String,
+    vendor: Option<Vendor>,
 }
 
 /// A vendor that does not serve the command (or one of its options): the profile is skipped.
@@ -337,7 +355,7 @@ struct Merge {
 /// A profile's place in the result.
 struct Slot {
     name: String,
-    vendor: Vendor,
+    vendor: Option<Vendor>,
     events: mpsc::Receiver<Event>,
 }
 
@@ -350,7 +368,7 @@ enum Opening {
 }
 
 impl Merge {
-    fn new(profiles: &[Profile]) -> (Merge, Vec<Member>) {
+    fn new(profiles: &[Named]) -> (Merge, Vec<Member>) {
         let (committed, watch) = watch::channel(None);
         let limiters = Arc::new(Limiters::default());
         let mut slots = Vec::new();
@@ -439,7 +457,9 @@ impl Merge {
             let place = |row: Vec<Value>| {
                 let mut out = vec![Value::Null; width];
                 out[0] = Value::Text(slot.name.clone());
-                out[1] = Value::Text(slot.vendor.id().to_string());
+                out[1] = slot
+                    .vendor
+                    .map_or(Value::Null, |v| Value::Text(v.id().to_string()));
                 for (value, &at) in row.into_iter().zip(positions) {
                     out[at] = value;
                 }

@@ -191,7 +191,8 @@ async fn a_failing_profile_leaves_the_others_rows_and_ends_with_exit_3_naming_it
         .await;
     let extra = format!(
         "\n[profiles.insider-bad]\nprovider = \"insider\"\nbase_url = \"{}\"\nclient_id = \"nope\"\nclient_secret = \"wrong-secret-canary\"\n\
-         \n[profiles.engage-down]\nprovider = \"engage\"\nbase_url = \"{}\"\nbot_token = \"b\"\ntoken = \"t\"\n",
+         \n[profiles.engage-down]\nprovider = \"engage\"\nbase_url = \"{}\"\nbot_token = \"b\"\ntoken = \"t\"\n\
+         \n[profiles.unreadable]\nprovider = \"engage\"\nbot_token = {{ env = \"WA_TEST_UNSET_TOKEN\" }}\ntoken = \"t\"\n",
         "http://127.0.0.1:1",
         down.uri()
     );
@@ -215,7 +216,7 @@ async fn a_failing_profile_leaves_the_others_rows_and_ends_with_exit_3_naming_it
         let mut cmd = home.cmd();
         cmd.args([
             "-p",
-            "insider-bad,engage,engage-down",
+            "insider-bad,engage,engage-down,unreadable",
             "--retries",
             "1",
             "-f",
@@ -252,12 +253,19 @@ async fn a_failing_profile_leaves_the_others_rows_and_ends_with_exit_3_naming_it
             "{err}"
         );
         let last = format!(
-            "wa-analytics: error: the result is missing 2 of 3 profiles: insider-bad, engage-down (their errors are above){}",
+            "wa-analytics: error: the result is missing 3 of 4 profiles: insider-bad, engage-down, unreadable (their errors are above){}",
             output
                 .map(|f| format!("; {f} holds the rows of the other profiles"))
                 .unwrap_or_default()
         );
         assert_eq!(lines.last(), Some(&last.as_str()), "{err}");
+        assert!(
+            lines.iter().any(
+                |l| l.starts_with("wa-analytics: error: profile 'unreadable': ")
+                    && l.contains("WA_TEST_UNSET_TOKEN")
+            ),
+            "{err}"
+        );
         assert!(!err.contains("wrong-secret-canary"));
         home.assert_no_temp_files();
     }
