@@ -514,6 +514,7 @@ impl Ctx {
             build: self.build.clone(),
             config_override: self.config_override.clone(),
             member: Some(Arc::new(member)),
+            loaded: self.loaded.clone(),
         }
     }
 }

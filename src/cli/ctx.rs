@@ -113,6 +113,9 @@ pub struct Ctx {
     /// In a run over several profiles, this profile's part of the one result: its output goes
     /// there instead of to stdout or `-o`.
     pub(super) member: Option<Arc<Member>>,
+    /// The config file once read: a run reads it (and warns about it) once, however many
+    /// profiles it reads.
+    pub(super) loaded: std::sync::OnceLock<Option<ConfigFile>>,
 }
 
 /// A resolved profile and its provider.
@@ -139,6 +142,7 @@ impl Ctx {
             build: host.build,
             config_override: None,
             member: None,
+            loaded: std::sync::OnceLock::new(),
         }
     }
 
@@ -177,18 +181,22 @@ impl Ctx {
                 std::path::Path::new("<sandbox>"),
             )?));
         }
+        if let Some(file) = self.loaded.get() {
+            return Ok(file.clone());
+        }
         let explicit = self.global.config.is_some();
-        let Some(path) = self.config_path() else {
-            return Ok(None);
+        let file = match self.config_path() {
+            Some(path) if explicit || path.exists() => {
+                let file = ConfigFile::load(&path)?;
+                for w in file.warnings() {
+                    warn!("{w}");
+                }
+                Some(file)
+            }
+            _ => None,
         };
-        if !explicit && !path.exists() {
-            return Ok(None);
-        }
-        let file = ConfigFile::load(&path)?;
-        for w in file.warnings() {
-            warn!("{w}");
-        }
-        Ok(Some(file))
+        let _ = self.loaded.set(file.clone());
+        Ok(file)
     }
 
     /// The profile this run uses: `--provider` (from variables), else `--profile`, else the

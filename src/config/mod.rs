@@ -97,6 +97,7 @@ impl Profile {
 
 /// A parsed config file. Profiles are validated when they are used ([`ConfigFile::profile`]), so
 /// a broken profile does not stop the use of another one; TOML syntax errors fail the whole file.
+#[derive(Clone)]
 pub struct ConfigFile {
     path: PathBuf,
     default_profile: Option<String>,

@@ -513,3 +513,23 @@ async fn an_incremental_export_over_several_profiles_moves_only_the_positions_of
     let out = run(export(&["-p", "engage,engage2", "-o", "b.csv"])).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn the_config_file_is_read_and_warned_about_once_however_many_profiles() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_sandbox, home) = sandbox_home(SandboxOptions::default(), "").await;
+    let path = home.config_path();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let mut cmd = home.cmd();
+    cmd.args(["--all-profiles", "-f", "csv", "campaigns", "list"])
+        .args(range());
+    let out = run(cmd).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert_eq!(
+        err.matches("is readable by other users").count(),
+        1,
+        "{err}"
+    );
+}
