@@ -689,8 +689,9 @@ impl HttpClient {
 fn certificate_problem(e: &reqwest::Error) -> Option<String> {
     let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
     while let Some(mut current) = source {
-        // An io::Error's `source` skips the error it wraps: look at that one itself.
-        if let Some(inner) = current
+        // An io::Error's `source` skips the error it wraps: look at that one itself (hyper's
+        // connector wraps tokio-rustls's io::Error in another one).
+        while let Some(inner) = current
             .downcast_ref::<std::io::Error>()
             .and_then(std::io::Error::get_ref)
         {
@@ -702,7 +703,7 @@ fn certificate_problem(e: &reqwest::Error) -> Option<String> {
                 rustls::Error::InvalidCertificate(_) | rustls::Error::NoCertificatesPresented
             )
         {
-            return Some(tls.to_string());
+            return Some(certificate_words(tls));
         }
         // However the layers between wrap it, rustls's words are the same.
         let text = current.to_string();
@@ -712,6 +713,32 @@ fn certificate_problem(e: &reqwest::Error) -> Option<String> {
         source = current.source();
     }
     None
+}
+
+/// rustls's words for a refused certificate, with the dates of one that is out of its validity
+/// period said as dates (rustls gives them in Unix seconds).
+fn certificate_words(tls: &rustls::Error) -> String {
+    use rustls::CertificateError::{ExpiredContext, NotValidYetContext};
+    let date = |t: rustls::pki_types::UnixTime| {
+        i64::try_from(t.as_secs())
+            .ok()
+            .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+            .map_or_else(
+                || format!("{} (Unix time)", t.as_secs()),
+                |d| d.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            )
+    };
+    match tls {
+        rustls::Error::InvalidCertificate(ExpiredContext { not_after, .. }) => format!(
+            "invalid peer certificate: it expired at {}",
+            date(*not_after)
+        ),
+        rustls::Error::InvalidCertificate(NotValidYetContext { not_before, .. }) => format!(
+            "invalid peer certificate: it is not valid before {}",
+            date(*not_before)
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// A failed attempt, whether the request certainly never left this machine, and whether asking

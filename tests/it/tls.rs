@@ -1,7 +1,7 @@
-//! A certificate the client does not trust (issue 13): the error names the certificate problem
+//! A certificate the client does not trust, or one out of its dates (issue 13): the error names the certificate problem
 //! in rustls's words and the host, says how to trust a private CA (`SSL_CERT_FILE`), and is
 //! exit 6 like every network failure; with `SSL_CERT_FILE` the same server is read. A local
-//! HTTPS server (rustls) serves certificates of `fixtures/tls` (see its README).
+//! HTTPS server (rustls) serves certificates of `fixtures/tls` (see `fixtures/README.md`).
 
 use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
@@ -59,12 +59,14 @@ fn https_server(name: &str) -> u16 {
     port
 }
 
-fn list(port: u16, host: &str, ca: bool) -> std::process::Output {
+/// `campaigns list -f json` against `https://host:port`, trusting `ca` (a PEM file of
+/// `fixtures/tls`) with `SSL_CERT_FILE` when given.
+fn list(port: u16, host: &str, ca: Option<&str>) -> std::process::Output {
     let home = Home::new();
     home.engage_config(&format!("https://{host}:{port}"));
     let mut cmd = home.cmd();
-    if ca {
-        cmd.env("SSL_CERT_FILE", format!("{FIXTURES}/ca.pem"));
+    if let Some(ca) = ca {
+        cmd.env("SSL_CERT_FILE", format!("{FIXTURES}/{ca}"));
     }
     cmd.args(["campaigns", "list", "-f", "json"])
         .output()
@@ -74,7 +76,7 @@ fn list(port: u16, host: &str, ca: bool) -> std::process::Output {
 #[test]
 fn an_unknown_issuer_is_named_with_the_host_and_how_to_trust_a_private_ca() {
     let port = https_server("loopback");
-    let out = list(port, "127.0.0.1", false);
+    let out = list(port, "127.0.0.1", None);
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     assert_eq!(
         stderr(&out),
@@ -86,7 +88,7 @@ fn an_unknown_issuer_is_named_with_the_host_and_how_to_trust_a_private_ca() {
 #[test]
 fn the_same_server_is_read_once_its_ca_is_trusted_with_ssl_cert_file() {
     let port = https_server("loopback");
-    let out = list(port, "127.0.0.1", true);
+    let out = list(port, "127.0.0.1", Some("ca.pem"));
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stdout(&out), "[]\n");
 }
@@ -94,12 +96,25 @@ fn the_same_server_is_read_once_its_ca_is_trusted_with_ssl_cert_file() {
 #[test]
 fn a_certificate_for_another_name_says_so() {
     let port = https_server("other");
-    let out = list(port, "127.0.0.1", true);
+    let out = list(port, "127.0.0.1", Some("ca.pem"));
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert_eq!(
         err,
         "wa-analytics: error: Engage GET /campaigns failed: the TLS certificate of 127.0.0.1 was not accepted (invalid peer certificate: certificate not valid for name \"127.0.0.1\"; certificate is only valid for DnsName(\"other.invalid\")).\n\
+         hint: if 127.0.0.1 uses a private certificate authority, trust it with SSL_CERT_FILE=/path/to/ca.pem (PEM); otherwise check the profile's base_url and the system clock\n"
+    );
+}
+
+#[test]
+fn an_expired_certificate_says_it_expired_and_is_not_retried() {
+    // Signed by its own CA (`expired-ca.pem`, trusted here), valid 2020-01-01 to 2021-01-01.
+    let port = https_server("expired");
+    let out = list(port, "127.0.0.1", Some("expired-ca.pem"));
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "wa-analytics: error: Engage GET /campaigns failed: the TLS certificate of 127.0.0.1 was not accepted (invalid peer certificate: it expired at 2021-01-01 00:00:00 UTC).\n\
          hint: if 127.0.0.1 uses a private certificate authority, trust it with SSL_CERT_FILE=/path/to/ca.pem (PEM); otherwise check the profile's base_url and the system clock\n"
     );
 }
