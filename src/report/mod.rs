@@ -1,0 +1,54 @@
+//! `report` (product.md, "Reports"): one self-contained HTML page of a range's numbers, per
+//! profile and across profiles, and the terminal's bar charts (`stats --chart`, the
+//! `campaigns summary` table).
+//!
+//! The page is built from the records the JSON commands print (`stats --total`, `stats`,
+//! `campaigns summary`), gathered by the commands' own code paths in `cli`; this module only
+//! arranges them ([`model`]) and draws them ([`html`], [`chart`], [`bars`]). It never asks a
+//! vendor anything itself.
+
+pub mod bars;
+pub mod chart;
+pub mod html;
+pub mod model;
+
+/// `n` with thousands separators (`1,234,567`), as the page and the terminal charts print counts.
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A rate (a fraction of 1) as a percentage with one decimal (`71.7%`); `—` for none.
+pub fn percent(rate: Option<f64>) -> String {
+    match rate {
+        Some(r) if r.is_finite() => format!("{:.1}%", r * 100.0),
+        _ => "—".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn rates_are_percentages_and_a_missing_one_is_a_dash() {
+        assert_eq!(percent(Some(0.7167)), "71.7%");
+        assert_eq!(percent(None), "—");
+        assert_eq!(percent(Some(f64::NAN)), "—");
+    }
+}
