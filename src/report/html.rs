@@ -163,9 +163,10 @@ fn across(analytics: &[(&ProfileReport, &Analytics)]) -> Markup {
                     @for (p, a) in analytics {
                         tr {
                             td { (p.name) " (" (vendor_name(p.vendor)) ")" }
-                            (rate_cell(&p.name, "read_rate", a.total.read_rate))
-                            (rate_cell(&p.name, "engagement_rate", a.total.engagement_rate))
-                            (rate_cell(&p.name, "error_rate", a.total.error_rate))
+                            @let at = At { table: "rates", profile: &p.name, row: None };
+                            (rate_cell(at, "read_rate", a.total.read_rate))
+                            (rate_cell(at, "engagement_rate", a.total.engagement_rate))
+                            (rate_cell(at, "error_rate", a.total.error_rate))
                         }
                     }
                 }
@@ -174,15 +175,25 @@ fn across(analytics: &[(&ProfileReport, &Analytics)]) -> Markup {
     }
 }
 
-fn rate_cell(profile: &str, field: &str, rate: Option<f64>) -> Markup {
+/// Where a cell's figure comes from, for whoever reads the page's numbers back (the tests do):
+/// the table (`totals`, `rates`, `days`, `campaigns`), the profile, the row (a day's period, a
+/// campaign's id) and the field, with the figure as JSON prints it in `data-value` (none: null).
+#[derive(Clone, Copy)]
+struct At<'a> {
+    table: &'static str,
+    profile: &'a str,
+    row: Option<&'a str>,
+}
+
+fn rate_cell(at: At, field: &str, rate: Option<f64>) -> Markup {
     html! {
-        td.n data-profile=(profile) data-field=(field) data-value=[rate.map(|r| r.to_string())] { (percent(rate)) }
+        td.n data-table=(at.table) data-profile=(at.profile) data-row=[at.row] data-field=(field) data-value=[rate.map(|r| r.to_string())] { (percent(rate)) }
     }
 }
 
-fn count_cell(profile: &str, field: &str, count: Option<u64>) -> Markup {
+fn count_cell(at: At, field: &str, count: Option<u64>) -> Markup {
     html! {
-        td.n data-profile=(profile) data-field=(field) data-value=[count] { (count.map_or_else(|| "—".to_string(), grouped)) }
+        td.n data-table=(at.table) data-profile=(at.profile) data-row=[at.row] data-field=(field) data-value=[count] { (count.map_or_else(|| "—".to_string(), grouped)) }
     }
 }
 
@@ -261,11 +272,12 @@ fn analytics(i: usize, p: &ProfileReport, a: &Analytics) -> Markup {
         table.totals {
             thead { tr { @for f in super::model::FIGURES { th.n { (f.replace('_', " ")) (mark(&id, a, f)) } } } }
             tbody { tr {
-                (count_cell(name, "total", t.total)) (count_cell(name, "sent", t.sent))
-                (count_cell(name, "delivered", t.delivered)) (count_cell(name, "read", t.read))
-                (count_cell(name, "engaged", t.engaged)) (count_cell(name, "errors", t.errors))
-                (rate_cell(name, "read_rate", t.read_rate)) (rate_cell(name, "engagement_rate", t.engagement_rate))
-                (rate_cell(name, "error_rate", t.error_rate))
+                @let at = At { table: "totals", profile: name, row: None };
+                (count_cell(at, "total", t.total)) (count_cell(at, "sent", t.sent))
+                (count_cell(at, "delivered", t.delivered)) (count_cell(at, "read", t.read))
+                (count_cell(at, "engaged", t.engaged)) (count_cell(at, "errors", t.errors))
+                (rate_cell(at, "read_rate", t.read_rate)) (rate_cell(at, "engagement_rate", t.engagement_rate))
+                (rate_cell(at, "error_rate", t.error_rate))
             } }
         }
         h3 { "Funnel" }
@@ -287,8 +299,10 @@ fn analytics(i: usize, p: &ProfileReport, a: &Analytics) -> Markup {
                 table.days {
                     thead { tr { th { "day" } th.n { "sent" } th.n { "delivered" } th.n { "read" } } }
                     tbody { @for d in &a.days { tr {
-                        td { (d.period.to_string()) }
-                        (count_cell(name, "sent", d.sent)) (count_cell(name, "delivered", d.delivered)) (count_cell(name, "read", d.read))
+                        @let period = d.period.to_string();
+                        @let at = At { table: "days", profile: name, row: Some(&period) };
+                        td { (period) }
+                        (count_cell(at, "sent", d.sent)) (count_cell(at, "delivered", d.delivered)) (count_cell(at, "read", d.read))
                     } } }
                 }
             }
@@ -302,7 +316,7 @@ fn analytics(i: usize, p: &ProfileReport, a: &Analytics) -> Markup {
                     th { "campaign" } th { "type" }
                     @for f in super::model::FIGURES { th.n { (f.replace('_', " ")) (mark(&id, a, f)) } }
                 } }
-                tbody { @for c in &a.campaigns { (campaign_row(c)) } }
+                tbody { @for c in &a.campaigns { (campaign_row(name, c)) } }
             }
             p.note { "Each campaign summarised over the range, as " code { "campaigns summary" } " prints it. A number beside a figure's name is a footnote below: the figure is derived, or the vendor has no such figure." }
         }
@@ -319,15 +333,116 @@ fn analytics(i: usize, p: &ProfileReport, a: &Analytics) -> Markup {
     }
 }
 
-fn campaign_row(c: &CampaignSummary) -> Markup {
-    let counts = [c.total, c.sent, c.delivered, c.read, c.engaged, c.errors];
-    let rates = [c.read_rate, c.engagement_rate, c.error_rate];
+fn campaign_row(profile: &str, c: &CampaignSummary) -> Markup {
+    let at = At {
+        table: "campaigns",
+        profile,
+        row: c.id.as_deref(),
+    };
+    let counts = [
+        ("total", c.total),
+        ("sent", c.sent),
+        ("delivered", c.delivered),
+        ("read", c.read),
+        ("engaged", c.engaged),
+        ("errors", c.errors),
+    ];
+    let rates = [
+        ("read_rate", c.read_rate),
+        ("engagement_rate", c.engagement_rate),
+        ("error_rate", c.error_rate),
+    ];
     html! {
         tr {
             td { (c.name.as_deref().or(c.id.as_deref()).unwrap_or("(no name)")) }
             td { (c.campaign_type.as_deref().unwrap_or("")) }
-            @for n in counts { td.n { (n.map_or_else(|| "—".to_string(), grouped)) } }
-            @for r in rates { td.n { (percent(r)) } }
+            @for (field, n) in counts { (count_cell(at, field, n)) }
+            @for (field, r) in rates { (rate_cell(at, field, r)) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::model::Analytics;
+    use crate::time::DateRange;
+
+    fn report(campaign: &str, profile: &str) -> Report {
+        let at = |s: &str| s.parse::<DateTime<Utc>>().unwrap();
+        let summary = CampaignSummary {
+            id: Some("c-1".into()),
+            name: Some(campaign.into()),
+            sent: Some(12),
+            delivered: Some(10),
+            read: Some(7),
+            read_rate: Some(0.7),
+            ..Default::default()
+        };
+        let analytics = Analytics::new(
+            Vendor::Engage,
+            DateRange {
+                start: at("2026-11-01T00:00:00Z"),
+                end: at("2026-12-01T00:00:00Z"),
+            },
+            "UTC".into(),
+            true,
+            summary.clone(),
+            Vec::new(),
+            vec![summary],
+        );
+        Report {
+            generated_at: at("2026-12-03T12:00:00Z"),
+            profiles: vec![
+                ProfileReport {
+                    name: profile.into(),
+                    vendor: Some(Vendor::Engage),
+                    section: Section::Analytics(Box::new(analytics)),
+                },
+                ProfileReport {
+                    name: "chat".into(),
+                    vendor: Some(Vendor::Engati),
+                    section: Section::NoAnalytics,
+                },
+                ProfileReport {
+                    name: "down".into(),
+                    vendor: Some(Vendor::Insider),
+                    section: Section::Failed("Insider: <refused> & \"gone\"".into()),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn names_and_errors_with_markup_come_out_as_text() {
+        let page = page(&report(
+            "<script>alert(\"x\")</script> & 'co' 🚀",
+            "p<1>&\"2\"",
+        ));
+        assert!(!page.contains("<script"), "a name became markup");
+        assert!(
+            page.contains(
+                "<td>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'co' 🚀</td>"
+            )
+        );
+        // In attributes too: the profile name quoted by maud.
+        assert!(page.contains("data-profile=\"p&lt;1&gt;&amp;&quot;2&quot;\""));
+        assert!(page.contains("Insider: &lt;refused&gt; &amp; &quot;gone&quot;"));
+        // The profile name is text in the charts' SVG as well.
+        assert!(page.contains(">\np&lt;1&gt;&amp;\"2\"\n</text>"));
+    }
+
+    #[test]
+    fn profiles_without_analytics_and_failed_ones_are_named_in_their_place() {
+        let page = page(&report("Promo", "engage"));
+        assert!(
+            page.contains(
+                "<h2>chat — Engati</h2><p class=\"none\">Engati has no campaign analytics"
+            )
+        );
+        assert!(page.contains("<h2>down — Insider</h2><p class=\"error\">This profile failed"));
+        assert!(
+            page.contains("Incomplete: 1 of 3 profiles failed and have no numbers here: down.")
+        );
     }
 }
