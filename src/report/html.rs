@@ -22,6 +22,7 @@ dl.meta dd { margin: 0; }
 table { border-collapse: collapse; font-size: .85rem; }
 th, td { padding: .2rem .5rem; border-bottom: 1px solid #e2e2e2; text-align: left; vertical-align: top; }
 th { background: #f3f6fa; font-weight: 600; }
+table.campaigns td:nth-child(2) { white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .cards { display: flex; flex-wrap: wrap; gap: .6rem; margin: .4rem 0 1rem; }
 .card { border: 1px solid #d5dde8; border-radius: 6px; padding: .5rem .8rem; min-width: 7.5rem; }
