@@ -299,13 +299,9 @@ fn draw_funnel(
     use crate::report::bars;
     let zone = ctx.zone(range, profile)?;
     let title = format!(
-        "Campaigns of {}, {} to {} ({}): messages by funnel step",
+        "Campaigns of {}, {}: messages by funnel step",
         profile.name,
-        zone.to_local(query.range.range.start)
-            .format("%Y-%m-%d %H:%M"),
-        zone.to_local(query.range.range.end)
-            .format("%Y-%m-%d %H:%M"),
-        zone.name()
+        crate::report::span(&zone, &query.range.range)
     );
     let rows: Vec<bars::BarRow> = rows
         .iter()

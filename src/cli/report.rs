@@ -166,7 +166,7 @@ async fn section(
     Ok(Section::Analytics(Box::new(Analytics::new(
         vendor,
         stats_query.range.range,
-        stats_query.zone.name(),
+        stats_query.zone,
         stats_query.range.explicit,
         total,
         days,

@@ -222,14 +222,9 @@ fn draw(ctx: &Ctx, query: &StatsQuery, buckets: &[StatsBucket]) -> Result<(), Ap
         Frequency::Daily => "day",
         Frequency::Weekly => "week (from Monday)",
     };
-    let zone = &query.zone;
     let title = format!(
-        "Messages per {every}, {} to {} ({})",
-        zone.to_local(query.range.range.start)
-            .format("%Y-%m-%d %H:%M"),
-        zone.to_local(query.range.range.end)
-            .format("%Y-%m-%d %H:%M"),
-        zone.name()
+        "Messages per {every}, {}",
+        crate::report::span(&query.zone, &query.range.range)
     );
     let rows: Vec<BarRow> = buckets
         .iter()

@@ -129,14 +129,11 @@ fn ranges(report: &Report) -> Vec<String> {
 }
 
 fn range_text(a: &Analytics) -> String {
-    let zone = crate::time::Zone::parse(&a.zone).unwrap_or(crate::time::Zone::UTC);
-    format!(
-        "{} to {} ({}{})",
-        zone.to_local(a.range.start).format("%Y-%m-%d %H:%M"),
-        zone.to_local(a.range.end).format("%Y-%m-%d %H:%M"),
-        a.zone,
-        if a.explicit { "" } else { "; the last 30 days" }
-    )
+    let span = super::span(&a.zone, &a.range);
+    match a.explicit {
+        true => span,
+        false => format!("{span}, the last 30 days"),
+    }
 }
 
 fn across(analytics: &[(&ProfileReport, &Analytics)]) -> Markup {
@@ -386,7 +383,7 @@ mod tests {
                 start: at("2026-11-01T00:00:00Z"),
                 end: at("2026-12-01T00:00:00Z"),
             },
-            "UTC".into(),
+            crate::time::Zone::UTC,
             true,
             summary.clone(),
             Vec::new(),

@@ -25,6 +25,16 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// A range as people read it: `2026-11-24 00:00 to 2026-12-01 00:00 (UTC)`, in `zone`.
+pub fn span(zone: &crate::time::Zone, range: &crate::time::DateRange) -> String {
+    format!(
+        "{} to {} ({})",
+        zone.to_local(range.start).format("%Y-%m-%d %H:%M"),
+        zone.to_local(range.end).format("%Y-%m-%d %H:%M"),
+        zone.name()
+    )
+}
+
 /// A rate (a fraction of 1) as a percentage with one decimal (`71.7%`); `—` for none.
 pub fn percent(rate: Option<f64>) -> String {
     match rate {

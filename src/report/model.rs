@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::provider::mapping::{self, Source};
 use crate::provider::{CampaignSummary, Operation, StatsBucket, Vendor, adapter, capabilities_of};
-use crate::time::DateRange;
+use crate::time::{DateRange, Zone};
 
 /// The commands whose records make a profile's part of the page, in the order the page shows
 /// them; a vendor has analytics when it serves all of them.
@@ -70,7 +70,7 @@ pub struct Analytics {
     /// The range read (half-open, UTC).
     pub range: DateRange,
     /// The zone the range and the days are read in.
-    pub zone: String,
+    pub zone: Zone,
     /// Whether the range was given (else the 30-day default, or the vendor's own).
     pub explicit: bool,
     /// `stats --total` for the range.
@@ -130,7 +130,7 @@ impl Analytics {
     pub fn new(
         vendor: Vendor,
         range: DateRange,
-        zone: String,
+        zone: Zone,
         explicit: bool,
         total: CampaignSummary,
         days: Vec<StatsBucket>,
