@@ -12,18 +12,9 @@ pub mod chart;
 pub mod html;
 pub mod model;
 
-/// `n` with thousands separators (`1,234,567`), as the page and the terminal charts print counts.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// `n` with thousands separators (`1,234,567`), as the page and the terminal charts print counts
+/// (and the progress line does).
+pub use crate::progress::group as grouped;
 
 /// A range as people read it: `2026-11-24 00:00 to 2026-12-01 00:00 (UTC)`, in `zone`.
 pub fn span(zone: &crate::time::Zone, range: &crate::time::DateRange) -> String {
@@ -46,14 +37,6 @@ pub fn percent(rate: Option<f64>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(grouped(0), "0");
-        assert_eq!(grouped(999), "999");
-        assert_eq!(grouped(1000), "1,000");
-        assert_eq!(grouped(1_234_567), "1,234,567");
-    }
 
     #[test]
     fn rates_are_percentages_and_a_missing_one_is_a_dash() {
