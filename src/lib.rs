@@ -15,6 +15,7 @@ pub mod http;
 pub mod output;
 pub mod progress;
 pub mod provider;
+pub mod report;
 pub mod sandbox;
 pub mod secret;
 pub mod state;

@@ -95,8 +95,8 @@ impl Bar {
     }
 }
 
-/// `1234567` as `1,234,567`.
-fn group(n: u64) -> String {
+/// `1234567` as `1,234,567` (the progress line's counts, and `report`'s).
+pub fn group(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

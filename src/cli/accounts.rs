@@ -105,26 +105,7 @@ pub(super) fn reads(command: &Command) -> bool {
 
 /// Runs a read command over `names`, one profile beside the other, into one result.
 pub(super) async fn run(command: Command, ctx: &Ctx, names: Vec<String>) -> Result<(), AppError> {
-    // Every name must be a profile of the file before anything is asked of any vendor.
-    let file = ctx.config()?.ok_or_else(|| {
-        AppError::usage(
-            "there is no config file to read profiles from",
-            "create one (see the README's 'Configuration') or pass --config PATH",
-        )
-    })?;
-    let known = file.profile_names();
-    let mut profiles = Vec::with_capacity(names.len());
-    for name in &names {
-        if !known.contains(name) {
-            // An unknown name is a typo on the command line: the run stops here.
-            file.profile(name)?;
-        }
-        // A profile that does not validate fails in its turn, as any other failure does.
-        profiles.push(Named {
-            name: name.clone(),
-            vendor: file.profile(name).ok().map(|p| p.vendor),
-        });
-    }
+    let profiles = named(ctx, &names)?;
     let (merge, members) = Merge::new(&profiles);
     let sink = crate::log::current();
     let runs = members.into_iter().map(|member| {
@@ -149,10 +130,35 @@ pub(super) async fn run(command: Command, ctx: &Ctx, names: Vec<String>) -> Resu
     conclude(ctx, &profiles, results, written)
 }
 
+/// The profiles `names` of the config file, each with its vendor when it validates; an unknown
+/// name stops the run (exit 2) before anything is asked of any vendor.
+pub(super) fn named(ctx: &Ctx, names: &[String]) -> Result<Vec<Named>, AppError> {
+    let file = ctx.config()?.ok_or_else(|| {
+        AppError::usage(
+            "there is no config file to read profiles from",
+            "create one (see the README's 'Configuration') or pass --config PATH",
+        )
+    })?;
+    let known = file.profile_names();
+    let mut profiles = Vec::with_capacity(names.len());
+    for name in names {
+        if !known.contains(name) {
+            // An unknown name is a typo on the command line: the run stops here.
+            file.profile(name)?;
+        }
+        // A profile that does not validate fails in its turn, as any other failure does.
+        profiles.push(Named {
+            name: name.clone(),
+            vendor: file.profile(name).ok().map(|p| p.vendor),
+        });
+    }
+    Ok(profiles)
+}
+
 /// What a run over several profiles ends with: the merge's own failure first (the output could
 /// not be written), else skipped and failed profiles said on stderr; exit 2 when no profile
 /// serves the command, 3 when some are missing from the result.
-fn conclude(
+pub(super) fn conclude(
     ctx: &Ctx,
     profiles: &[Named],
     results: Vec<Result<(), AppError>>,
@@ -217,9 +223,9 @@ fn conclude(
 }
 
 /// A profile of the run, by name, and its vendor when the profile is valid.
-struct Named {
-    name: String,
-    vendor: Option<Vendor>,
+pub(super) struct Named {
+    pub(super) name: String,
+    pub(super) vendor: Option<Vendor>,
 }
 
 /// A vendor that does not serve the command (or one of its options): the profile is skipped.
@@ -503,8 +509,16 @@ impl Ctx {
     /// The context of one profile of a run over several: the same options with that profile,
     /// its output going to `member`.
     pub(super) fn for_member(&self, member: Member) -> Ctx {
+        let mut sub = self.for_profile(&member.name);
+        sub.member = Some(Arc::new(member));
+        sub
+    }
+
+    /// The context of one profile of a run over several whose command writes the one result
+    /// itself (`report`): the same options and output with that profile.
+    pub(super) fn for_profile(&self, name: &str) -> Ctx {
         let mut global = self.global.clone();
-        global.profile = Some(member.name.clone());
+        global.profile = Some(name.to_string());
         global.all_profiles = false;
         Ctx {
             global,
@@ -513,7 +527,7 @@ impl Ctx {
             io: self.io.clone(),
             build: self.build.clone(),
             config_override: self.config_override.clone(),
-            member: Some(Arc::new(member)),
+            member: None,
             loaded: self.loaded.clone(),
         }
     }

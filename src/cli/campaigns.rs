@@ -224,31 +224,101 @@ async fn every_summary(
     campaigns: &dyn CampaignAnalytics,
     extra: Vec<crate::output::FieldDef>,
 ) -> Result<(), AppError> {
-    let query = CampaignQuery {
-        range: ctx.range(Operation::CampaignsSummary, &args.range, &account.profile)?,
-        campaign_type: None,
-        filters: Default::default(),
-    };
+    let query = summaries_query(ctx, &args.range, &account.profile)?;
     let vendor = account.profile.vendor;
     info!(
         "no CAMPAIGN: summarising every campaign 'campaigns list' shows for the range, one row each"
     );
-    let rows = campaigns.campaign_summaries(&query).map(move |page| {
-        let summaries = page?.decode()?;
-        for summary in &summaries {
-            let campaign = summary
-                .name
-                .as_deref()
-                .or(summary.id.as_deref())
-                .unwrap_or("a campaign");
-            for breach in figures::breaches(&summary.into()) {
-                warn!("{vendor}'s summary of '{campaign}' does not add up: {breach}; printed as {vendor} gave it");
-            }
-        }
-        Ok(Page::from(summaries))
-    });
-    ctx.write_stream(extra, rows.boxed(), None).await?;
+    let rows = summaries(vendor, campaigns, &query);
+    if funnel_table(ctx) {
+        let rows = super::report::collect(rows).await?;
+        return draw_funnel(ctx, &query, &account.profile, &args.range, &rows);
+    }
+    ctx.write_stream(extra, rows, None).await?;
     Ok(())
+}
+
+/// The query of `campaigns summary` without CAMPAIGN for `profile`: every campaign of RANGE.
+/// `report` reads the same.
+pub(super) fn summaries_query(
+    ctx: &Ctx,
+    range: &RangeArgs,
+    profile: &crate::config::Profile,
+) -> Result<CampaignQuery, AppError> {
+    Ok(CampaignQuery {
+        range: ctx.range(Operation::CampaignsSummary, range, profile)?,
+        campaign_type: None,
+        filters: Default::default(),
+    })
+}
+
+/// The summaries `campaigns summary` without CAMPAIGN prints, each checked against the
+/// invariants as one summary is: what `report` shows too.
+pub(super) fn summaries<'a>(
+    vendor: crate::vendor::Vendor,
+    campaigns: &'a dyn CampaignAnalytics,
+    query: &'a CampaignQuery,
+) -> crate::provider::RecordStream<'a, crate::provider::CampaignSummary> {
+    campaigns
+        .campaign_summaries(query)
+        .map(move |page| {
+            let summaries = page?.decode()?;
+            for summary in &summaries {
+                let campaign = summary
+                    .name
+                    .as_deref()
+                    .or(summary.id.as_deref())
+                    .unwrap_or("a campaign");
+                for breach in figures::breaches(&summary.into()) {
+                    warn!("{vendor}'s summary of '{campaign}' does not add up: {breach}; printed as {vendor} gave it");
+                }
+            }
+            Ok(Page::from(summaries))
+        })
+        .boxed()
+}
+
+/// Whether the summaries are shown as the funnel table: a table for people (no `--fields`, one
+/// profile), not data.
+fn funnel_table(ctx: &Ctx) -> bool {
+    ctx.member.is_none()
+        && ctx.global.fields.is_none()
+        && crate::output::resolve_format(&ctx.output_spec(None)) == Format::Table
+}
+
+/// The summaries as a table of their funnel: per campaign its counts and a bar beside them
+/// (sent, delivered, read, engaged, nested), fitted to the terminal (`COLUMNS`, else its width,
+/// else 80); the rates and the other fields are in `-f json`/`csv`.
+fn draw_funnel(
+    ctx: &Ctx,
+    query: &CampaignQuery,
+    profile: &crate::config::Profile,
+    range: &RangeArgs,
+    rows: &[crate::provider::CampaignSummary],
+) -> Result<(), AppError> {
+    use crate::report::bars;
+    let zone = ctx.zone(range, profile)?;
+    let title = format!(
+        "Campaigns of {}, {}: messages by funnel step",
+        profile.name,
+        crate::report::span(&zone, &query.range.range)
+    );
+    let rows: Vec<bars::BarRow> = rows
+        .iter()
+        .map(|c| bars::BarRow {
+            label: c.name.clone().or_else(|| c.id.clone()).unwrap_or_default(),
+            counts: vec![c.sent, c.delivered, c.read, c.engaged],
+        })
+        .collect();
+    let width = bars::width((ctx.env)("COLUMNS"), ctx.io.terminal_width);
+    let text = bars::chart(
+        &title,
+        "campaign",
+        &["sent", "delivered", "read", "engaged"],
+        &rows,
+        width,
+    );
+    super::report::print(ctx, text.as_bytes())
 }
 
 /// When `campaign` was sent, where the vendor's campaign list says (the list of the year up to

@@ -14,6 +14,7 @@ pub mod io;
 mod messages;
 mod profiles;
 mod providers;
+mod report;
 mod sandbox;
 mod state;
 mod stats;
@@ -262,6 +263,13 @@ pub enum Command {
     Profiles(profiles::ProfilesCommand),
     /// Which commands each vendor supports: native, derived, or not supported
     Providers(providers::ProvidersArgs),
+    /// One self-contained HTML page of the range's numbers, with charts, for one profile or
+    /// several (-p a,b, --all-profiles)
+    ///
+    /// Per profile: the totals with their rates, a funnel (sent → delivered → read → engaged),
+    /// the messages per day, and the campaigns of the range by messages sent; across profiles,
+    /// the rates side by side. Written to standard output, or atomically with -o FILE.html.
+    Report(report::ReportArgs),
     /// Serve the built-in simulator of every vendor's API on 127.0.0.1
     Sandbox(sandbox::SandboxArgs),
     /// Print a shell completion script
@@ -309,6 +317,8 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers(args) => providers::run(args, ctx),
+        // Several profiles or one, in one page: it reads them itself.
+        Command::Report(args) => report::run(args, ctx).await,
         Command::Completions { shell } => {
             // Rendered to memory first: clap_complete panics when its writer fails, and a
             // closed pipe (`| head`) must end quietly.

@@ -9,10 +9,12 @@ use crate::error::AppError;
 use crate::provider::reports::{ReportView, StatsReport};
 use futures::StreamExt;
 
+use crate::output::Format;
 use crate::provider::{
-    CampaignSummary, CampaignType, Frequency, Operation, Page, Record, RecordStream, StatsBucket,
-    StatsQuery, Vendor, figures, unsupported_command,
+    CampaignAnalytics, CampaignSummary, CampaignType, Frequency, Operation, Page, ProviderError,
+    Record, RecordStream, StatsBucket, StatsQuery, Vendor, figures, unsupported_command,
 };
+use crate::report::bars::{self, BarRow};
 
 /// `stats`.
 #[derive(Debug, Clone, Args)]
@@ -40,6 +42,10 @@ pub struct StatsArgs {
     /// overall's summary)
     #[arg(long, conflicts_with = "frequency")]
     total: bool,
+    /// Draw the periods as horizontal bars (sent, delivered, read) fitted to the terminal's
+    /// width (COLUMNS, else the terminal, else 80); plain text, also on a pipe
+    #[arg(long)]
+    chart: bool,
 }
 
 /// Runs `stats`.
@@ -60,32 +66,35 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
     if own_command && ctx.fields_help_for(op)? {
         return Ok(());
     }
+    if args.chart {
+        chart_allowed(ctx, view, args.report)?;
+    }
     let account = ctx.account()?;
     ctx.require(&account, op, op.command())?;
-    let query = StatsQuery {
-        range: ctx.range(op, &args.range, &account.profile)?,
-        zone: ctx.zone(&args.range, &account.profile)?,
-        frequency: args.frequency,
-        campaign_type: args.campaign_type,
-        filters: args.filters.filters(None),
-    };
+    let mut query = query(ctx, op, &args.range, &account.profile)?;
+    query.frequency = args.frequency;
+    query.campaign_type = args.campaign_type;
+    query.filters = args.filters.filters(None);
     let provider = &account.provider;
     let vendor = account.profile.vendor;
     if args.report == StatsReport::Campaigns {
         let campaigns = ctx.capability(&account, op, |p| p.campaigns())?;
         let extra = provider.extra_fields(op);
         match view {
+            ReportView::Periods if args.chart => {
+                let buckets = super::report::collect(periods(vendor, campaigns, &query)).await?;
+                draw(ctx, &query, &buckets)?;
+            }
             ReportView::Periods => {
-                let buckets = checked(vendor, campaigns.stats(&query), bucket_breach);
-                ctx.write_stream(extra, buckets, None).await?;
+                ctx.write_stream(extra, periods(vendor, campaigns, &query), None)
+                    .await?;
             }
             ReportView::ByCampaign => {
                 let rows = checked(vendor, campaigns.stats_by_campaign(&query), campaign_breach);
                 ctx.write_stream(extra, rows, None).await?;
             }
             ReportView::Total => {
-                let total = campaigns.stats_total(&query).await?;
-                total_breaches(vendor, &total);
+                let total = totals(vendor, campaigns, &query).await?;
                 ctx.write_object(extra, total)?;
             }
         }
@@ -129,6 +138,110 @@ pub async fn run(args: StatsArgs, ctx: &Ctx) -> Result<(), AppError> {
         }
     }
     Ok(())
+}
+
+/// The query of `stats` for `profile` over RANGE: its range and zone resolved (and said at
+/// `-v`) as every read command's are, daily, every campaign. `report` reads the same.
+pub(super) fn query(
+    ctx: &Ctx,
+    op: Operation,
+    range: &RangeArgs,
+    profile: &crate::config::Profile,
+) -> Result<StatsQuery, AppError> {
+    Ok(StatsQuery {
+        range: ctx.range(op, range, profile)?,
+        zone: ctx.zone(range, profile)?,
+        frequency: Frequency::Daily,
+        campaign_type: None,
+        filters: Default::default(),
+    })
+}
+
+/// The periods `stats` prints, each checked against the invariants: what `report` charts too.
+pub(super) fn periods<'a>(
+    vendor: Vendor,
+    campaigns: &'a dyn CampaignAnalytics,
+    query: &'a StatsQuery,
+) -> RecordStream<'a, StatsBucket> {
+    checked(vendor, campaigns.stats(query), bucket_breach)
+}
+
+/// The totals `stats --total` prints, warned of each invariant they break: what `report` shows
+/// too.
+pub(super) async fn totals(
+    vendor: Vendor,
+    campaigns: &dyn CampaignAnalytics,
+    query: &StatsQuery,
+) -> Result<CampaignSummary, ProviderError> {
+    let total = campaigns.stats_total(query).await?;
+    total_breaches(vendor, &total);
+    Ok(total)
+}
+
+/// `--chart` draws the periods of the campaigns' statistics, as text: `-f` other than table,
+/// another view, or several profiles at once are usage errors, before any request.
+fn chart_allowed(ctx: &Ctx, view: ReportView, report: StatsReport) -> Result<(), AppError> {
+    if view != ReportView::Periods || report != StatsReport::Campaigns {
+        return Err(AppError::usage(
+            "--chart draws the periods of the campaigns' statistics; it does not go with --total, --by-campaign or --report",
+            "drop --chart for those views, or drop the option to chart the periods",
+        ));
+    }
+    let format = ctx.global.format.filter(|f| {
+        // The environment's default format is for the tables and files, not a chart.
+        (ctx.env)("WA_ANALYTICS_FORMAT")
+            .is_none_or(|env| <Format as clap::ValueEnum>::from_str(&env, true).ok() != Some(*f))
+    });
+    if let Some(format) = format.filter(|f| *f != Format::Table) {
+        let name = <Format as clap::ValueEnum>::to_possible_value(&format)
+            .map_or_else(String::new, |v| v.get_name().to_string());
+        return Err(AppError::usage(
+            format!("--chart draws text bars; it cannot be written as -f {name}"),
+            "drop -f (or use -f table) to see the chart, or drop --chart to get the periods as data",
+        ));
+    }
+    if ctx.global.output.is_some() {
+        return Err(AppError::usage(
+            "--chart draws on the terminal; it is not written to a file with -o",
+            "drop -o to see the chart (redirect it with > if you want it in a file), or drop --chart to write the periods as data",
+        ));
+    }
+    if ctx.member.is_some() {
+        return Err(AppError::usage(
+            "--chart draws one profile's periods; several profiles were named",
+            "name one profile with -p NAME, or use 'wa-analytics report' for several profiles on one page",
+        ));
+    }
+    Ok(())
+}
+
+/// Draws the periods as bars (sent, delivered, read), fitted to the terminal: `COLUMNS`, else
+/// the terminal's width, else 80.
+fn draw(ctx: &Ctx, query: &StatsQuery, buckets: &[StatsBucket]) -> Result<(), AppError> {
+    let every = match query.frequency {
+        Frequency::Daily => "day",
+        Frequency::Weekly => "week (from Monday)",
+    };
+    let title = format!(
+        "Messages per {every}, {}",
+        crate::report::span(&query.zone, &query.range.range)
+    );
+    let rows: Vec<BarRow> = buckets
+        .iter()
+        .map(|b| BarRow {
+            label: b.period.to_string(),
+            counts: vec![b.sent, b.delivered, b.read],
+        })
+        .collect();
+    let width = bars::width((ctx.env)("COLUMNS"), ctx.io.terminal_width);
+    let text = bars::chart(
+        &title,
+        "period",
+        &["sent", "delivered", "read"],
+        &rows,
+        width,
+    );
+    super::report::print(ctx, text.as_bytes())
 }
 
 /// Warns of each invariant the totals break (printed as the vendor gave them).

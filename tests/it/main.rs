@@ -15,6 +15,7 @@ mod in_process;
 mod insider;
 mod numbers;
 mod output_target;
+mod report;
 mod sandbox;
 mod sandbox_engagive;
 mod sandbox_engati;
