@@ -13,7 +13,7 @@ use super::accounts;
 use super::distinct::{Distinct, Keyer};
 use super::{Ctx, RangeArgs};
 use crate::error::AppError;
-use crate::output::{AtomicFile, OutputError};
+use crate::output::OutputError;
 use crate::provider::{Operation, ProviderError, Record, RecordStream};
 use crate::report::model::{self, Analytics, ProfileReport, Report, Section};
 
@@ -258,7 +258,8 @@ fn check_output(ctx: &Ctx) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Writes the page: to stdout, or with `-o` to a temporary file renamed into place once whole.
+/// Writes the page: to stdout, or to `-o` as every output goes there (a file replaced atomically,
+/// a FIFO written straight through).
 fn write(ctx: &Ctx, report: &Report) -> Result<(), AppError> {
     let page = crate::report::html::page(report);
     // A vendor's text on the page (a campaign's name, an error) never carries a secret.
@@ -270,9 +271,7 @@ fn write(ctx: &Ctx, report: &Report) -> Result<(), AppError> {
         target: path.display().to_string(),
         source,
     };
-    let mut file = AtomicFile::create(path).map_err(io)?;
-    file.write_all(page.as_bytes()).map_err(io)?;
-    file.commit().map_err(io)?;
+    crate::output::write_whole(path, page.as_bytes()).map_err(io)?;
     if ctx.io.stderr_is_terminal {
         note!("wrote the report to {}", path.display());
     } else {

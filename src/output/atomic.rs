@@ -345,6 +345,15 @@ fn process_alive(_pid: u32) -> bool {
     true
 }
 
+/// Writes `bytes`, made whole beforehand (a report page), to `-o PATH` the way every output goes
+/// there: a regular file, or a symlink's final target, replaced atomically; a FIFO or device
+/// written straight through.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let (mut out, pending) = open(Some(path), Box::new(io::sink()))?;
+    out.write_all(bytes)?;
+    commit(out, pending)
+}
+
 /// Flushes everything; with a file, syncs it to disk and renames it over its destination.
 pub(super) fn commit(out: Out, pending: Option<PendingFile>) -> io::Result<()> {
     let sink = out.into_inner().map_err(io::IntoInnerError::into_error)?;

@@ -14,7 +14,7 @@ use encode::{Batch, JSON_SEPARATOR, Style};
 use json::JsonObject;
 use table::TableOut;
 
-pub use atomic::{AtomicFile, remove_temporary_files};
+pub use atomic::{AtomicFile, remove_temporary_files, write_whole};
 pub use encode::{Encoded, RowEncoder};
 
 mod atomic;

@@ -600,3 +600,36 @@ async fn a_campaigns_summary_table_shows_the_funnel_as_bars_and_csv_is_unchanged
     ));
     assert!(!csv.contains('░'));
 }
+
+#[tokio::test]
+async fn a_fifo_gets_the_page_straight_through_and_stays_a_fifo() {
+    use std::os::unix::fs::FileTypeExt;
+    let (_sandbox, home) = sandbox_home("").await;
+    let fifo = home.path().join("report.html");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    // Were the FIFO replaced by a file, the reader would stay blocked and the test fail on
+    // the time-out instead of hanging.
+    let (tx, rx) = std::sync::mpsc::channel();
+    {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || tx.send(std::fs::read_to_string(fifo).unwrap()));
+    }
+    let out = wa(&home, &["-p", "engage", "report", "-o", "report.html"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let received = rx
+        .recv_timeout(std::time::Duration::from_secs(30))
+        .expect("the reader of the FIFO got the page");
+    assert!(
+        received.starts_with("<!DOCTYPE html>"),
+        "{}",
+        &received[..80.min(received.len())]
+    );
+    assert!(received.trim_end().ends_with("</html>"));
+    let meta = std::fs::symlink_metadata(&fifo).unwrap();
+    assert!(meta.file_type().is_fifo(), "still a FIFO");
+    home.assert_no_temp_files();
+}
