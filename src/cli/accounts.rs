@@ -210,7 +210,7 @@ pub(super) fn conclude(
         .global
         .output
         .as_ref()
-        .map(|p| format!("; {} holds the rows of the other profiles", p.display()))
+        .map(|p| format!("; {} holds what the other profiles gave", p.display()))
         .unwrap_or_default();
     Err(AppError::MissingProfiles {
         message: format!(

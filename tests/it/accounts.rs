@@ -255,7 +255,7 @@ async fn a_failing_profile_leaves_the_others_rows_and_ends_with_exit_3_naming_it
         let last = format!(
             "wa-analytics: error: the result is missing 3 of 4 profiles: insider-bad, engage-down, unreadable (their errors are above){}",
             output
-                .map(|f| format!("; {f} holds the rows of the other profiles"))
+                .map(|f| format!("; {f} holds what the other profiles gave"))
                 .unwrap_or_default()
         );
         assert_eq!(lines.last(), Some(&last.as_str()), "{err}");
