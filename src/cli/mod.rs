@@ -11,6 +11,7 @@ mod ctx;
 mod distinct;
 mod filters;
 pub mod io;
+mod jq;
 mod messages;
 mod profiles;
 mod providers;
@@ -105,6 +106,11 @@ pub struct GlobalArgs {
     /// Choose and order columns (a,b,c); 'help' lists the command's fields
     #[arg(long, global = true, value_name = "a,b,c")]
     pub fields: Option<String>,
+
+    /// Filter the JSON result with a jq expression, in process: strings print raw, other values
+    /// as compact JSON, one per line
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 
     /// More diagnostics on stderr: -v progress and parameters, -vv every HTTP request
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -281,6 +287,8 @@ impl Command {
 
 /// Runs the parsed command (with `--demo`, against a sandbox started for this run).
 pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
+    // A --jq filter that does not parse stops the run before any request.
+    ctx.jq()?;
     let _demo = if ctx.global.demo && !matches!(command, Command::Sandbox(_)) {
         Some(sandbox::start_demo(&mut ctx).await?)
     } else {

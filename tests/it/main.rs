@@ -13,6 +13,7 @@ mod hostile_bodies;
 mod hostile_signals;
 mod in_process;
 mod insider;
+mod jq;
 mod numbers;
 mod output_target;
 mod sandbox;
