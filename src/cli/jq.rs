@@ -37,7 +37,7 @@ impl Ctx {
                 format!("the --jq filter '{code}' does not parse: {message}"),
                 "--jq takes a jq expression, such as --jq '.[] | .name'; quote it for the shell",
             )),
-            Err(other) => Err(jq_failed(code, other)),
+            Err(other) => Err(failed(code, other)),
         }
     }
 
@@ -76,14 +76,14 @@ impl Ctx {
             let json = json.take();
             program
                 .deliver(&json, path, self.stdout())
-                .map_err(|e| jq_failed(program.code(), e))?;
+                .map_err(|e| failed(program.code(), e))?;
         }
         Ok(rows)
     }
 }
 
 /// A `--jq` filter that failed: exit 2 with jaq's message (an output failure keeps its own).
-fn jq_failed(code: &str, e: JqError) -> AppError {
+pub(super) fn failed(code: &str, e: JqError) -> AppError {
     match e {
         JqError::Parse(message) | JqError::Run(message) => AppError::usage(
             format!("the --jq filter '{code}' failed: {message}"),

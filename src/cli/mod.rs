@@ -3,6 +3,7 @@
 //! profile/provider factory. [`Host`] is what a run is given: the process's, or a test's.
 
 mod accounts;
+mod api;
 mod broadcast;
 mod campaigns;
 mod clicks;
@@ -270,6 +271,9 @@ pub enum Command {
     Providers(providers::ProvidersArgs),
     /// Serve the built-in simulator of every vendor's API on 127.0.0.1
     Sandbox(sandbox::SandboxArgs),
+    /// Send one request of your own to the profile's vendor, with its credentials, and print
+    /// the answer as the vendor sent it (GET is a read; other methods are writes)
+    Api(api::ApiArgs),
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -301,7 +305,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         }
         if matches!(
             command,
-            Command::Messages(_) | Command::Broadcast(_) | Command::Trigger(_)
+            Command::Messages(_) | Command::Broadcast(_) | Command::Trigger(_) | Command::Api(_)
         ) {
             return Err(AppError::usage(
                 "a write command takes one profile; several were named",
@@ -314,6 +318,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Broadcast(args) => broadcast::run(args, ctx).await,
         Command::Trigger(args) => trigger::run(args, ctx).await,
+        Command::Api(args) => api::run(args, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers(args) => providers::run(args, ctx),

@@ -83,26 +83,37 @@ impl JqProgram {
         path: Option<&Path>,
         stdout: Box<dyn Write + Send>,
     ) -> Result<(), JqError> {
-        let target = describe_target(path);
-        let io_err = |source: std::io::Error| {
-            JqError::Output(if source.kind() == std::io::ErrorKind::IsADirectory {
-                OutputError::Folder {
-                    path: target.clone(),
-                }
-            } else {
-                OutputError::Io {
-                    target: target.clone(),
-                    source,
-                }
-            })
-        };
         // To memory first: a filter that fails halfway leaves stdout without a partial answer.
         let mut text = Vec::new();
         self.apply(json, &mut text)?;
-        let (mut out, pending) = atomic::open(path, stdout).map_err(io_err)?;
-        out.write_all(&text).map_err(io_err)?;
-        atomic::commit(out, pending).map_err(io_err)
+        write_document(&text, path, stdout).map_err(JqError::Output)
     }
+}
+
+/// Writes a document made whole before it is written (the `--jq` output, an `api` answer) to
+/// `-o FILE`, as every result is (a temporary file renamed into place; a FIFO or device
+/// written straight through), or to `stdout`.
+pub fn write_document(
+    bytes: &[u8],
+    path: Option<&Path>,
+    stdout: Box<dyn Write + Send>,
+) -> Result<(), OutputError> {
+    let target = describe_target(path);
+    let io_err = |source: std::io::Error| {
+        if source.kind() == std::io::ErrorKind::IsADirectory {
+            OutputError::Folder {
+                path: target.clone(),
+            }
+        } else {
+            OutputError::Io {
+                target: target.clone(),
+                source,
+            }
+        }
+    };
+    let (mut out, pending) = atomic::open(path, stdout).map_err(io_err)?;
+    out.write_all(bytes).map_err(io_err)?;
+    atomic::commit(out, pending).map_err(io_err)
 }
 
 /// Parses and compiles `code` with jq's standard library.

@@ -16,7 +16,7 @@ use table::TableOut;
 
 pub use atomic::{AtomicFile, remove_temporary_files};
 pub use encode::{Encoded, RowEncoder};
-pub use jq::{JqError, JqProgram};
+pub use jq::{JqError, JqProgram, write_document};
 
 mod atomic;
 mod cell;

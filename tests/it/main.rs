@@ -3,6 +3,7 @@
 //! exactly.
 
 mod accounts;
+mod api;
 mod cli;
 mod conformance;
 mod docs;

@@ -147,6 +147,10 @@ impl AnalyticsProvider for Engage {
     fn contacts(&self) -> Option<&dyn ContactExport> {
         Some(self)
     }
+
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
 }
 
 #[async_trait]
