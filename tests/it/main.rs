@@ -26,6 +26,7 @@ mod secret_in_data;
 mod secrets;
 mod state;
 mod state_temp;
+mod suggest;
 mod summaries;
 mod support;
 mod tls;
