@@ -9,11 +9,15 @@ use wiremock::{Mock, ResponseTemplate};
 
 use crate::support::{Home, RawQuery, run, stderr, stdout, strict_server};
 
-/// An Engage profile at `base_url` whose credentials are canaries (what no output may hold).
-fn canary_config(home: &Home, base_url: &str) {
+/// A HOME with an Engage profile at `server` whose credentials are canaries (what no output may
+/// hold).
+fn canary_home(server: &wiremock::MockServer) -> Home {
+    let home = Home::new();
+    let base_url = server.uri();
     home.write_config(&format!(
         "default_profile = \"engage-test\"\n\n[profiles.engage-test]\nprovider = \"engage\"\nbase_url = \"{base_url}\"\nbot_token = \"CANARY-bot-7f3a91\"\ntoken = \"CANARY-jwt-5e2c04\"\n"
     ));
+    home
 }
 
 #[tokio::test]
@@ -31,8 +35,7 @@ async fn a_get_sends_one_request_with_the_credentials_and_prints_the_body_as_sen
         .expect(1)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args([
         "-vv",
@@ -66,8 +69,7 @@ async fn an_answer_that_echoes_a_secret_is_printed_masked_at_any_verbosity() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args(["-vv", "api", "GET", "/echo"]);
     let out = run(cmd).await;
@@ -84,8 +86,7 @@ async fn a_post_without_yes_in_a_script_sends_nothing() {
         .expect(0)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     std::fs::write(home.path().join("body.json"), "{\"a\":1}").unwrap();
     let mut cmd = home.cmd();
     cmd.args(["api", "POST", "/broadcast", "--input", "body.json"]);
@@ -112,8 +113,7 @@ async fn a_post_with_yes_is_sent_once_with_its_body() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args(["api", "--input", "-", "/broadcast", "--yes"])
         .write_stdin("{\"a\": 1}\n");
@@ -125,8 +125,7 @@ async fn a_post_with_yes_is_sent_once_with_its_body() {
 #[tokio::test]
 async fn dry_run_prints_the_request_with_secrets_as_stars_and_sends_nothing() {
     let server = strict_server().await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args([
         "api",
@@ -167,8 +166,7 @@ async fn a_404_prints_the_vendors_body_and_exits_7() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let target = home.path().join("kept.json");
     std::fs::write(&target, "previous").unwrap();
     let mut cmd = home.cmd();
@@ -206,8 +204,7 @@ async fn a_get_is_retried_after_a_503_like_any_read() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args(["api", "/campaigns"]);
     let out = run(cmd).await;
@@ -218,8 +215,7 @@ async fn a_get_is_retried_after_a_503_like_any_read() {
 #[tokio::test]
 async fn words_after_path_that_api_does_not_take_are_exit_2_before_any_request() {
     let server = strict_server().await;
-    let home = Home::new();
-    canary_config(&home, &server.uri());
+    let home = canary_home(&server);
     let mut cmd = home.cmd();
     cmd.args(["api", "/campaigns", "-p", "other"]);
     let out = run(cmd).await;

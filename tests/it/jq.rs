@@ -6,7 +6,7 @@
 use chrono::{DateTime, TimeZone, Utc};
 use wa_analytics::sandbox::{Sandbox, SandboxOptions};
 
-use crate::support::{Home, InProcess, strict_server};
+use crate::support::{Home, InProcess, anchored_home, strict_server};
 
 /// The clock of every run: the sandbox's data ends on 2026-05-01.
 fn now() -> DateTime<Utc> {
@@ -20,22 +20,24 @@ async fn anchored() -> (Sandbox, Home) {
         rows: 450,
         ..SandboxOptions::default()
     };
-    let sandbox = Sandbox::start_anchored(options, now()).await.unwrap();
-    let home = Home::new();
-    home.write_config(&sandbox.config_toml());
-    (sandbox, home)
+    anchored_home(options, now()).await
 }
 
 /// A campaign the sandbox sent in April 2026, its name hard on purpose (`/`, `#`, `?`).
 const CAMPAIGN: &str = "Promo a/b #2?";
 
 /// `campaigns details` of [`CAMPAIGN`] at Engage, 100 rows a page (five pages), and more.
-fn details(more: &[&'static str]) -> Vec<&'static str> {
+fn details<'a>(more: &[&'a str]) -> Vec<&'a str> {
+    campaign("details", more)
+}
+
+/// `campaigns COMMAND` (details, export) of [`CAMPAIGN`] at Engage, 100 rows a page, and more.
+fn campaign<'a>(command: &'a str, more: &[&'a str]) -> Vec<&'a str> {
     let mut args = vec![
         "-p",
         "engage",
         "campaigns",
-        "details",
+        command,
         CAMPAIGN,
         "--from",
         "2026-04-01",
@@ -136,23 +138,15 @@ async fn jq_with_export_writes_the_filtered_result_to_the_file() {
     let target = home.path().join("read.txt");
     let out = home
         .run_in_process(
-            &[
-                "-p",
-                "engage",
-                "campaigns",
+            &campaign(
                 "export",
-                CAMPAIGN,
-                "--from",
-                "2026-04-01",
-                "--to",
-                "2026-04-30",
-                "--page-size",
-                "100",
-                "-o",
-                target.to_str().unwrap(),
-                "--jq",
-                ".[] | select(.status == \"read\") | .contact",
-            ],
+                &[
+                    "-o",
+                    target.to_str().unwrap(),
+                    "--jq",
+                    ".[] | select(.status == \"read\") | .contact",
+                ],
+            ),
             now(),
         )
         .await;

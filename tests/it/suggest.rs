@@ -5,10 +5,10 @@
 use chrono::{DateTime, TimeZone, Utc};
 use serde_json::Value;
 use wa_analytics::sandbox::{Sandbox, SandboxOptions};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, ResponseTemplate};
+use wiremock::ResponseTemplate;
 
-use crate::support::{Home, RawQuery, engage_range, run, stderr, stdout, strict_server};
+use crate::engage::engage_get;
+use crate::support::{Home, anchored_home, engage_range, run, stderr, stdout, strict_server};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 5, 1, 0, 0, 0).unwrap()
@@ -20,10 +20,7 @@ async fn anchored() -> (Sandbox, Home) {
         rows: 120,
         ..SandboxOptions::default()
     };
-    let sandbox = Sandbox::start_anchored(options, now()).await.unwrap();
-    let home = Home::new();
-    home.write_config(&sandbox.config_toml());
-    (sandbox, home)
+    anchored_home(options, now()).await
 }
 
 const RANGE: [&str; 4] = ["--from", "2026-04-01", "--to", "2026-04-30"];
@@ -122,27 +119,21 @@ async fn an_id_is_asked_again_by_its_name_after_one_look_at_the_list() {
     let server = strict_server().await;
     let range = engage_range("2026-04-01 00:00:00", "2026-04-30 23:59:59");
     let id = "074116ff-76f3-47b7-8be2-92f465718a3e";
-    Mock::given(method("GET"))
-        .and(path(format!("/campaign/{id}/summary")))
-        .and(RawQuery(range.clone()))
+    engage_get(&format!("/campaign/{id}/summary"), range.clone())
         .respond_with(ResponseTemplate::new(404).set_body_string(
             "{\"error\":{\"code\":\"CAMPAIGN_NOT_FOUND\",\"message\":\"no such campaign\"}}",
         ))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/campaigns"))
-        .and(RawQuery(range.clone()))
+    engage_get("/campaigns", range.clone())
         .respond_with(ResponseTemplate::new(200).set_body_string(format!(
             "{{\"data\":[{{\"id\":\"{id}\",\"name\":\"Año 🎉\",\"type\":\"one-time\",\"status\":\"completed\",\"created_at\":\"2026-04-01 10:00:00\",\"sent_at\":\"2026-04-02 00:00:00\",\"total_contacts\":3}}]}}"
         )))
         .expect(1)
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/campaign/A%C3%B1o%20%F0%9F%8E%89/summary"))
-        .and(RawQuery(range))
+    engage_get("/campaign/A%C3%B1o%20%F0%9F%8E%89/summary", range)
         .respond_with(ResponseTemplate::new(200).set_body_string(
             "{\"data\":{\"name\":\"Año 🎉\",\"type\":\"one-time\",\"total\":3,\"sent\":3,\"delivered\":2,\"read\":1,\"engaged\":0,\"errors\":0,\"read_rate\":50.0,\"engagement_rate\":0.0,\"error_rate\":0.0}}",
         ))
