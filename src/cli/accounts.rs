@@ -16,7 +16,7 @@ use super::{Command, Ctx};
 use crate::api_error::ErrorKind;
 use crate::config::{FieldValue, Profile};
 use crate::error::AppError;
-use crate::output::{FieldDef, FieldKind, Shape, Value, Writer};
+use crate::output::{FieldDef, FieldKind, Shape, Value};
 use crate::vendor::Vendor;
 
 /// Pages a profile may have ready ahead of the merge before it waits (its rows are written in
@@ -455,8 +455,9 @@ impl Merge {
             return Ok(());
         }
         let spec = ctx.output_spec(None);
-        let to_file = spec.path.is_some();
-        let mut writer = Writer::open(&spec, union.clone(), Shape::List, ctx.stdout())?;
+        let (mut writer, collected) = ctx.open_result(&spec, union.clone(), Shape::List)?;
+        // A --jq result is a whole document too.
+        let to_file = spec.path.is_some() || collected.is_some();
         let width = union.len();
         for (slot, positions) in self.slots.iter_mut().zip(&layouts) {
             let Some(positions) = positions else { continue };
@@ -499,7 +500,7 @@ impl Merge {
                 }
             }
         }
-        let rows = writer.finish()?;
+        let rows = ctx.finish_result(writer, collected, spec.path.as_deref())?;
         ctx.report_written(&spec, rows);
         Ok(())
     }

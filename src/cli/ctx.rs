@@ -533,17 +533,18 @@ impl Ctx {
             Some(Err(e)) => return Err(e.into()),
             first => first,
         };
+        // With --jq, the JSON result in memory, filtered once it is whole.
+        let mut collected = None;
         let mut target = match &self.member {
             Some(member) => {
                 member.fields(fields).await?;
                 Target::Member(member.clone())
             }
-            None => Target::Writer(Box::new(Writer::open(
-                &spec,
-                fields,
-                Shape::List,
-                self.stdout(),
-            )?)),
+            None => {
+                let (writer, filtered) = self.open_result(&spec, fields, Shape::List)?;
+                collected = filtered;
+                Target::Writer(Box::new(writer))
+            }
         };
         let rows_to_terminal = spec.path.is_none() && self.io.stdout_is_terminal;
         // The bar draws on the process's stderr: never for a run on other streams, nor for
@@ -640,8 +641,9 @@ impl Ctx {
                 Err(e) => {
                     bar.finish();
                     return Err(match target {
-                        Target::Writer(writer) => abandon(*writer, &spec, e),
-                        Target::Member(_) => e,
+                        // With --jq nothing reached stdout: the failure keeps its own code.
+                        Target::Writer(writer) if collected.is_none() => abandon(*writer, &spec, e),
+                        Target::Writer(_) | Target::Member(_) => e,
                     });
                 }
             }
@@ -659,7 +661,7 @@ impl Ctx {
             .unwrap_or_else(PoisonError::into_inner);
         let rows = match target {
             Target::Writer(writer) => {
-                let rows = writer.finish()?;
+                let rows = self.finish_result(*writer, collected, spec.path.as_deref())?;
                 self.report_written(&spec, rows);
                 rows
             }
@@ -700,9 +702,9 @@ impl Ctx {
             return member.object(fields, record.into_row());
         }
         let spec = self.output_spec(None);
-        let mut writer = Writer::open(&spec, fields, Shape::Object, self.stdout())?;
+        let (mut writer, collected) = self.open_result(&spec, fields, Shape::Object)?;
         writer.write_row(record.into_row())?;
-        writer.finish()?;
+        self.finish_result(writer, collected, spec.path.as_deref())?;
         Ok(())
     }
 
@@ -716,11 +718,11 @@ impl Ctx {
             return Ok(());
         }
         let spec = self.output_spec(None);
-        let mut writer = Writer::open(&spec, fields, Shape::List, self.stdout())?;
+        let (mut writer, collected) = self.open_result(&spec, fields, Shape::List)?;
         for row in rows {
             writer.write_row(row)?;
         }
-        writer.finish()?;
+        self.finish_result(writer, collected, spec.path.as_deref())?;
         Ok(())
     }
 

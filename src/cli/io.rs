@@ -190,6 +190,11 @@ impl Buffer {
         String::from_utf8_lossy(&self.bytes()).into_owned()
     }
 
+    /// The bytes written so far, leaving the buffer empty.
+    pub fn take(&self) -> Vec<u8> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
     /// Forgets what was written.
     pub fn clear(&self) {
         self.0

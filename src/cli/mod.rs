@@ -3,6 +3,7 @@
 //! profile/provider factory. [`Host`] is what a run is given: the process's, or a test's.
 
 mod accounts;
+mod api;
 mod broadcast;
 mod campaigns;
 mod clicks;
@@ -11,6 +12,7 @@ mod ctx;
 mod distinct;
 mod filters;
 pub mod io;
+mod jq;
 mod messages;
 mod profiles;
 mod providers;
@@ -106,6 +108,11 @@ pub struct GlobalArgs {
     /// Choose and order columns (a,b,c); 'help' lists the command's fields
     #[arg(long, global = true, value_name = "a,b,c")]
     pub fields: Option<String>,
+
+    /// Filter the JSON result with a jq expression, in process: strings print raw, other values
+    /// as compact JSON, one per line
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 
     /// More diagnostics on stderr: -v progress and parameters, -vv every HTTP request
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
@@ -272,6 +279,9 @@ pub enum Command {
     Report(report::ReportArgs),
     /// Serve the built-in simulator of every vendor's API on 127.0.0.1
     Sandbox(sandbox::SandboxArgs),
+    /// Send one request of your own to the profile's vendor, with its credentials, and print
+    /// the answer as the vendor sent it (GET is a read; other methods are writes)
+    Api(api::ApiArgs),
     /// Print a shell completion script
     Completions {
         /// The shell
@@ -289,6 +299,8 @@ impl Command {
 
 /// Runs the parsed command (with `--demo`, against a sandbox started for this run).
 pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
+    // A --jq filter that does not parse stops the run before any request.
+    ctx.jq()?;
     let _demo = if ctx.global.demo && !matches!(command, Command::Sandbox(_)) {
         Some(sandbox::start_demo(&mut ctx).await?)
     } else {
@@ -301,7 +313,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         }
         if matches!(
             command,
-            Command::Messages(_) | Command::Broadcast(_) | Command::Trigger(_)
+            Command::Messages(_) | Command::Broadcast(_) | Command::Trigger(_) | Command::Api(_)
         ) {
             return Err(AppError::usage(
                 "a write command takes one profile; several were named",
@@ -314,6 +326,7 @@ pub async fn dispatch(command: Command, mut ctx: Ctx) -> Result<(), AppError> {
         Command::Messages(cmd) => messages::run(cmd, ctx).await,
         Command::Broadcast(args) => broadcast::run(args, ctx).await,
         Command::Trigger(args) => trigger::run(args, ctx).await,
+        Command::Api(args) => api::run(args, ctx).await,
         Command::State(cmd) => state::run(cmd, ctx),
         Command::Profiles(cmd) => profiles::run(cmd, ctx).await,
         Command::Providers(args) => providers::run(args, ctx),

@@ -197,9 +197,15 @@ pub(super) async fn collect<T: Record>(
 }
 
 /// `-o` and `-f` before any request: the page is HTML (`-o` ending `.html` or `.htm`, in a folder
-/// that exists); `-f` and `--fields` choose among data formats and columns, which a page has
-/// not.
+/// that exists); `-f`, `--fields` and `--jq` choose among data formats, columns and values, which
+/// a page has not.
 fn check_output(ctx: &Ctx) -> Result<(), AppError> {
+    if ctx.global.jq.is_some() {
+        return Err(AppError::usage(
+            "report writes an HTML page, which --jq cannot filter",
+            "drop --jq; to filter the page's numbers, use --jq with 'stats --total', 'stats' or 'campaigns summary'",
+        ));
+    }
     if let Some(fields) = &ctx.global.fields {
         return Err(AppError::usage(
             format!(

@@ -200,6 +200,12 @@ fn chart_allowed(ctx: &Ctx, view: ReportView, report: StatsReport) -> Result<(),
             "drop -f (or use -f table) to see the chart, or drop --chart to get the periods as data",
         ));
     }
+    if ctx.global.jq.is_some() {
+        return Err(AppError::usage(
+            "--chart draws text bars, which --jq cannot filter",
+            "drop --chart to filter the periods as JSON with --jq, or drop --jq to see the chart",
+        ));
+    }
     if ctx.global.output.is_some() {
         return Err(AppError::usage(
             "--chart draws on the terminal; it is not written to a file with -o",

@@ -9,7 +9,7 @@ use clap::Args;
 use super::Ctx;
 use super::ctx::Account;
 use crate::error::AppError;
-use crate::provider::{PreparedWrite, ProviderError, WriteCommand, WriteReceipt};
+use crate::provider::{ProviderError, WriteCommand, WriteReceipt};
 
 /// The options of every write command.
 #[derive(Debug, Clone, Default, Args)]
@@ -38,21 +38,51 @@ pub async fn run_on(
     let op = command.operation();
     let writes = ctx.capability(&account, op, |p| p.writes())?;
     let prepared = writes.prepare_write(&command)?;
+    let confirmed = may_send(
+        ctx,
+        args,
+        op.command(),
+        account.profile.vendor,
+        &prepared.summary,
+        || prepared.dry_run_text(),
+    )
+    .await?;
+    if !confirmed {
+        return Ok(());
+    }
+    info!("{}: sending once (writes are never retried)", op.command());
+    let receipt: WriteReceipt = writes
+        .submit_write(prepared)
+        .await
+        .map_err(may_have_been_sent)?;
+    ctx.write_object(Vec::new(), receipt.scrubbed())
+}
+
+/// Whether a write may be sent: `--dry-run` prints the request (`dry_run`'s text) and says no;
+/// `--yes` says yes; else a terminal is asked to confirm `summary`, and a script is refused
+/// (exit 2, nothing sent) rather than left waiting for an answer.
+pub(super) async fn may_send(
+    ctx: &Ctx,
+    args: &WriteArgs,
+    command: &str,
+    vendor: crate::vendor::Vendor,
+    summary: &str,
+    dry_run: impl FnOnce() -> String,
+) -> Result<bool, AppError> {
     if args.dry_run {
-        return print_dry_run(ctx, &prepared);
+        print_dry_run(ctx, &dry_run())?;
+        return Ok(false);
     }
     if !args.yes {
         if !ctx.io.stdin_is_terminal {
             return Err(AppError::usage(
                 format!(
-                    "'{}' changes something at {} and stdin is not a terminal to confirm it, so nothing was sent",
-                    op.command(),
-                    account.profile.vendor
+                    "'{command}' changes something at {vendor} and stdin is not a terminal to confirm it, so nothing was sent"
                 ),
                 "add --yes to send it from a script, or --dry-run to see the request",
             ));
         }
-        let summary = prepared.summary.clone();
+        let summary = summary.to_string();
         let (stdin, mut prompt) = (ctx.io.stdin().clone(), ctx.io.stderr());
         let confirmed = tokio::task::spawn_blocking(move || {
             stdin.with_reader(|answer| confirm(answer, &mut prompt, &summary))
@@ -67,19 +97,14 @@ pub async fn run_on(
             ));
         }
     }
-    info!("{}: sending once (writes are never retried)", op.command());
-    let receipt: WriteReceipt = writes
-        .submit_write(prepared)
-        .await
-        .map_err(may_have_been_sent)?;
-    ctx.write_object(Vec::new(), receipt.scrubbed())
+    Ok(true)
 }
 
 /// A write that failed in a way that does not prove the vendor ignored it
 /// ([`ProviderError::outcome_unknown`]) may still have been carried out: a hint that only says
 /// to try again must not invite the user to simply send it again. Hints an adapter wrote for
 /// its vendor's answers are kept.
-fn may_have_been_sent(mut e: ProviderError) -> ProviderError {
+pub(super) fn may_have_been_sent(mut e: ProviderError) -> ProviderError {
     if e.outcome_unknown() && (e.hint.is_none() || e.hint_is_retry) {
         e.hint = Some(
             "the vendor may have received it before the failure and writes are never retried; check whether it arrived before sending it again"
@@ -89,9 +114,9 @@ fn may_have_been_sent(mut e: ProviderError) -> ProviderError {
     e
 }
 
-fn print_dry_run(ctx: &Ctx, prepared: &PreparedWrite) -> Result<(), AppError> {
+fn print_dry_run(ctx: &Ctx, text: &str) -> Result<(), AppError> {
     let mut out = ctx.stdout();
-    out.write_all(prepared.dry_run_text().as_bytes())
+    out.write_all(text.as_bytes())
         .and_then(|()| out.flush())
         .map_err(|source| crate::output::OutputError::Io {
             target: "standard output".into(),

@@ -16,6 +16,7 @@ use table::TableOut;
 
 pub use atomic::{AtomicFile, remove_temporary_files, write_whole};
 pub use encode::{Encoded, RowEncoder};
+pub use jq::{JqError, JqProgram, write_document};
 
 mod atomic;
 mod cell;
@@ -23,6 +24,7 @@ mod delimited;
 mod encode;
 mod fields;
 mod guard;
+mod jq;
 mod json;
 mod table;
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod figures;
 pub mod mapping;
 pub mod model;
 pub mod paging;
+pub mod raw;
 pub mod read;
 pub mod reports;
 pub mod stream;
@@ -189,6 +190,12 @@ pub trait AnalyticsProvider: Send + Sync + fmt::Debug {
 
     /// The vendor's write API (`messages …`, `broadcast …`, `trigger`): the writes it declares.
     fn writes(&self) -> Option<&dyn WriteApi> {
+        None
+    }
+
+    /// Requests of the user's own with the profile's credentials (`wa-analytics api`); every
+    /// vendor has it.
+    fn raw_api(&self) -> Option<&dyn raw::RawApi> {
         None
     }
 }

@@ -155,42 +155,48 @@ impl PreparedWrite {
     /// The request as `--dry-run` prints it: method and URL, headers (credentials as `***`), a
     /// blank line and the body (JSON pretty-printed, text as is, binary as a byte count).
     pub fn dry_run_text(&self) -> String {
-        let mut out = format!("{} {}\n", self.request.method, self.url);
-        for name in &self.credential_headers {
-            let _ = writeln!(out, "{}: ***", name.as_str());
-        }
-        for (name, value) in &self.request.headers {
-            let shown = if value.is_sensitive() {
-                "***"
-            } else {
-                value.to_str().unwrap_or("<binary>")
-            };
-            let _ = writeln!(out, "{}: {shown}", name.as_str());
-        }
-        if let Some((content_type, body)) = &self.request.body {
-            let _ = writeln!(
-                out,
-                "content-type: {}",
-                content_type.to_str().unwrap_or("<binary>")
-            );
-            out.push('\n');
-            match serde_json::from_slice::<serde_json::Value>(body) {
-                Ok(json) => out.push_str(
-                    &serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string()),
-                ),
-                Err(_) => match std::str::from_utf8(body) {
-                    Ok(text) => out.push_str(text),
-                    Err(_) => {
-                        let _ = write!(out, "<{} bytes of binary data>", body.len());
-                    }
-                },
-            }
-            if !out.ends_with('\n') {
-                out.push('\n');
-            }
-        }
-        out
+        request_text(&self.request, &self.url, &self.credential_headers)
     }
+}
+
+/// A request as `--dry-run` prints it ([`PreparedWrite::dry_run_text`]): `request` to `url`, with
+/// `credential_headers` (added when it is sent) as `***`.
+pub fn request_text(request: &ApiRequest, url: &str, credential_headers: &[HeaderName]) -> String {
+    let mut out = format!("{} {}\n", request.method, url);
+    for name in credential_headers {
+        let _ = writeln!(out, "{}: ***", name.as_str());
+    }
+    for (name, value) in &request.headers {
+        let shown = if value.is_sensitive() {
+            "***"
+        } else {
+            value.to_str().unwrap_or("<binary>")
+        };
+        let _ = writeln!(out, "{}: {shown}", name.as_str());
+    }
+    if let Some((content_type, body)) = &request.body {
+        let _ = writeln!(
+            out,
+            "content-type: {}",
+            content_type.to_str().unwrap_or("<binary>")
+        );
+        out.push('\n');
+        match serde_json::from_slice::<serde_json::Value>(body) {
+            Ok(json) => out.push_str(
+                &serde_json::to_string_pretty(&json).unwrap_or_else(|_| json.to_string()),
+            ),
+            Err(_) => match std::str::from_utf8(body) {
+                Ok(text) => out.push_str(text),
+                Err(_) => {
+                    let _ = write!(out, "<{} bytes of binary data>", body.len());
+                }
+            },
+        }
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 /// What the vendor answered to an accepted write.

@@ -38,6 +38,15 @@ async fn engage_answering(status: u16, body: String, calls: u64) -> wiremock::Mo
         .expect(calls)
         .mount(&server)
         .await;
+    if status == 404 {
+        // An unknown name: the range's list is read once for the nearest names (none here).
+        Mock::given(method("GET"))
+            .and(path("/campaigns"))
+            .respond_with(ResponseTemplate::new(200).set_body_string("{\"data\":[]}"))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
     server
 }
 

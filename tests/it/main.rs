@@ -3,6 +3,7 @@
 //! exactly.
 
 mod accounts;
+mod api;
 mod cli;
 mod conformance;
 mod docs;
@@ -13,6 +14,7 @@ mod hostile_bodies;
 mod hostile_signals;
 mod in_process;
 mod insider;
+mod jq;
 mod numbers;
 mod output_target;
 mod report;
@@ -25,6 +27,7 @@ mod secret_in_data;
 mod secrets;
 mod state;
 mod state_temp;
+mod suggest;
 mod summaries;
 mod support;
 mod tls;

@@ -460,6 +460,14 @@ async fn output_options_a_page_cannot_honour_are_exit_2_before_any_request() {
             vec!["stats", "--chart", "-o", "x.txt"],
             "--chart draws on the terminal",
         ),
+        (
+            vec!["report", "--jq", ".[]"],
+            "report writes an HTML page, which --jq cannot filter",
+        ),
+        (
+            vec!["stats", "--chart", "--jq", ".[]"],
+            "--chart draws text bars, which --jq cannot filter",
+        ),
     ] {
         let out = wa(&home, &args).await;
         let err = stderr(&out);

@@ -191,3 +191,17 @@ pub async fn run_host(
         stderr: captured.stderr(),
     }
 }
+
+/// A sandbox started with `options`, its data ending at `end` (the same bytes on any day), and a
+/// HOME whose config has the sandbox's profile of every vendor.
+pub async fn anchored_home(
+    options: wa_analytics::sandbox::SandboxOptions,
+    end: chrono::DateTime<chrono::Utc>,
+) -> (wa_analytics::sandbox::Sandbox, Home) {
+    let sandbox = wa_analytics::sandbox::Sandbox::start_anchored(options, end)
+        .await
+        .unwrap();
+    let home = Home::new();
+    home.write_config(&sandbox.config_toml());
+    (sandbox, home)
+}

@@ -62,6 +62,26 @@ impl EngageClient {
     }
 }
 
+/// `wa-analytics api`: the request with both credentials, as every Engage request.
+#[async_trait::async_trait]
+impl crate::provider::raw::RawApi for EngageClient {
+    fn url(&self, req: &ApiRequest) -> String {
+        self.http.url(req).to_string()
+    }
+
+    fn credential_headers(&self) -> Vec<HeaderName> {
+        self.credentials.header_names()
+    }
+
+    async fn send_raw(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
+        self.credentials.send(&self.http, req).await
+    }
+
+    fn answer_error(&self, resp: &ApiResponse) -> Option<ProviderError> {
+        check(resp.clone()).err()
+    }
+}
+
 /// What to do after each status (the kinds are [`status::classify`]'s).
 const HINTS: StatusHints = StatusHints {
     invalid: "check the dates and options (details ranges are split at 90 days; pages are at most 10,000 rows)",

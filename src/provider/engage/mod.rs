@@ -5,6 +5,7 @@ mod client;
 mod convert;
 mod details;
 mod mapping;
+mod names;
 mod scan;
 mod wire;
 
@@ -12,7 +13,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{Duration, Utc};
-use futures::{FutureExt, stream};
+use futures::{FutureExt, StreamExt, stream};
 
 use crate::config::Profile;
 use crate::http::encode;
@@ -21,8 +22,8 @@ use crate::provider::reports::{self, collect, summaries_of_list, with_rates};
 use crate::provider::{
     Adapter, AnalyticsProvider, Campaign, CampaignAnalytics, CampaignFilters, CampaignQuery,
     CampaignSummary, CampaignType, Capabilities, ContactExport, ContactRecord, DetailsQuery,
-    Operation, ProviderError, RecordStream, StatsBucket, StatsQuery, SummaryQuery, Support, Vendor,
-    failed_stream, no_extra_fields, record_stream, refuse_filter,
+    ErrorKind, Operation, ProviderError, RecordStream, StatsBucket, StatsQuery, SummaryQuery,
+    Support, Vendor, failed_stream, no_extra_fields, record_stream, refuse_filter,
 };
 use crate::time::{DateRange, Zone};
 
@@ -81,6 +82,22 @@ impl Engage {
         Ok(Engage {
             client: EngageClient::new(profile, options)?,
         })
+    }
+}
+
+impl Engage {
+    /// The summary of the campaign named exactly `name`.
+    async fn summary_of(
+        &self,
+        name: &str,
+        query: &SummaryQuery,
+    ) -> Result<CampaignSummary, ProviderError> {
+        let path = format!("/campaign/{}/summary", encode::segment(name));
+        let resp = self
+            .client
+            .get(with_range(ApiRequest::get(path), &query.range.range))
+            .await?;
+        convert::summary(&resp, name)
     }
 }
 
@@ -147,6 +164,10 @@ impl AnalyticsProvider for Engage {
     fn contacts(&self) -> Option<&dyn ContactExport> {
         Some(self)
     }
+
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
 }
 
 #[async_trait]
@@ -175,12 +196,16 @@ impl CampaignAnalytics for Engage {
         campaign: &str,
         query: &SummaryQuery,
     ) -> Result<CampaignSummary, ProviderError> {
-        let path = format!("/campaign/{}/summary", encode::segment(campaign));
-        let resp = self
-            .client
-            .get(with_range(ApiRequest::get(path), &query.range.range))
-            .await?;
-        convert::summary(&resp, campaign)
+        // A name as the user typed it: an id from the range's list is asked again by its
+        // name; any other name gets the nearest names in its error.
+        match self.summary_of(campaign, query).await {
+            Err(e) if e.kind == ErrorKind::NotFound => {
+                let range = &query.range.range;
+                let name = names::after_not_found(&self.client, campaign, range, e).await?;
+                self.summary_of(&name, query).await
+            }
+            answer => answer,
+        }
     }
 
     fn stats<'a>(&'a self, query: &'a StatsQuery) -> RecordStream<'a, StatsBucket> {
@@ -221,7 +246,8 @@ impl CampaignAnalytics for Engage {
             move |c| {
                 let name = c.name.clone();
                 let summary = summary.clone();
-                async move { self.campaign_summary(&name, &summary).await }.boxed()
+                // A name from the list itself: a 404 needs no second look at the list.
+                async move { self.summary_of(&name, &summary).await }.boxed()
             },
         )
     }
@@ -278,6 +304,24 @@ impl ContactExport for Engage {
         if let Err(e) = check_filters("campaigns details", query.campaign_type, &none) {
             return failed_stream(e);
         }
-        details::stream(&self.client, campaign, query)
+        // A 404 comes with the first page, before any row: an id from the range's list is
+        // asked again by its name; any other name gets the nearest names in its error.
+        let first_try = async move {
+            let (first, rest) = details::stream(&self.client, campaign, query)
+                .into_future()
+                .await;
+            match first {
+                Some(Err(e)) if e.kind == ErrorKind::NotFound => {
+                    match names::after_not_found(&self.client, campaign, &query.range.range, e)
+                        .await
+                    {
+                        Ok(name) => details::stream(&self.client, &name, query),
+                        Err(e) => failed_stream(e),
+                    }
+                }
+                first => stream::iter(first).chain(rest).boxed(),
+            }
+        };
+        stream::once(first_try).flatten().boxed()
     }
 }

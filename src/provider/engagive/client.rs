@@ -94,6 +94,31 @@ impl EngagiveClient {
     }
 }
 
+/// `wa-analytics api`: the request with the token, as every Engagive request.
+#[async_trait::async_trait]
+impl crate::provider::raw::RawApi for EngagiveClient {
+    fn url(&self, req: &ApiRequest) -> String {
+        EngagiveClient::url(self, req)
+    }
+
+    fn credential_headers(&self) -> Vec<reqwest::header::HeaderName> {
+        self.credentials.header_names()
+    }
+
+    async fn send_raw(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
+        self.send(&req).await
+    }
+
+    fn answer_error(&self, resp: &ApiResponse) -> Option<ProviderError> {
+        let safety = if matches!(resp.request_line.split(' ').next(), Some("GET" | "HEAD")) {
+            Safety::Read
+        } else {
+            Safety::Write
+        };
+        check::<serde_json::Value>(resp, safety).err()
+    }
+}
+
 /// The envelope of a successful answer; anything else — a non-2xx status, or a 2xx whose body
 /// says `success: false` — becomes Engagive's error.
 fn check<T: DeserializeOwned>(

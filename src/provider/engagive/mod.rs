@@ -189,6 +189,10 @@ impl AnalyticsProvider for Engagive {
     fn writes(&self) -> Option<&dyn WriteApi> {
         Some(self)
     }
+
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
 }
 
 #[async_trait]

@@ -34,6 +34,8 @@ pub(super) enum Endpoint {
     ExternalBroadcast,
     /// `POST …/flow/{flow_key}` (API Trigger v1/v2).
     Trigger,
+    /// Any other path (`wa-analytics api`).
+    Api,
 }
 
 /// A successful answer: the response and its decoded body (`Null` when it was empty).
@@ -138,6 +140,26 @@ impl EngatiClient {
     /// The credential headers [`EngatiClient::send`] adds, for `--dry-run`.
     pub(super) fn credential_headers(&self) -> Vec<HeaderName> {
         self.credentials.header_names()
+    }
+}
+
+/// `wa-analytics api`: the request with the key, as every Engati request.
+#[async_trait::async_trait]
+impl crate::provider::raw::RawApi for EngatiClient {
+    fn url(&self, req: &ApiRequest) -> String {
+        EngatiClient::url(self, req)
+    }
+
+    fn credential_headers(&self) -> Vec<HeaderName> {
+        EngatiClient::credential_headers(self)
+    }
+
+    async fn send_raw(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
+        self.credentials.send(&self.http, req).await
+    }
+
+    fn answer_error(&self, resp: &ApiResponse) -> Option<ProviderError> {
+        check(resp.clone(), Endpoint::Api).err()
     }
 }
 

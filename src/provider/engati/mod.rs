@@ -107,6 +107,10 @@ impl AnalyticsProvider for Engati {
     fn writes(&self) -> Option<&dyn WriteApi> {
         Some(self)
     }
+
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
 }
 
 #[async_trait]

@@ -216,6 +216,13 @@ impl InsiderClient {
             _ => OAUTH_PREFIX,
         };
         let req = json_post(format!("{prefix}/{}", endpoint.suffix()), body)?;
+        check(self.send_authorized(req).await?, self.auth_hint())
+    }
+
+    /// Sends `req` with the credential, at the pace Insider allows; after a 401 the credential
+    /// is renewed once (a fresh mint, or a `command` run again) and `req` sent again. The
+    /// answer, whatever its status.
+    async fn send_authorized(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
         let (authorized, used) = self.authorize(req.clone(), None).await?;
         self.pace.wait().await;
         let resp = self.http.send(&authorized).await?;
@@ -223,9 +230,9 @@ impl InsiderClient {
             && let Some(stale) = self.renewable(used)?
         {
             let (again, _) = self.authorize(req, stale.as_ref()).await?;
-            return check(self.http.send(&again).await?, self.auth_hint());
+            return self.http.send(&again).await;
         }
-        check(resp, self.auth_hint())
+        Ok(resp)
     }
 
     /// The request with its credential header, and which credential that was. `stale` is a
@@ -346,6 +353,30 @@ impl InsiderClient {
                 "Insider refused the API key (x-ins-auth-key); check it in InOne Settings, and note that a key stops working for an API once OAuth 2.0 is enabled for it"
             }
         }
+    }
+}
+
+/// `wa-analytics api`: the request with the profile's credential (a minted OAuth token, a
+/// token, or the v1 key), as every Insider request.
+#[async_trait::async_trait]
+impl crate::provider::raw::RawApi for InsiderClient {
+    fn url(&self, req: &ApiRequest) -> String {
+        self.http.url(req).to_string()
+    }
+
+    fn credential_headers(&self) -> Vec<HeaderName> {
+        match self.auth {
+            Credentials::ApiKey(_) => vec![X_INS_AUTH_KEY],
+            _ => vec![AUTHORIZATION],
+        }
+    }
+
+    async fn send_raw(&self, req: ApiRequest) -> Result<ApiResponse, ProviderError> {
+        self.send_authorized(req).await
+    }
+
+    fn answer_error(&self, resp: &ApiResponse) -> Option<ProviderError> {
+        check(resp.clone(), self.auth_hint()).err()
     }
 }
 

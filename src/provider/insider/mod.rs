@@ -163,6 +163,10 @@ impl AnalyticsProvider for Insider {
         resp.json::<Value>(VENDOR).map(|_| ())
     }
 
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
+
     fn campaigns(&self) -> Option<&dyn CampaignAnalytics> {
         Some(self)
     }

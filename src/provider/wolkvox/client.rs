@@ -109,6 +109,34 @@ impl WolkvoxClient {
     }
 }
 
+/// `wa-analytics api`: the request with the token, as every Wolkvox request (one in flight).
+#[async_trait::async_trait]
+impl crate::provider::raw::RawApi for WolkvoxClient {
+    fn url(&self, req: &ApiRequest) -> String {
+        self.http.url(req).to_string()
+    }
+
+    fn credential_headers(&self) -> Vec<HeaderName> {
+        self.credentials.header_names()
+    }
+
+    async fn send_raw(&self, mut req: ApiRequest) -> Result<ApiResponse, ProviderError> {
+        req.retry_rule = Some(is_simultaneous);
+        self.credentials.send(&self.http, req).await
+    }
+
+    fn answer_error(&self, resp: &ApiResponse) -> Option<ProviderError> {
+        if let Err(e) = check(resp.clone()) {
+            return Some(e);
+        }
+        // A 2xx whose body carries an error code (Part 2 §4.5).
+        let body: ErrorBody = serde_json::from_slice(&resp.body).ok()?;
+        let code = body.code.as_deref().filter(|c| !is_success_code(c))?;
+        let status = code.trim().parse().unwrap_or(resp.status.as_u16());
+        Some(vendor_error(resp, status, body.error, body.msg))
+    }
+}
+
 /// `https://wv{server}.wolkvox.com/api/v2`, or the profile's `base_url`.
 fn base_url(profile: &Profile) -> Result<String, ProviderError> {
     let server = profile.plain("server").map(str::trim);

@@ -294,6 +294,10 @@ impl AnalyticsProvider for Wolkvox {
         Some(self)
     }
 
+    fn raw_api(&self) -> Option<&dyn crate::provider::raw::RawApi> {
+        Some(&self.client)
+    }
+
     fn click_reports(&self) -> Option<&dyn ClickReports> {
         Some(self)
     }
